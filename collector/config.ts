@@ -1,0 +1,138 @@
+import { parseArgs } from 'node:util';
+import { HindsightError } from './errors';
+
+/** The whole of Hindsight's configuration, validated once at start-up. */
+export interface Config {
+  /** Embedded chDB data directory. @default './data' */
+  dataDir: string;
+  /** ClickHouse server URL; unset means embedded chDB. @default undefined */
+  clickhouseUrl: string | undefined;
+  /** @default 'default' */
+  clickhouseUser: string;
+  /** @default '' */
+  clickhousePassword: string;
+  /** Database holding otel_traces; the clickhouseexporter's default name. @default 'otel' */
+  database: string;
+  /** Address every port listens on. @default '127.0.0.1' */
+  host: string;
+  /** 0 picks a free port. @default 4318 */
+  otlpHttpPort: number;
+  /** @default 4317 */
+  otlpGrpcPort: number;
+  /** @default 16686 */
+  uiPort: number;
+  /** Days spans are kept (table TTL). @default 7 */
+  retentionDays: number;
+  /** Origins allowed to POST OTLP/JSON from a browser; empty = no CORS. @default [] */
+  corsOrigins: string[];
+  /** Largest request body accepted, after decompression. @default 16 MiB */
+  maxBodyBytes: number;
+  /** A batch is inserted once it holds this many spans. @default 50000 */
+  batchMaxSpans: number;
+  /** ...or once its oldest span has waited this long. @default 200 */
+  batchMaxAgeMs: number;
+  /** Spans waiting for or inside an insert, beyond which requests are refused. @default 200000 */
+  queueMaxSpans: number;
+  /** The same bound in bytes of row text. @default 256 MiB */
+  queueMaxBytes: number;
+  /** Inserts running at once. @default 2 */
+  insertConcurrency: number;
+  /** pino level. @default 'info' */
+  logLevel: string;
+}
+
+interface OptionSpec {
+  key: keyof Config;
+  flag: string;
+  env: string;
+  kind: 'string' | 'port' | 'int' | 'list' | 'level';
+  default: Config[keyof Config];
+  min?: number;
+}
+
+const MiB = 1024 * 1024;
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Every option once: flag, env var and default stay together so docs and code cannot drift. */
+export const OPTIONS: readonly OptionSpec[] = [
+  { key: 'dataDir', flag: 'data-dir', env: 'HINDSIGHT_DATA_DIR', kind: 'string', default: './data' },
+  { key: 'clickhouseUrl', flag: 'clickhouse-url', env: 'HINDSIGHT_CLICKHOUSE_URL', kind: 'string', default: undefined },
+  { key: 'clickhouseUser', flag: 'clickhouse-user', env: 'HINDSIGHT_CLICKHOUSE_USER', kind: 'string', default: 'default' },
+  { key: 'clickhousePassword', flag: 'clickhouse-password', env: 'HINDSIGHT_CLICKHOUSE_PASSWORD', kind: 'string', default: '' },
+  { key: 'database', flag: 'clickhouse-database', env: 'HINDSIGHT_CLICKHOUSE_DATABASE', kind: 'string', default: 'otel' },
+  { key: 'host', flag: 'host', env: 'HINDSIGHT_HOST', kind: 'string', default: '127.0.0.1' },
+  { key: 'otlpHttpPort', flag: 'otlp-http-port', env: 'HINDSIGHT_OTLP_HTTP_PORT', kind: 'port', default: 4318 },
+  { key: 'otlpGrpcPort', flag: 'otlp-grpc-port', env: 'HINDSIGHT_OTLP_GRPC_PORT', kind: 'port', default: 4317 },
+  { key: 'uiPort', flag: 'ui-port', env: 'HINDSIGHT_UI_PORT', kind: 'port', default: 16686 },
+  { key: 'retentionDays', flag: 'retention-days', env: 'HINDSIGHT_RETENTION_DAYS', kind: 'int', default: 7, min: 1 },
+  { key: 'corsOrigins', flag: 'cors-origins', env: 'HINDSIGHT_CORS_ORIGINS', kind: 'list', default: [] },
+  { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'HINDSIGHT_MAX_BODY_BYTES', kind: 'int', default: 16 * MiB, min: 1024 },
+  { key: 'batchMaxSpans', flag: 'batch-max-spans', env: 'HINDSIGHT_BATCH_MAX_SPANS', kind: 'int', default: 50_000, min: 1 },
+  { key: 'batchMaxAgeMs', flag: 'batch-max-age-ms', env: 'HINDSIGHT_BATCH_MAX_AGE_MS', kind: 'int', default: 200, min: 0 },
+  { key: 'queueMaxSpans', flag: 'queue-max-spans', env: 'HINDSIGHT_QUEUE_MAX_SPANS', kind: 'int', default: 200_000, min: 1 },
+  { key: 'queueMaxBytes', flag: 'queue-max-bytes', env: 'HINDSIGHT_QUEUE_MAX_BYTES', kind: 'int', default: 256 * MiB, min: 1024 },
+  { key: 'insertConcurrency', flag: 'insert-concurrency', env: 'HINDSIGHT_INSERT_CONCURRENCY', kind: 'int', default: 2, min: 1 },
+  { key: 'logLevel', flag: 'log-level', env: 'HINDSIGHT_LOG_LEVEL', kind: 'level', default: 'info' },
+];
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function invalid(name: string, value: string, allowed: string): HindsightError {
+  return new HindsightError('HS_CONFIG_INVALID', `${name}=${JSON.stringify(value)} is invalid: expected ${allowed}`);
+}
+
+function parseValue(spec: OptionSpec, raw: string, name: string): Config[keyof Config] {
+  switch (spec.kind) {
+    case 'string':
+      return raw;
+    case 'list':
+      return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    case 'level':
+      if (!LEVELS.includes(raw)) throw invalid(name, raw, `one of ${LEVELS.join(', ')}`);
+      return raw;
+    case 'port':
+    case 'int': {
+      const min = spec.kind === 'port' ? 0 : (spec.min ?? 0);
+      const max = spec.kind === 'port' ? 65535 : Number.MAX_SAFE_INTEGER;
+      if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+        throw invalid(name, raw, `a whole number from ${min} to ${max}`);
+      }
+      return Number(raw);
+    }
+  }
+}
+
+/**
+ * Merges flags, environment and defaults (flags win) into one validated Config.
+ * Only this function reads the environment: everything else takes a Config.
+ */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = parseArgs({
+    args: [...argv],
+    options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: 'string' as const }])),
+    strict: true,
+    allowPositionals: false,
+  }).values as Record<string, string | undefined>;
+
+  const config: Record<string, unknown> = {};
+  for (const spec of OPTIONS) {
+    const flagValue = parsed[spec.flag];
+    const envValue = env[spec.env];
+    if (flagValue !== undefined) config[spec.key] = parseValue(spec, flagValue, `--${spec.flag}`);
+    else if (envValue !== undefined && envValue !== '') config[spec.key] = parseValue(spec, envValue, spec.env);
+    else config[spec.key] = spec.default;
+  }
+  const result = config as unknown as Config;
+  if (!IDENTIFIER.test(result.database)) {
+    throw invalid('--clickhouse-database', result.database, 'letters, digits and _ (not starting with a digit)');
+  }
+  if (result.clickhouseUrl !== undefined && !/^https?:\/\//.test(result.clickhouseUrl)) {
+    throw invalid('--clickhouse-url', result.clickhouseUrl, 'an http:// or https:// URL');
+  }
+  return result;
+}
+
+/** Config for tests and embedding: defaults overridden by the given values, validated the same way. */
+export function makeConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig([], {}), ...overrides };
+}
