@@ -46,6 +46,14 @@ export interface LeafCodec {
   anyValueCase(v: Record<string, unknown>): AnyValueCase | undefined;
 }
 
+/**
+ * Lone surrogates (from JSON escapes, or from protobufjs's own UTF-8 reader on
+ * invalid bytes) cannot be stored faithfully in a String column; they become U+FFFD.
+ */
+function wellFormed(s: string): string {
+  return s.isWellFormed() ? s : s.toWellFormed();
+}
+
 /** protobufjs's Long, as far as this module reads it. */
 interface LongLike {
   low: number;
@@ -65,12 +73,15 @@ function longToBigInt(v: LongLike): bigint {
 /** protobufjs reflection output: Buffers for bytes, Long for 64-bit integers, numbers for enums. */
 export const protobufLeaves: LeafCodec = {
   encoding: 'protobuf',
-  id: (v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : v == null ? '' : undefined),
+  // An absent bytes field reads as protobufjs's shared empty-array default.
+  id: (v) =>
+    v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : v == null || (Array.isArray(v) && v.length === 0) ? '' : undefined,
   time: (v) => (isLong(v) ? longToBigInt(v) : typeof v === 'number' ? BigInt(v) : v == null ? 0n : undefined),
   int: (v) => (isLong(v) ? longToBigInt(v).toString() : typeof v === 'number' ? String(v) : undefined),
   double: (v) => (typeof v === 'number' ? v : undefined),
-  bytes: (v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : undefined),
-  str: (v) => (typeof v === 'string' ? v : v == null ? '' : undefined),
+  bytes: (v) =>
+    v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : Array.isArray(v) && v.length === 0 ? '' : undefined,
+  str: (v) => (typeof v === 'string' ? wellFormed(v) : v == null ? '' : undefined),
   enumNumber: (v) => (typeof v === 'number' ? v : v == null ? 0 : undefined),
   // protobufjs exposes the set member's name as a virtual property named after the oneof.
   anyValueCase: (v) => {
@@ -98,8 +109,7 @@ function jsonInteger(v: unknown, pattern: RegExp, min: bigint, max: bigint): big
 /**
  * The OTLP/JSON mapping: ids as hex (not base64), 64-bit integers as strings or
  * numbers, enums as integers (names accepted too, as the protobuf JSON mapping
- * allows), bytes values as base64. Strings from JSON can carry lone surrogates,
- * which no column could store faithfully; they become U+FFFD as in protobuf.
+ * allows), bytes values as base64.
  */
 export const jsonLeaves: LeafCodec = {
   encoding: 'json',
@@ -115,7 +125,7 @@ export const jsonLeaves: LeafCodec = {
     return undefined;
   },
   bytes: (v) => (typeof v === 'string' && BASE64.test(v) ? Buffer.from(v, 'base64').toString('base64') : undefined),
-  str: (v) => (typeof v === 'string' ? (v.isWellFormed() ? v : v.toWellFormed()) : v == null ? '' : undefined),
+  str: (v) => (typeof v === 'string' ? wellFormed(v) : v == null ? '' : undefined),
   enumNumber: (v, names) => {
     if (v == null) return 0;
     if (typeof v === 'number' && Number.isInteger(v)) return v;

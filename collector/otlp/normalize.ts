@@ -1,0 +1,250 @@
+/**
+ * OTLP trace requests (either encoding, read through a LeafCodec) to span rows in
+ * JSONCompactEachRow text, validated span by span.
+ *
+ * A structural error (a list where an object belongs, an unreadable value) makes
+ * the whole request malformed: it throws MalformedRequest and nothing is stored.
+ * A well-formed span with invalid content (ids, times) is rejected alone and
+ * counted, so the rest of its request is still stored (OTLP partial success).
+ *
+ * Rows are written as text while walking the request rather than built as objects
+ * and serialized afterwards: measured, the object detour cost more than decoding.
+ */
+import type { LeafCodec } from './leaves';
+import { attributeString, attributesJson } from './values';
+import { MalformedRequest } from './malformed';
+import type { SpanRows } from '../store/columns';
+
+export const REJECT_REASONS = [
+  'invalid_trace_id',
+  'invalid_span_id',
+  'invalid_parent_span_id',
+  'invalid_link',
+  'invalid_timestamp',
+  'end_before_start',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+const REASON_TEXT: Record<RejectReason, string> = {
+  invalid_trace_id: 'trace id is not 16 bytes or is all zero',
+  invalid_span_id: 'span id is not 8 bytes or is all zero',
+  invalid_parent_span_id: 'parent span id is neither empty nor 8 bytes',
+  invalid_link: 'a link has an invalid trace or span id',
+  invalid_timestamp: 'start time is missing or a time is beyond 2262',
+  end_before_start: 'end time is before start time',
+};
+
+export interface Rejection {
+  count: number;
+  /** Path of the first span rejected for this reason. */
+  first: string;
+}
+
+export interface NormalizedRequest {
+  rows: SpanRows;
+  rejected: number;
+  rejections: Partial<Record<RejectReason, Rejection>>;
+}
+
+const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
+const SPAN_KIND_NAMES = SPAN_KINDS.map((k) => `SPAN_KIND_${k.toUpperCase()}`);
+const STATUS_CODES = ['Unset', 'Ok', 'Error'];
+const STATUS_CODE_NAMES = STATUS_CODES.map((c) => `STATUS_CODE_${c.toUpperCase()}`);
+
+/** DateTime64(9) holds nanoseconds in an Int64: the last instant is in 2262. */
+const MAX_TIME_NS = 2n ** 63n - 1n;
+const UNKNOWN_SERVICE = 'unknown_service';
+
+type Node = Record<string, unknown>;
+
+function isNode(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function nodeOrEmpty(v: unknown, where: string): Node {
+  if (v == null) return {};
+  if (!isNode(v)) throw new MalformedRequest(`${where}: expected an object`);
+  return v;
+}
+
+function listOf(v: unknown, where: string): unknown[] {
+  if (v == null) return [];
+  if (!Array.isArray(v)) throw new MalformedRequest(`${where}: expected an array`);
+  return v;
+}
+
+function read<T>(value: T | undefined, where: string, expected: string): T {
+  if (value === undefined) throw new MalformedRequest(`${where}: expected ${expected}`);
+  return value;
+}
+
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
+
+function validTraceId(id: string | undefined): id is string {
+  return id !== undefined && id.length === 32 && id !== ZERO_TRACE_ID;
+}
+
+function validSpanId(id: string | undefined): id is string {
+  return id !== undefined && id.length === 16 && id !== ZERO_SPAN_ID;
+}
+
+function timeText(t: bigint | undefined, where: string): string | undefined {
+  const ns = read(t, where, 'a 64-bit unsigned integer (nanoseconds)');
+  return ns <= MAX_TIME_NS ? ns.toString() : undefined;
+}
+
+/** Thrown inside one span's normalization; caught by the span loop, never escapes it. */
+class SpanRejected {
+  constructor(readonly reason: RejectReason) {}
+}
+
+/** The resource- and scope-level part of every row of one ScopeSpans, computed once. */
+interface ScopeContext {
+  serviceName: string;
+  resourceAttributes: string;
+  scopeName: string;
+  scopeVersion: string;
+}
+
+export function normalizeRequest(request: unknown, leaves: LeafCodec): NormalizedRequest {
+  const root = nodeOrEmpty(request, 'request');
+  let text = '';
+  let spans = 0;
+  let rejected = 0;
+  const rejections: Partial<Record<RejectReason, Rejection>> = {};
+
+  listOf(root['resourceSpans'], 'resourceSpans').forEach((rsValue, r) => {
+    const rsPath = `resourceSpans[${r}]`;
+    const rs = nodeOrEmpty(rsValue, rsPath);
+    const resource = nodeOrEmpty(rs['resource'], `${rsPath}.resource`);
+    const resourceAttrs = resource['attributes'];
+    const attrsPath = `${rsPath}.resource.attributes`;
+    const serviceName = attributeString(resourceAttrs, 'service.name', leaves, attrsPath) || UNKNOWN_SERVICE;
+    const resourceAttributes = attributesJson(resourceAttrs, leaves, attrsPath);
+
+    listOf(rs['scopeSpans'], `${rsPath}.scopeSpans`).forEach((ssValue, s) => {
+      const ssPath = `${rsPath}.scopeSpans[${s}]`;
+      const ss = nodeOrEmpty(ssValue, ssPath);
+      const scope = nodeOrEmpty(ss['scope'], `${ssPath}.scope`);
+      const context: ScopeContext = {
+        serviceName: JSON.stringify(serviceName),
+        resourceAttributes,
+        scopeName: JSON.stringify(read(leaves.str(scope['name']), `${ssPath}.scope.name`, 'a string')),
+        scopeVersion: JSON.stringify(read(leaves.str(scope['version']), `${ssPath}.scope.version`, 'a string')),
+      };
+      listOf(ss['spans'], `${ssPath}.spans`).forEach((spanValue, i) => {
+        const spanPath = `${ssPath}.spans[${i}]`;
+        try {
+          text += spanRow(nodeOrEmpty(spanValue, spanPath), context, leaves, spanPath);
+          spans++;
+        } catch (err) {
+          if (!(err instanceof SpanRejected)) throw err;
+          rejected++;
+          const seen = rejections[err.reason];
+          if (seen) seen.count++;
+          else rejections[err.reason] = { count: 1, first: spanPath };
+        }
+      });
+    });
+  });
+  return { rows: { text, spans }, rejected, rejections };
+}
+
+/** One span as one JSONCompactEachRow line, in SPAN_COLUMNS order. */
+function spanRow(span: Node, context: ScopeContext, leaves: LeafCodec, where: string): string {
+  const traceId = leaves.id(span['traceId']);
+  if (!validTraceId(traceId)) throw new SpanRejected('invalid_trace_id');
+  const spanId = leaves.id(span['spanId']);
+  if (!validSpanId(spanId)) throw new SpanRejected('invalid_span_id');
+  const parentSpanId = leaves.id(span['parentSpanId']);
+  if (parentSpanId === undefined || (parentSpanId !== '' && parentSpanId.length !== 16)) {
+    throw new SpanRejected('invalid_parent_span_id');
+  }
+  const start = read(leaves.time(span['startTimeUnixNano']), `${where}.startTimeUnixNano`, 'a 64-bit unsigned integer');
+  const end = read(leaves.time(span['endTimeUnixNano']), `${where}.endTimeUnixNano`, 'a 64-bit unsigned integer');
+  if (start === 0n || start > MAX_TIME_NS || end > MAX_TIME_NS) throw new SpanRejected('invalid_timestamp');
+  if (end < start) throw new SpanRejected('end_before_start');
+
+  const kind = read(leaves.enumNumber(span['kind'], SPAN_KIND_NAMES), `${where}.kind`, 'a SpanKind');
+  const status = nodeOrEmpty(span['status'], `${where}.status`);
+  const code = read(leaves.enumNumber(status['code'], STATUS_CODE_NAMES), `${where}.status.code`, 'a StatusCode');
+
+  return (
+    '[' +
+    start.toString() +
+    `,"${traceId}","${spanId}","${parentSpanId}",` +
+    JSON.stringify(read(leaves.str(span['traceState']), `${where}.traceState`, 'a string')) +
+    ',' +
+    JSON.stringify(read(leaves.str(span['name']), `${where}.name`, 'a string')) +
+    `,"${SPAN_KINDS[kind] ?? 'Unspecified'}",` +
+    context.serviceName +
+    ',' +
+    context.resourceAttributes +
+    ',' +
+    context.scopeName +
+    ',' +
+    context.scopeVersion +
+    ',' +
+    attributesJson(span['attributes'], leaves, `${where}.attributes`) +
+    ',' +
+    (end - start).toString() +
+    `,"${STATUS_CODES[code] ?? 'Unset'}",` +
+    JSON.stringify(read(leaves.str(status['message']), `${where}.status.message`, 'a string')) +
+    ',' +
+    eventColumns(span['events'], leaves, `${where}.events`) +
+    ',' +
+    linkColumns(span['links'], leaves, `${where}.links`) +
+    ']\n'
+  );
+}
+
+/** Events.Timestamp, Events.Name, Events.Attributes. */
+function eventColumns(value: unknown, leaves: LeafCodec, where: string): string {
+  const events = listOf(value, where);
+  if (events.length === 0) return '[],[],[]';
+  const times: string[] = [];
+  const names: string[] = [];
+  const attributes: string[] = [];
+  events.forEach((eventValue, i) => {
+    const at = `${where}[${i}]`;
+    const event = nodeOrEmpty(eventValue, at);
+    const time = timeText(leaves.time(event['timeUnixNano']), `${at}.timeUnixNano`);
+    if (time === undefined) throw new SpanRejected('invalid_timestamp');
+    times.push(time);
+    names.push(JSON.stringify(read(leaves.str(event['name']), `${at}.name`, 'a string')));
+    attributes.push(attributesJson(event['attributes'], leaves, `${at}.attributes`));
+  });
+  return `[${times.join(',')}],[${names.join(',')}],[${attributes.join(',')}]`;
+}
+
+/** Links.TraceId, Links.SpanId, Links.TraceState, Links.Attributes. */
+function linkColumns(value: unknown, leaves: LeafCodec, where: string): string {
+  const links = listOf(value, where);
+  if (links.length === 0) return '[],[],[],[]';
+  const traceIds: string[] = [];
+  const spanIds: string[] = [];
+  const states: string[] = [];
+  const attributes: string[] = [];
+  links.forEach((linkValue, i) => {
+    const at = `${where}[${i}]`;
+    const link = nodeOrEmpty(linkValue, at);
+    const traceId = leaves.id(link['traceId']);
+    const spanId = leaves.id(link['spanId']);
+    if (!validTraceId(traceId) || !validSpanId(spanId)) throw new SpanRejected('invalid_link');
+    traceIds.push(`"${traceId}"`);
+    spanIds.push(`"${spanId}"`);
+    states.push(JSON.stringify(read(leaves.str(link['traceState']), `${at}.traceState`, 'a string')));
+    attributes.push(attributesJson(link['attributes'], leaves, `${at}.attributes`));
+  });
+  return `[${traceIds.join(',')}],[${spanIds.join(',')}],[${states.join(',')}],[${attributes.join(',')}]`;
+}
+
+/** The partial_success error message: what was rejected, why, and where the first one was. */
+export function rejectionMessage(result: NormalizedRequest): string {
+  const parts = REJECT_REASONS.flatMap((reason) => {
+    const r = result.rejections[reason];
+    return r ? [`${r.count} rejected: ${REASON_TEXT[reason]} (first at ${r.first})`] : [];
+  });
+  return parts.join('; ');
+}

@@ -1,0 +1,126 @@
+/**
+ * OTLP/HTTP: POST /v1/traces. Transport only: content types, encodings, the body
+ * limit, CORS and status codes. Decoding and storing belong to TraceIngest.
+ */
+import express, { type Express, type Request, type Response } from 'express';
+import cors from 'cors';
+import type { Config } from '../config';
+import { HindsightError, asHindsightError } from '../errors';
+import type { Metrics } from '../metrics';
+import type { TraceIngest } from '../ingest';
+import { encodeResponse, encodeStatus, type Encoding } from '../otlp/codec';
+import { opsRouter, type Readiness } from '../ops';
+
+export const TRACES_PATH = '/v1/traces';
+
+const CONTENT_TYPES: Record<string, Encoding> = {
+  'application/x-protobuf': 'protobuf',
+  'application/protobuf': 'protobuf',
+  'application/json': 'json',
+};
+const RESPONSE_TYPES: Record<Encoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
+/** Content-Encoding values OTLP exporters send; others are refused before the body is read. */
+const ENCODINGS = new Set(['identity', 'gzip', 'x-gzip', 'deflate']);
+
+export interface HttpReceiverDeps {
+  config: Pick<Config, 'maxBodyBytes' | 'corsOrigins'>;
+  ingest: TraceIngest;
+  metrics: Metrics;
+  readiness: Readiness;
+}
+
+export function otlpHttpApp(deps: HttpReceiverDeps): Express {
+  const { config, ingest, metrics } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(opsRouter(metrics, deps.readiness));
+
+  // CORS only for the origins configured; with none, browsers are refused as before.
+  const allowed = new Set(config.corsOrigins);
+  const corsMiddleware = cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && (allowed.has('*') || allowed.has(origin))),
+    methods: ['POST'],
+    allowedHeaders: ['Content-Type', 'Content-Encoding', 'Authorization'],
+    maxAge: 600,
+  });
+  app.options(TRACES_PATH, corsMiddleware);
+
+  // body-parser inflates as a stream and counts the *inflated* bytes against the
+  // limit, so a gzip bomb stops at maxBodyBytes instead of filling memory.
+  const readBody = express.raw({ type: () => true, limit: config.maxBodyBytes, inflate: true });
+
+  app.post(TRACES_PATH, corsMiddleware, (req, res, next) => {
+    const encoding = requestEncoding(req);
+    const error = encoding === undefined ? unsupportedContentType(req) : unsupportedContentEncoding(req);
+    if (error !== undefined) {
+      // Refuse before reading the body; close the connection rather than drain an unwanted upload.
+      res.setHeader('Connection', 'close');
+      sendError(res, error, encoding ?? 'json', metrics);
+      return;
+    }
+    readBody(req, res, (err?: unknown) => {
+      if (err !== undefined) sendError(res, bodyReadError(err, config.maxBodyBytes), encoding as Encoding, metrics);
+      else next();
+    });
+  });
+  app.post(TRACES_PATH, async (req: Request, res: Response) => {
+    const encoding = requestEncoding(req) as Encoding;
+    const body: unknown = req.body;
+    const result = await ingest.export(Buffer.isBuffer(body) ? body : Buffer.alloc(0), encoding, 'http');
+    if (!result.ok) {
+      sendError(res, result.error, encoding, metrics);
+      return;
+    }
+    metrics.requests.inc({ transport: 'http', status: '200' });
+    res.status(200).type(RESPONSE_TYPES[encoding]).send(encodeResponse(result.partial, encoding));
+  });
+  app.all(TRACES_PATH, (req, res) => {
+    res.setHeader('Allow', 'POST, OPTIONS');
+    sendError(res, new HindsightError('HS_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${TRACES_PATH}; use POST`), requestEncoding(req) ?? 'json', metrics);
+  });
+  app.use((req, res) => {
+    sendError(res, new HindsightError('HS_NOT_FOUND', `no route for ${req.method} ${req.path}; OTLP traces go to POST ${TRACES_PATH}`), 'json', metrics);
+  });
+  return app;
+}
+
+function mediaType(req: Request): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function requestEncoding(req: Request): Encoding | undefined {
+  return CONTENT_TYPES[mediaType(req)];
+}
+
+function unsupportedContentType(req: Request): HindsightError {
+  const got = mediaType(req) || 'none';
+  return new HindsightError('HS_UNSUPPORTED_CONTENT_TYPE', `unsupported Content-Type ${JSON.stringify(got)}: use application/x-protobuf or application/json`);
+}
+
+function unsupportedContentEncoding(req: Request): HindsightError | undefined {
+  const value = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (ENCODINGS.has(value)) return undefined;
+  return new HindsightError('HS_UNSUPPORTED_ENCODING', `unsupported Content-Encoding ${JSON.stringify(value)}: use gzip or identity`);
+}
+
+/** body-parser's errors, translated into the catalogue. */
+function bodyReadError(err: unknown, limit: number): HindsightError {
+  const type = typeof err === 'object' && err !== null && 'type' in err ? String((err as { type: unknown }).type) : '';
+  const message = err instanceof Error ? err.message : String(err);
+  switch (type) {
+    case 'entity.too.large':
+      return new HindsightError('HS_BODY_TOO_LARGE', `body is larger than ${limit} bytes (after decompression)`, { cause: err });
+    case 'encoding.unsupported':
+      return new HindsightError('HS_UNSUPPORTED_ENCODING', message, { cause: err });
+    default:
+      return new HindsightError('HS_MALFORMED_BODY', `could not read the body: ${message}`, { cause: err });
+  }
+}
+
+/** A failure as OTLP/HTTP returns it: status, Retry-After when retryable, a google.rpc.Status body. */
+export function sendError(res: Response, err: unknown, encoding: Encoding, metrics: Metrics): void {
+  const error = asHindsightError(err);
+  metrics.requests.inc({ transport: 'http', status: String(error.httpStatus) });
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  res.status(error.httpStatus).type(RESPONSE_TYPES[encoding]).send(encodeStatus(error.grpcStatus, error.message, encoding));
+}

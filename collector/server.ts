@@ -1,0 +1,113 @@
+/**
+ * `hindsight serve`: one process, one store, every port. Assembles the pipeline
+ * (receivers → ingest → writer → store) and owns its start and orderly stop.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import type * as grpc from '@grpc/grpc-js';
+import type { Config } from './config';
+import { TraceIngest } from './ingest';
+import type { Logger } from './log';
+import { createMetrics, type Metrics } from './metrics';
+import { opsRouter, type Readiness } from './ops';
+import { bindGrpc, otlpGrpcServer } from './receiver/grpc';
+import { otlpHttpApp } from './receiver/http';
+import { openStore, type Store } from './store/client';
+import { applySchema } from './store/schema';
+import { SpanWriter } from './store/writer';
+
+export interface Ports {
+  otlpHttp: number;
+  otlpGrpc: number;
+  ui: number;
+}
+
+export interface RunningServer {
+  ports: Ports;
+  store: Store;
+  metrics: Metrics;
+  /** Stops accepting, stores everything already accepted, closes the store. */
+  close(): Promise<void>;
+}
+
+class ProcessReadiness implements Readiness {
+  reason: string | undefined = 'applying the schema';
+  notReadyReason(): string | undefined {
+    return this.reason;
+  }
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const metrics = createMetrics();
+  const readiness = new ProcessReadiness();
+  const store = openStore(config);
+  try {
+    const schema = await applySchema(store.client, { database: config.database, retentionDays: config.retentionDays });
+    if (schema.applied.length > 0) logger.info({ migrations: schema.applied }, 'schema migrations applied');
+    if (schema.retentionChanged.length > 0) logger.info({ tables: schema.retentionChanged, retentionDays: config.retentionDays }, 'retention changed');
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+
+  const writer = new SpanWriter(store, config, metrics);
+  const ingest = new TraceIngest(writer, metrics);
+  const otlpHttp = await listen(otlpHttpApp({ config, ingest, metrics, readiness }), config.host, config.otlpHttpPort);
+  const ui = await listen(uiApp(metrics, readiness), config.host, config.uiPort);
+  const grpcServer = otlpGrpcServer({ config, ingest, metrics });
+  const grpcPort = await bindGrpc(grpcServer, config.host, config.otlpGrpcPort);
+  readiness.reason = undefined;
+
+  const ports: Ports = { otlpHttp: port(otlpHttp), otlpGrpc: grpcPort, ui: port(ui) };
+  logger.info(
+    { host: config.host, ports, storage: store.engine === 'embedded' ? { embedded: config.dataDir } : { url: config.clickhouseUrl }, database: config.database },
+    'hindsight started',
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      readiness.reason = 'shutting down';
+      const stopped = Promise.all([closeHttp(otlpHttp), closeHttp(ui), closeGrpc(grpcServer)]);
+      await writer.close();
+      await stopped;
+      await store.close();
+      logger.info('hindsight stopped');
+    })();
+    return closing;
+  };
+  return { ports, store, metrics, close };
+}
+
+/** The viewer's port. Until the viewer lands it answers the operational routes only. */
+function uiApp(metrics: Metrics, readiness: Readiness): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(opsRouter(metrics, readiness));
+  return app;
+}
+
+function listen(app: Express, host: string, wanted: number): Promise<HttpServer> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(wanted, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function port(server: HttpServer): number {
+  return (server.address() as AddressInfo).port;
+}
+
+/** Lets requests in flight finish (they wait for their inserts), then closes kept-alive connections. */
+function closeHttp(server: HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+function closeGrpc(server: grpc.Server): Promise<void> {
+  return new Promise((resolve) => server.tryShutdown(() => resolve()));
+}
