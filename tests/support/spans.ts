@@ -1,0 +1,99 @@
+/**
+ * Spans made by the real OpenTelemetry SDK, and the OTLP request bytes its own
+ * serializers produce from them: the fixtures every collector test starts from.
+ */
+import { randomBytes } from 'node:crypto';
+import { context, trace, SpanKind, SpanStatusCode, type Attributes, type Link } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TraceState } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+
+/** Attributes of every type a span attribute can have. */
+export const SPAN_ATTRIBUTES: Attributes = {
+  'str': 'hello',
+  'int': 42,
+  'negative': -7,
+  'double': 3.25,
+  'bool': true,
+  'str.array': ['a', 'b'],
+  'int.array': [1, 2, 3],
+  'double.array': [1.5, 2.5],
+  'bool.array': [true, false],
+  'hostile': '<img src=x onerror=alert(1)>"\'\\\n\t\u0000 \u{1F600}',
+};
+
+/** Resource attributes may also hold bytes and maps (kvlist), completing the AnyValue types. */
+export function resourceAttributes(service: string): Record<string, unknown> {
+  return {
+    'service.name': service,
+    'service.version': '1.2.3',
+    'host.bytes': new Uint8Array([0, 1, 2, 250, 255]),
+    'host.map': { zone: 'eu-1', cores: 2, nested: { list: [1, 'two', false] } },
+  };
+}
+
+export interface SdkTraces {
+  spans: ReadableSpan[];
+}
+
+/**
+ * A trace across three services: frontend (server) → checkout (client → server) →
+ * payments, with events, a link to an earlier trace, an error status and a consumer.
+ */
+export function makeTraces(): SdkTraces {
+  const spans: ReadableSpan[] = [];
+  const tracers = Object.fromEntries(
+    ['frontend', 'checkout', 'payments'].map((service) => {
+      const memory = new InMemorySpanExporter();
+      const provider = new BasicTracerProvider({
+        resource: resourceFromAttributes(resourceAttributes(service) as Attributes),
+        spanProcessors: [new SimpleSpanProcessor(memory)],
+      });
+      return [service, { tracer: provider.getTracer(`${service}-scope`, '0.9.1'), memory }];
+    }),
+  ) as Record<string, { tracer: ReturnType<BasicTracerProvider['getTracer']>; memory: InMemorySpanExporter }>;
+  const t = (s: string): ReturnType<BasicTracerProvider['getTracer']> => tracers[s]!.tracer;
+
+  // A job continued from a remote caller that sent a W3C tracestate.
+  const remote = trace.setSpanContext(context.active(), {
+    traceId: randomBytes(16).toString('hex'),
+    spanId: randomBytes(8).toString('hex'),
+    traceFlags: 1,
+    isRemote: true,
+    traceState: new TraceState('vendor=abc,hs=1'),
+  });
+  const earlier = t('frontend').startSpan('earlier job', { kind: SpanKind.INTERNAL }, remote);
+  earlier.end();
+  const link: Link = { context: earlier.spanContext(), attributes: { 'link.reason': 'retry-of', 'link.n': 2 } };
+
+  const root = t('frontend').startSpan('GET /checkout', { kind: SpanKind.SERVER, attributes: SPAN_ATTRIBUTES, links: [link] });
+  root.addEvent('request.received', { 'bytes': 512, 'ok': true });
+  const rootContext = trace.setSpan(context.active(), root);
+  const call = t('frontend').startSpan('POST checkout', { kind: SpanKind.CLIENT, attributes: { 'peer.service': 'checkout' } }, rootContext);
+  const callContext = trace.setSpan(context.active(), call);
+  const server = t('checkout').startSpan('POST /api/checkout', { kind: SpanKind.SERVER }, callContext);
+  const serverContext = trace.setSpan(context.active(), server);
+  const pay = t('payments').startSpan('charge card', { kind: SpanKind.PRODUCER }, serverContext);
+  pay.recordException(new Error('card declined'));
+  pay.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
+  pay.end();
+  const consume = t('payments').startSpan('process charge', { kind: SpanKind.CONSUMER }, trace.setSpan(context.active(), pay));
+  consume.end();
+  server.setStatus({ code: SpanStatusCode.OK });
+  server.end();
+  call.end();
+  root.addEvent('response.sent');
+  root.end();
+
+  for (const { memory } of Object.values(tracers)) spans.push(...memory.getFinishedSpans());
+  return { spans };
+}
+
+export function protobufRequest(spans: ReadableSpan[]): Buffer {
+  return Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
+}
+
+export function jsonRequest(spans: ReadableSpan[]): Buffer {
+  return Buffer.from(JsonTraceSerializer.serializeRequest(spans)!);
+}
