@@ -89,16 +89,6 @@ function validSpanId(id: string | undefined): id is string {
   return id !== undefined && id.length === 16 && id !== ZERO_SPAN_ID;
 }
 
-function timeText(t: bigint | undefined, where: string): string | undefined {
-  const ns = read(t, where, 'a 64-bit unsigned integer (nanoseconds)');
-  return ns <= MAX_TIME_NS ? ns.toString() : undefined;
-}
-
-/** Thrown inside one span's normalization; caught by the span loop, never escapes it. */
-class SpanRejected {
-  constructor(readonly reason: RejectReason) {}
-}
-
 /** The resource- and scope-level part of every row of one ScopeSpans, computed once. */
 interface ScopeContext {
   serviceName: string;
@@ -135,48 +125,57 @@ export function normalizeRequest(request: unknown, leaves: LeafCodec): Normalize
       };
       listOf(ss['spans'], `${ssPath}.spans`).forEach((spanValue, i) => {
         const spanPath = `${ssPath}.spans[${i}]`;
-        try {
-          text += spanRow(nodeOrEmpty(spanValue, spanPath), context, leaves, spanPath);
+        const row = spanRow(nodeOrEmpty(spanValue, spanPath), context, leaves, spanPath);
+        if (typeof row === 'string') {
+          text += row;
           spans++;
-        } catch (err) {
-          if (!(err instanceof SpanRejected)) throw err;
-          rejected++;
-          const seen = rejections[err.reason];
-          if (seen) seen.count++;
-          else rejections[err.reason] = { count: 1, first: spanPath };
+          return;
         }
+        rejected++;
+        const seen = rejections[row.rejected];
+        if (seen) seen.count++;
+        else rejections[row.rejected] = { count: 1, first: spanPath };
       });
     });
   });
   return { rows: { text, spans }, rejected, rejections };
 }
 
-/** One span as one JSONCompactEachRow line, in SPAN_COLUMNS order. */
-function spanRow(span: Node, context: ScopeContext, leaves: LeafCodec, where: string): string {
+/**
+ * One span as one JSONCompactEachRow line, in SPAN_COLUMNS order, or the reason it
+ * is rejected. Every field is read either way, so a structurally malformed span
+ * makes its request malformed even when its ids are also wrong.
+ */
+function spanRow(span: Node, context: ScopeContext, leaves: LeafCodec, where: string): string | { rejected: RejectReason } {
   const traceId = leaves.id(span['traceId']);
-  if (!validTraceId(traceId)) throw new SpanRejected('invalid_trace_id');
   const spanId = leaves.id(span['spanId']);
-  if (!validSpanId(spanId)) throw new SpanRejected('invalid_span_id');
   const parentSpanId = leaves.id(span['parentSpanId']);
-  if (parentSpanId === undefined || (parentSpanId !== '' && parentSpanId.length !== 16)) {
-    throw new SpanRejected('invalid_parent_span_id');
-  }
   const start = read(leaves.time(span['startTimeUnixNano']), `${where}.startTimeUnixNano`, 'a 64-bit unsigned integer');
   const end = read(leaves.time(span['endTimeUnixNano']), `${where}.endTimeUnixNano`, 'a 64-bit unsigned integer');
-  if (start === 0n || start > MAX_TIME_NS || end > MAX_TIME_NS) throw new SpanRejected('invalid_timestamp');
-  if (end < start) throw new SpanRejected('end_before_start');
-
+  const traceState = read(leaves.str(span['traceState']), `${where}.traceState`, 'a string');
+  const name = read(leaves.str(span['name']), `${where}.name`, 'a string');
   const kind = read(leaves.enumNumber(span['kind'], SPAN_KIND_NAMES), `${where}.kind`, 'a SpanKind');
   const status = nodeOrEmpty(span['status'], `${where}.status`);
   const code = read(leaves.enumNumber(status['code'], STATUS_CODE_NAMES), `${where}.status.code`, 'a StatusCode');
+  const message = read(leaves.str(status['message']), `${where}.status.message`, 'a string');
+  const attributes = attributesJson(span['attributes'], leaves, `${where}.attributes`);
+  const events = eventColumns(span['events'], leaves, `${where}.events`);
+  const links = linkColumns(span['links'], leaves, `${where}.links`);
+
+  if (!validTraceId(traceId)) return { rejected: 'invalid_trace_id' };
+  if (!validSpanId(spanId)) return { rejected: 'invalid_span_id' };
+  if (parentSpanId === undefined || (parentSpanId !== '' && parentSpanId.length !== 16)) return { rejected: 'invalid_parent_span_id' };
+  if (start === 0n || start > MAX_TIME_NS || end > MAX_TIME_NS || events === undefined) return { rejected: 'invalid_timestamp' };
+  if (end < start) return { rejected: 'end_before_start' };
+  if (links === undefined) return { rejected: 'invalid_link' };
 
   return (
     '[' +
     start.toString() +
     `,"${traceId}","${spanId}","${parentSpanId}",` +
-    JSON.stringify(read(leaves.str(span['traceState']), `${where}.traceState`, 'a string')) +
+    JSON.stringify(traceState) +
     ',' +
-    JSON.stringify(read(leaves.str(span['name']), `${where}.name`, 'a string')) +
+    JSON.stringify(name) +
     `,"${SPAN_KINDS[kind] ?? 'Unspecified'}",` +
     context.serviceName +
     ',' +
@@ -186,58 +185,60 @@ function spanRow(span: Node, context: ScopeContext, leaves: LeafCodec, where: st
     ',' +
     context.scopeVersion +
     ',' +
-    attributesJson(span['attributes'], leaves, `${where}.attributes`) +
+    attributes +
     ',' +
     (end - start).toString() +
     `,"${STATUS_CODES[code] ?? 'Unset'}",` +
-    JSON.stringify(read(leaves.str(status['message']), `${where}.status.message`, 'a string')) +
+    JSON.stringify(message) +
     ',' +
-    eventColumns(span['events'], leaves, `${where}.events`) +
+    events +
     ',' +
-    linkColumns(span['links'], leaves, `${where}.links`) +
+    links +
     ']\n'
   );
 }
 
-/** Events.Timestamp, Events.Name, Events.Attributes. */
-function eventColumns(value: unknown, leaves: LeafCodec, where: string): string {
+/** Events.Timestamp, Events.Name, Events.Attributes; undefined when an event time is out of range. */
+function eventColumns(value: unknown, leaves: LeafCodec, where: string): string | undefined {
   const events = listOf(value, where);
   if (events.length === 0) return '[],[],[]';
   const times: string[] = [];
   const names: string[] = [];
   const attributes: string[] = [];
+  let valid = true;
   events.forEach((eventValue, i) => {
     const at = `${where}[${i}]`;
     const event = nodeOrEmpty(eventValue, at);
-    const time = timeText(leaves.time(event['timeUnixNano']), `${at}.timeUnixNano`);
-    if (time === undefined) throw new SpanRejected('invalid_timestamp');
-    times.push(time);
+    const time = read(leaves.time(event['timeUnixNano']), `${at}.timeUnixNano`, 'a 64-bit unsigned integer');
+    if (time > MAX_TIME_NS) valid = false;
+    times.push(time.toString());
     names.push(JSON.stringify(read(leaves.str(event['name']), `${at}.name`, 'a string')));
     attributes.push(attributesJson(event['attributes'], leaves, `${at}.attributes`));
   });
-  return `[${times.join(',')}],[${names.join(',')}],[${attributes.join(',')}]`;
+  return valid ? `[${times.join(',')}],[${names.join(',')}],[${attributes.join(',')}]` : undefined;
 }
 
-/** Links.TraceId, Links.SpanId, Links.TraceState, Links.Attributes. */
-function linkColumns(value: unknown, leaves: LeafCodec, where: string): string {
+/** Links.TraceId, Links.SpanId, Links.TraceState, Links.Attributes; undefined when a link id is invalid. */
+function linkColumns(value: unknown, leaves: LeafCodec, where: string): string | undefined {
   const links = listOf(value, where);
   if (links.length === 0) return '[],[],[],[]';
   const traceIds: string[] = [];
   const spanIds: string[] = [];
   const states: string[] = [];
   const attributes: string[] = [];
+  let valid = true;
   links.forEach((linkValue, i) => {
     const at = `${where}[${i}]`;
     const link = nodeOrEmpty(linkValue, at);
     const traceId = leaves.id(link['traceId']);
     const spanId = leaves.id(link['spanId']);
-    if (!validTraceId(traceId) || !validSpanId(spanId)) throw new SpanRejected('invalid_link');
+    if (!validTraceId(traceId) || !validSpanId(spanId)) valid = false;
     traceIds.push(`"${traceId}"`);
     spanIds.push(`"${spanId}"`);
     states.push(JSON.stringify(read(leaves.str(link['traceState']), `${at}.traceState`, 'a string')));
     attributes.push(attributesJson(link['attributes'], leaves, `${at}.attributes`));
   });
-  return `[${traceIds.join(',')}],[${spanIds.join(',')}],[${states.join(',')}],[${attributes.join(',')}]`;
+  return valid ? `[${traceIds.join(',')}],[${spanIds.join(',')}],[${states.join(',')}],[${attributes.join(',')}]` : undefined;
 }
 
 /** The partial_success error message: what was rejected, why, and where the first one was. */

@@ -1,0 +1,46 @@
+import { loadConfig, makeConfig, OPTIONS } from '../../collector/config';
+import { HindsightError } from '../../collector/errors';
+
+describe('loadConfig', () => {
+  test('defaults are safe: loopback only, embedded storage, standard ports', () => {
+    const config = loadConfig([], {});
+    expect(config).toMatchObject({ host: '127.0.0.1', clickhouseUrl: undefined, dataDir: './data', otlpHttpPort: 4318, otlpGrpcPort: 4317, uiPort: 16686, retentionDays: 7, corsOrigins: [], maxBodyBytes: 16 * 1024 * 1024 });
+  });
+
+  test('flags win over the environment, which wins over defaults', () => {
+    const config = loadConfig(['--otlp-http-port', '9000'], { HINDSIGHT_OTLP_HTTP_PORT: '8000', HINDSIGHT_RETENTION_DAYS: '30' });
+    expect(config.otlpHttpPort).toBe(9000);
+    expect(config.retentionDays).toBe(30);
+  });
+
+  test('CORS origins are a comma separated list', () => {
+    expect(loadConfig(['--cors-origins', 'http://a.test, http://b.test,'], {}).corsOrigins).toEqual(['http://a.test', 'http://b.test']);
+    expect(loadConfig([], { HINDSIGHT_CORS_ORIGINS: 'http://c.test' }).corsOrigins).toEqual(['http://c.test']);
+  });
+
+  test.each([
+    [['--otlp-http-port', '70000'], {}, '--otlp-http-port="70000" is invalid: expected a whole number from 0 to 65535'],
+    [[], { HINDSIGHT_UI_PORT: 'eighty' }, 'HINDSIGHT_UI_PORT="eighty" is invalid'],
+    [['--retention-days', '0'], {}, '--retention-days="0" is invalid: expected a whole number from 1'],
+    [['--log-level', 'loud'], {}, 'expected one of fatal, error, warn, info, debug, trace, silent'],
+    [['--clickhouse-database', 'otel; DROP'], {}, '--clickhouse-database="otel; DROP" is invalid'],
+    [['--clickhouse-url', 'tcp://x'], {}, 'expected an http:// or https:// URL'],
+  ])('rejects %j %j naming the key', (argv, env, message) => {
+    expect(() => loadConfig(argv, env)).toThrow(HindsightError);
+    expect(() => loadConfig(argv, env)).toThrow(message);
+  });
+
+  test('unknown flags are refused', () => {
+    expect(() => loadConfig(['--no-such-flag', '1'], {})).toThrow(/no-such-flag/);
+  });
+
+  test('every option has a flag and a HINDSIGHT_ environment variable', () => {
+    for (const option of OPTIONS) {
+      expect(option.env).toBe(`HINDSIGHT_${option.flag.toUpperCase().replaceAll('-', '_')}`);
+    }
+  });
+
+  test('makeConfig overrides defaults', () => {
+    expect(makeConfig({ uiPort: 0 }).uiPort).toBe(0);
+  });
+});
