@@ -1,0 +1,50 @@
+/**
+ * `hindsight serve` as a child process (the built CLI, as `npm start` runs it), for
+ * tests that kill it or need a data directory of their own.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'dist/collector/cli/main.js');
+
+export interface ChildServer {
+  process: ChildProcess;
+  ports: { otlpHttp: number; otlpGrpc: number; ui: number };
+  logs: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startChildServer(dataDir: string, extraArgs: string[] = []): Promise<ChildServer> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
+  return new Promise((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      logs.push(line);
+      const entry = JSON.parse(line) as { msg?: string; ports?: ChildServer['ports'] };
+      if (entry.msg === 'hindsight started' && entry.ports) resolve({ process: child, ports: entry.ports, logs, exited });
+    });
+    void exited.then(({ code }) => reject(new Error(`hindsight exited with ${code} before starting:\n${logs.join('\n')}`)));
+  });
+}
+
+/**
+ * Runs one query on a data directory from a separate process: libchdb binds one
+ * directory per process, and this test process already has its own.
+ */
+export function queryDataDir(dataDir: string, sql: string): unknown[] {
+  const script = `
+    const { createClient } = require('@clickhouse/client');
+    const { createChdbConnection } = require('chdb/connection');
+    const client = createClient({ connection: createChdbConnection({ path: process.argv[1] }) });
+    client.query({ query: process.argv[2], format: 'JSONEachRow' })
+      .then((r) => r.json()).then((rows) => { process.stdout.write(JSON.stringify(rows)); return client.close(); })
+      .catch((e) => { console.error(e); process.exit(1); });`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script, dataDir, sql], { cwd: ROOT, encoding: 'utf8' })) as unknown[];
+}
