@@ -83,10 +83,12 @@ export const protobufLeaves: LeafCodec = {
     v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : Array.isArray(v) && v.length === 0 ? '' : undefined,
   str: (v) => (typeof v === 'string' ? wellFormed(v) : v == null ? '' : undefined),
   enumNumber: (v) => (typeof v === 'number' ? v : v == null ? 0 : undefined),
-  // protobufjs exposes the set member's name as a virtual property named after the oneof.
+  // Only members present on the wire are own properties (see flattenAnyValueOneof);
+  // should a sender set several, any one of them is taken.
   anyValueCase: (v) => {
-    const which = v['value'];
-    return typeof which === 'string' && (ANY_VALUE_CASES as readonly string[]).includes(which) ? (which as AnyValueCase) : undefined;
+    let found: AnyValueCase | undefined;
+    for (const key of ANY_VALUE_CASES) if (Object.hasOwn(v, key)) found = key;
+    return found;
   },
 };
 
