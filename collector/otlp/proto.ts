@@ -46,13 +46,18 @@ export function otlpTypes(): OtlpTypes {
  * the sibling properties on every decode; every decoded AnyValue (one per
  * attribute) then drops into V8's slow dictionary mode. Measured on SDK-made
  * requests, that cost more than the rest of decoding and normalizing together.
- * Detached from its oneof, each member decodes as a plain field; a member that
- * was on the wire is an own property of the decoded message, which is how
- * protobufLeaves tells which one is set.
+ * Detached from the oneof and given explicit presence (as `optional` fields have),
+ * each member decodes as a plain assignment, also when it holds its default
+ * (false, 0, ""), so a member that was on the wire is an own property of the
+ * decoded message: that is how protobufLeaves tells which one is set.
  */
 function flattenAnyValueOneof(anyValue: protobuf.Type): void {
   for (const oneof of anyValue.oneofsArray) {
-    for (const field of [...oneof.fieldsArray]) oneof.remove(field);
+    for (const field of [...oneof.fieldsArray]) {
+      oneof.remove(field);
+      const resolved = field as unknown as { _features: Record<string, unknown> };
+      resolved._features = { ...resolved._features, field_presence: 'EXPLICIT' };
+    }
     anyValue.remove(oneof);
   }
 }

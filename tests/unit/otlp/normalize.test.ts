@@ -1,4 +1,5 @@
 import { decodeRequest } from '../../../collector/otlp/codec';
+import { otlpTypes } from '../../../collector/otlp/proto';
 import { jsonLeaves } from '../../../collector/otlp/leaves';
 import { normalizeRequest, rejectionMessage } from '../../../collector/otlp/normalize';
 import { MalformedRequest } from '../../../collector/otlp/malformed';
@@ -109,6 +110,25 @@ describe('normalizeRequest', () => {
       map: '{"a":[],"z":1.5}',
       empty: '',
     });
+  });
+
+  test('protobuf values equal to their type default are still told apart from an empty value', () => {
+    const request = makeJsonRequest({
+      attributes: [
+        { key: 'f', value: { boolValue: false } },
+        { key: 'zero', value: { intValue: 0 } },
+        { key: 'dzero', value: { doubleValue: 0 } },
+        { key: 'empty', value: { stringValue: '' } },
+        { key: 'none', value: {} },
+        { key: 'arr', value: { arrayValue: { values: [{ boolValue: false }, {}, { intValue: 0 }] } } },
+      ],
+    });
+    const type = otlpTypes().ExportTraceServiceRequest;
+    const bytes = Buffer.from(type.encode(type.fromObject(JSON.parse(JSON.stringify(request).replace(/"(traceId|spanId)":"([0-9a-f]+)"/g, (_m, k: string, hex: string) => `"${k}":"${Buffer.from(hex, 'hex').toString('base64')}"`)))).finish());
+    const viaProtobuf = decodeRequest(bytes, 'protobuf');
+    const [row] = rowsOf(normalizeRequest(viaProtobuf.tree, viaProtobuf.leaves).rows.text);
+    expect(row![SPAN_COLUMNS.indexOf('SpanAttributes')]).toEqual({ f: 'false', zero: '0', dzero: '0', empty: '', none: '', arr: '[false,null,0]' });
+    expect(normalizeJson(request).rows.text).toBe(normalizeRequest(viaProtobuf.tree, viaProtobuf.leaves).rows.text);
   });
 
   test('hostile strings are carried as data, and lone surrogates become U+FFFD', () => {
