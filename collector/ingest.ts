@@ -2,8 +2,8 @@
  * One export request through the pipeline: decode → normalize → write. Both
  * transports call this and only map its result to their own status codes.
  */
-import { decodeRequest, type Encoding, type PartialSuccess } from './otlp/codec';
-import { normalizeRequest, rejectionMessage, REJECT_REASONS } from './otlp/normalize';
+import { normalizeBody, type Encoding, type PartialSuccess } from './otlp/codec';
+import { rejectionMessage, REJECT_REASONS } from './otlp/normalize';
 import { asHindsightError, type HindsightError } from './errors';
 import type { Metrics, Transport } from './metrics';
 import type { SpanWriter } from './store/writer';
@@ -21,8 +21,7 @@ export class TraceIngest {
   async export(body: Buffer, encoding: Encoding, transport: Transport): Promise<ExportResult> {
     let normalized;
     try {
-      const decoded = decodeRequest(body, encoding);
-      normalized = normalizeRequest(decoded.tree, decoded.leaves);
+      normalized = normalizeBody(body, encoding);
     } catch (err) {
       return { ok: false, error: asHindsightError(err) };
     }

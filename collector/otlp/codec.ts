@@ -5,7 +5,9 @@
  */
 import { jsonLeaves, protobufLeaves, type LeafCodec } from './leaves';
 import { MalformedRequest } from './malformed';
+import { normalizeRequest, type NormalizedRequest } from './normalize';
 import { otlpTypes } from './proto';
+import { transcodeProtobuf } from './transcode';
 
 export type Encoding = 'protobuf' | 'json';
 
@@ -14,6 +16,14 @@ export interface DecodedRequest {
   leaves: LeafCodec;
 }
 
+/** A request body to span rows: the one entry point of this stage. Throws MalformedRequest. */
+export function normalizeBody(body: Buffer, encoding: Encoding): NormalizedRequest {
+  if (encoding === 'protobuf') return transcodeProtobuf(body);
+  const { tree, leaves } = decodeJson(body);
+  return normalizeRequest(tree, leaves);
+}
+
+/** A request body as a decoded tree, for normalizeRequest; tests and the benchmark's baseline use it. */
 export function decodeRequest(body: Buffer, encoding: Encoding): DecodedRequest {
   return encoding === 'protobuf' ? decodeProtobuf(body) : decodeJson(body);
 }

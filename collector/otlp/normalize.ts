@@ -40,10 +40,18 @@ export interface Rejection {
   first: string;
 }
 
+export type Rejections = Partial<Record<RejectReason, Rejection>>;
+
 export interface NormalizedRequest {
   rows: SpanRows;
   rejected: number;
-  rejections: Partial<Record<RejectReason, Rejection>>;
+  rejections: Rejections;
+}
+
+export function recordRejection(rejections: Rejections, reason: RejectReason, where: string): void {
+  const seen = rejections[reason];
+  if (seen) seen.count++;
+  else rejections[reason] = { count: 1, first: where };
 }
 
 const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
@@ -97,12 +105,17 @@ interface ScopeContext {
   scopeVersion: string;
 }
 
+/**
+ * A decoded request tree (OTLP/JSON, or protobufjs's decoding of protobuf) to span
+ * rows. The protobuf path normally goes through transcode.ts instead; this one
+ * stays the reference both are tested against.
+ */
 export function normalizeRequest(request: unknown, leaves: LeafCodec): NormalizedRequest {
   const root = nodeOrEmpty(request, 'request');
   let text = '';
   let spans = 0;
   let rejected = 0;
-  const rejections: Partial<Record<RejectReason, Rejection>> = {};
+  const rejections: Rejections = {};
 
   listOf(root['resourceSpans'], 'resourceSpans').forEach((rsValue, r) => {
     const rsPath = `resourceSpans[${r}]`;
@@ -132,13 +145,11 @@ export function normalizeRequest(request: unknown, leaves: LeafCodec): Normalize
           return;
         }
         rejected++;
-        const seen = rejections[row.rejected];
-        if (seen) seen.count++;
-        else rejections[row.rejected] = { count: 1, first: spanPath };
+        recordRejection(rejections, row.rejected, spanPath);
       });
     });
   });
-  return { rows: { text, spans }, rejected, rejections };
+  return { rows: { data: Buffer.from(text), spans }, rejected, rejections };
 }
 
 /**

@@ -29,11 +29,11 @@ export const SPAN_COLUMNS = [
 ] as const;
 
 /**
- * A batch of span rows ready for insert: JSONCompactEachRow text, one line per
- * span, values in SPAN_COLUMNS order. Text rather than objects because building
+ * A batch of span rows ready for insert: JSONCompactEachRow bytes, one line per
+ * span, values in SPAN_COLUMNS order. Bytes rather than objects because building
  * and re-serializing row objects was measured to cost more than decoding itself.
  */
 export interface SpanRows {
-  text: string;
+  data: Buffer;
   spans: number;
 }

@@ -62,7 +62,7 @@ export class SpanWriter {
       return Promise.resolve({ kind: 'retryable', error: new HindsightError('HS_SHUTTING_DOWN', 'Hindsight is shutting down') });
     }
     // An empty queue admits any request, so one larger than the bound still gets in alone.
-    const bytes = Buffer.byteLength(rows.text);
+    const bytes = rows.data.length;
     const empty = this.queuedSpans === 0;
     if (!empty && (this.queuedSpans + rows.spans > this.config.queueMaxSpans || this.queuedBytes + bytes > this.config.queueMaxBytes)) {
       return Promise.resolve({
@@ -124,7 +124,9 @@ export class SpanWriter {
 
   /** Milliseconds until the pending batch is due; 0 when it is due now. */
   private waitLeft(): number {
-    if (this.closing || this.pendingSpans >= this.config.batchMaxSpans) return 0;
+    // An idle store takes the batch at once: waiting would only add latency, and
+    // while this insert runs the next batch grows by itself (group commit).
+    if (this.closing || this.inFlight === 0 || this.pendingSpans >= this.config.batchMaxSpans) return 0;
     return Math.max(0, this.config.batchMaxAgeMs - (performance.now() - this.pendingSince));
   }
 
@@ -153,7 +155,7 @@ export class SpanWriter {
   }
 
   private async insertBatch(batch: Pending[], spans: number): Promise<void> {
-    const error = await this.insert(batch.map((p) => p.rows.text), spans);
+    const error = await this.insert(batch.map((p) => p.rows.data), spans);
     if (error === undefined) {
       for (const p of batch) p.settle({ kind: 'accepted' });
       return;
@@ -165,16 +167,16 @@ export class SpanWriter {
     // A permanent failure may come from one request's rows: insert each alone so the
     // others are not lost with it.
     for (const p of batch) {
-      const own = await this.insert([p.rows.text], p.rows.spans);
+      const own = await this.insert([p.rows.data], p.rows.spans);
       p.settle(own === undefined ? { kind: 'accepted' } : { kind: own.retryable ? 'retryable' : 'failed', error: own });
     }
   }
 
   /** One INSERT; the store's error translated, never thrown. */
-  private async insert(texts: string[], spans: number): Promise<HindsightError | undefined> {
+  private async insert(chunks: Buffer[], spans: number): Promise<HindsightError | undefined> {
     const stop = this.metrics.insertSeconds.startTimer();
     try {
-      const result = await this.store.client.exec({ query: this.insertQuery, values: Readable.from(texts) });
+      const result = await this.store.client.exec({ query: this.insertQuery, values: Readable.from(chunks) });
       result.stream.resume();
       this.metrics.batchSpans.observe(spans);
       return undefined;

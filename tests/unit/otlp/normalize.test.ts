@@ -1,24 +1,37 @@
-import { decodeRequest } from '../../../collector/otlp/codec';
+/**
+ * Both encodings through their normalizers: OTLP/JSON through normalizeRequest,
+ * protobuf through transcodeProtobuf (and, as the reference, protobufjs's decoding
+ * through normalizeRequest). Every case that protobuf can express runs on both.
+ */
+import { decodeRequest, normalizeBody } from '../../../collector/otlp/codec';
 import { otlpTypes } from '../../../collector/otlp/proto';
 import { jsonLeaves } from '../../../collector/otlp/leaves';
-import { normalizeRequest, rejectionMessage } from '../../../collector/otlp/normalize';
+import { normalizeRequest, rejectionMessage, type NormalizedRequest } from '../../../collector/otlp/normalize';
 import { MalformedRequest } from '../../../collector/otlp/malformed';
 import { SPAN_COLUMNS } from '../../../collector/store/columns';
 import { jsonRequest, makeTraces, protobufRequest } from '../../support/spans';
 
-function rowsOf(text: string): unknown[][] {
-  return text
+function text(result: NormalizedRequest): string {
+  return result.rows.data.toString('utf8');
+}
+
+function rowsOf(result: NormalizedRequest): unknown[][] {
+  return text(result)
     .split('\n')
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as unknown[]);
 }
 
+function column(row: unknown[] | undefined, name: (typeof SPAN_COLUMNS)[number]): unknown {
+  return row![SPAN_COLUMNS.indexOf(name)];
+}
+
 /** A minimal OTLP/JSON request with one span, fields overridable. */
-function makeJsonRequest(span: Record<string, unknown> = {}, resourceAttributes: unknown[] = []): Record<string, unknown> {
+function makeJsonRequest(span: Record<string, unknown> = {}, resource: unknown = { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] }): Record<string, unknown> {
   return {
     resourceSpans: [
       {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }, ...resourceAttributes] },
+        resource,
         scopeSpans: [
           {
             scope: { name: 'scope', version: '1' },
@@ -44,105 +57,117 @@ function spansOf(request: Record<string, unknown>): unknown[] {
   return (request['resourceSpans'] as { scopeSpans: { spans: unknown[] }[] }[])[0]!.scopeSpans[0]!.spans;
 }
 
-function normalizeJson(request: unknown): ReturnType<typeof normalizeRequest> {
-  return normalizeRequest(request, jsonLeaves);
+/** The same request in protobuf, encoded by protobufjs (hex ids become bytes). */
+function toProtobuf(request: unknown): Buffer {
+  const hexIdsAsBase64 = JSON.parse(
+    JSON.stringify(request).replace(/"(traceId|spanId|parentSpanId)":"([0-9a-fA-F]*)"/g, (_m, k: string, hex: string) => `"${k}":"${Buffer.from(hex, 'hex').toString('base64')}"`),
+  ) as Record<string, unknown>;
+  const type = otlpTypes().ExportTraceServiceRequest;
+  return Buffer.from(type.encode(type.fromObject(hexIdsAsBase64)).finish());
 }
 
-describe('normalizeRequest', () => {
-  test('the same SDK spans give identical rows through protobuf and JSON', () => {
-    const { spans } = makeTraces();
-    const viaProtobuf = decodeRequest(protobufRequest(spans), 'protobuf');
-    const viaJson = decodeRequest(jsonRequest(spans), 'json');
-    const a = normalizeRequest(viaProtobuf.tree, viaProtobuf.leaves);
-    const b = normalizeRequest(viaJson.tree, viaJson.leaves);
-    expect(a.rows.spans).toBe(spans.length);
-    expect(a.rejected).toBe(0);
-    expect(b.rows.text).toBe(a.rows.text);
-    for (const row of rowsOf(a.rows.text)) expect(row).toHaveLength(SPAN_COLUMNS.length);
-  });
+const ENCODINGS: [string, (request: unknown) => NormalizedRequest][] = [
+  ['json', (request) => normalizeRequest(request, jsonLeaves)],
+  ['protobuf', (request) => normalizeBody(toProtobuf(request), 'protobuf')],
+];
 
+test('the same SDK spans give identical rows through the transcoder, the protobuf tree and JSON', () => {
+  const { spans } = makeTraces();
+  const transcoded = normalizeBody(protobufRequest(spans), 'protobuf');
+  const tree = decodeRequest(protobufRequest(spans), 'protobuf');
+  const viaTree = normalizeRequest(tree.tree, tree.leaves);
+  const viaJson = normalizeBody(jsonRequest(spans), 'json');
+  expect(transcoded.rows.spans).toBe(spans.length);
+  expect(transcoded.rejected).toBe(0);
+  expect(text(transcoded)).toBe(text(viaJson));
+  expect(text(viaTree)).toBe(text(viaJson));
+  for (const row of rowsOf(transcoded)) expect(row).toHaveLength(SPAN_COLUMNS.length);
+});
+
+describe.each(ENCODINGS)('%s', (_encoding, normalize) => {
   test('maps kinds, statuses and times as the clickhouseexporter does', () => {
-    const result = normalizeJson(makeJsonRequest({ status: { code: 2, message: 'boom' }, kind: 'SPAN_KIND_CLIENT' }));
-    const [row] = rowsOf(result.rows.text);
-    const column = (name: (typeof SPAN_COLUMNS)[number]): unknown => row![SPAN_COLUMNS.indexOf(name)];
+    const result = normalize(makeJsonRequest({ status: { code: 2, message: 'boom' }, kind: 'SPAN_KIND_CLIENT' }));
+    const [row] = rowsOf(result);
     // Nanoseconds stay exact integers in the row text (JSON.parse here would round them).
-    expect(result.rows.text.startsWith('[1700000000000000001,')).toBe(true);
-    expect(column('SpanKind')).toBe('Client');
-    expect(column('StatusCode')).toBe('Error');
-    expect(column('StatusMessage')).toBe('boom');
-    expect(column('Duration')).toBe(500000001);
-    expect(column('ServiceName')).toBe('svc');
-    expect(column('ParentSpanId')).toBe('');
+    expect(text(result).startsWith('[1700000000000000001,')).toBe(true);
+    expect(column(row, 'SpanKind')).toBe('Client');
+    expect(column(row, 'StatusCode')).toBe('Error');
+    expect(column(row, 'StatusMessage')).toBe('boom');
+    expect(column(row, 'Duration')).toBe(500000001);
+    expect(column(row, 'ServiceName')).toBe('svc');
+    expect(column(row, 'ParentSpanId')).toBe('');
   });
 
-  test('ids are lowercased hex and unknown services fall back to unknown_service', () => {
-    const request = makeJsonRequest({ traceId: '5B8EFFF798038103D269B633813FC60C' });
-    (request['resourceSpans'] as { resource: unknown }[])[0]!.resource = { attributes: [] };
-    const [row] = rowsOf(normalizeJson(request).rows.text);
-    expect(row![SPAN_COLUMNS.indexOf('TraceId')]).toBe('5b8efff798038103d269b633813fc60c');
-    expect(row![SPAN_COLUMNS.indexOf('ServiceName')]).toBe('unknown_service');
+  test('ids are lowercase hex and a missing service.name is unknown_service', () => {
+    const [row] = rowsOf(normalize(makeJsonRequest({ traceId: '5B8EFFF798038103D269B633813FC60C' }, { attributes: [] })));
+    expect(column(row, 'TraceId')).toBe('5b8efff798038103d269b633813fc60c');
+    expect(column(row, 'ServiceName')).toBe('unknown_service');
   });
 
-  test('stringifies every AnyValue type as the exporter does', () => {
+  test('stringifies every AnyValue type as the exporter does, last duplicate key winning', () => {
     const attributes = [
       { key: 's', value: { stringValue: 'x' } },
       { key: 'b', value: { boolValue: false } },
       { key: 'i', value: { intValue: '-9223372036854775808' } },
+      { key: 'big', value: { intValue: '9007199254740993' } },
       { key: 'i2', value: { intValue: 7 } },
       { key: 'd', value: { doubleValue: 0.1 } },
+      { key: 'dzero', value: { doubleValue: 0 } },
       { key: 'nan', value: { doubleValue: 'NaN' } },
+      { key: 'inf', value: { doubleValue: '-Infinity' } },
       { key: 'bytes', value: { bytesValue: 'AAEC' } },
-      { key: 'arr', value: { arrayValue: { values: [{ stringValue: 'a' }, { intValue: '1' }, { boolValue: true }, {}] } } },
+      { key: 'arr', value: { arrayValue: { values: [{ stringValue: 'a' }, { intValue: '1' }, { boolValue: false }, {}] } } },
       { key: 'map', value: { kvlistValue: { values: [{ key: 'z', value: { doubleValue: 1.5 } }, { key: 'a', value: { arrayValue: {} } }] } } },
       { key: 'empty', value: {} },
+      { key: 'emptystr', value: { stringValue: '' } },
       { key: 's', value: { stringValue: 'last wins' } },
     ];
-    const [row] = rowsOf(normalizeJson(makeJsonRequest({ attributes })).rows.text);
-    expect(row![SPAN_COLUMNS.indexOf('SpanAttributes')]).toEqual({
+    const [row] = rowsOf(normalize(makeJsonRequest({ attributes })));
+    expect(column(row, 'SpanAttributes')).toEqual({
       s: 'last wins',
       b: 'false',
       i: '-9223372036854775808',
+      big: '9007199254740993',
       i2: '7',
       d: '0.1',
+      dzero: '0',
       nan: 'NaN',
+      inf: '-Inf',
       bytes: 'AAEC',
-      arr: '["a",1,true,null]',
+      arr: '["a",1,false,null]',
       map: '{"a":[],"z":1.5}',
       empty: '',
+      emptystr: '',
     });
   });
 
-  test('protobuf values equal to their type default are still told apart from an empty value', () => {
-    const request = makeJsonRequest({
-      attributes: [
-        { key: 'f', value: { boolValue: false } },
-        { key: 'zero', value: { intValue: 0 } },
-        { key: 'dzero', value: { doubleValue: 0 } },
-        { key: 'empty', value: { stringValue: '' } },
-        { key: 'none', value: {} },
-        { key: 'arr', value: { arrayValue: { values: [{ boolValue: false }, {}, { intValue: 0 }] } } },
-      ],
-    });
-    const type = otlpTypes().ExportTraceServiceRequest;
-    const bytes = Buffer.from(type.encode(type.fromObject(JSON.parse(JSON.stringify(request).replace(/"(traceId|spanId)":"([0-9a-f]+)"/g, (_m, k: string, hex: string) => `"${k}":"${Buffer.from(hex, 'hex').toString('base64')}"`)))).finish());
-    const viaProtobuf = decodeRequest(bytes, 'protobuf');
-    const [row] = rowsOf(normalizeRequest(viaProtobuf.tree, viaProtobuf.leaves).rows.text);
-    expect(row![SPAN_COLUMNS.indexOf('SpanAttributes')]).toEqual({ f: 'false', zero: '0', dzero: '0', empty: '', none: '', arr: '[false,null,0]' });
-    expect(normalizeJson(request).rows.text).toBe(normalizeRequest(viaProtobuf.tree, viaProtobuf.leaves).rows.text);
+  test('hostile strings are carried as data', () => {
+    const hostile = '<script>alert("x")</script>\\"\n\u0000\u007f\u2028 é 😀';
+    const [row] = rowsOf(normalize(makeJsonRequest({ name: hostile, attributes: [{ key: hostile, value: { stringValue: hostile } }] })));
+    expect(column(row, 'SpanName')).toBe(hostile);
+    expect(column(row, 'SpanAttributes')).toEqual({ [hostile]: hostile });
   });
 
-  test('hostile strings are carried as data, and lone surrogates become U+FFFD', () => {
-    const hostile = '<script>alert("x")</script>\\"\n\u0000';
-    const result = normalizeJson(makeJsonRequest({ name: hostile, attributes: [{ key: '\ud800k', value: { stringValue: hostile } }] }));
-    const [row] = rowsOf(result.rows.text);
-    expect(row![SPAN_COLUMNS.indexOf('SpanName')]).toBe(hostile);
-    expect(row![SPAN_COLUMNS.indexOf('SpanAttributes')]).toEqual({ '\ufffdk': hostile });
+  test('events and links fill their Nested columns', () => {
+    const [row] = rowsOf(
+      normalize(
+        makeJsonRequest({
+          events: [{ timeUnixNano: '1700000000100000000', name: 'e1', attributes: [{ key: 'k', value: { intValue: 1 } }] }, { timeUnixNano: '1700000000200000000', name: 'e2' }],
+          links: [{ traceId: '0102030405060708090a0b0c0d0e0f10', spanId: '0102030405060708', traceState: 'a=b', attributes: [{ key: 'l', value: { boolValue: true } }] }],
+        }),
+      ),
+    );
+    expect(column(row, 'Events.Name')).toEqual(['e1', 'e2']);
+    expect(column(row, 'Events.Attributes')).toEqual([{ k: '1' }, {}]);
+    expect(column(row, 'Links.TraceId')).toEqual(['0102030405060708090a0b0c0d0e0f10']);
+    expect(column(row, 'Links.SpanId')).toEqual(['0102030405060708']);
+    expect(column(row, 'Links.TraceState')).toEqual(['a=b']);
+    expect(column(row, 'Links.Attributes')).toEqual([{ l: 'true' }]);
   });
 
   test.each([
     ['a short trace id', { traceId: 'abcd' }, 'invalid_trace_id'],
     ['an all-zero trace id', { traceId: '0'.repeat(32) }, 'invalid_trace_id'],
-    ['a trace id that is not hex', { traceId: 'z'.repeat(32) }, 'invalid_trace_id'],
     ['a missing span id', { spanId: undefined }, 'invalid_span_id'],
     ['a 9-byte span id', { spanId: 'ab'.repeat(9) }, 'invalid_span_id'],
     ['an all-zero span id', { spanId: '0'.repeat(16) }, 'invalid_span_id'],
@@ -150,15 +175,30 @@ describe('normalizeRequest', () => {
     ['an end before its start', { endTimeUnixNano: '1700000000000000000' }, 'end_before_start'],
     ['no start time', { startTimeUnixNano: undefined, endTimeUnixNano: undefined }, 'invalid_timestamp'],
     ['a time past 2262', { endTimeUnixNano: '18446744073709551615' }, 'invalid_timestamp'],
+    ['an event past 2262', { events: [{ timeUnixNano: '18446744073709551615' }] }, 'invalid_timestamp'],
     ['a link with a bad id', { links: [{ traceId: 'ab', spanId: 'eee19b7ec3c1b174' }] }, 'invalid_link'],
   ])('rejects one span with %s and keeps the others', (_name, override, reason) => {
     const request = makeJsonRequest(override);
     spansOf(request).push(spansOf(makeJsonRequest())[0]);
-    const result = normalizeJson(request);
+    const result = normalize(request);
     expect(result.rows.spans).toBe(1);
     expect(result.rejected).toBe(1);
     expect(Object.keys(result.rejections)).toEqual([reason]);
     expect(rejectionMessage(result)).toContain('resourceSpans[0].scopeSpans[0].spans[0]');
+    expect(rowsOf(result)).toHaveLength(1);
+  });
+});
+
+describe('OTLP/JSON only', () => {
+  const normalizeJson = ENCODINGS[0]![1];
+
+  test('a trace id that is not hex rejects its span', () => {
+    expect(normalizeJson(makeJsonRequest({ traceId: 'z'.repeat(32) })).rejections).toHaveProperty('invalid_trace_id');
+  });
+
+  test('lone surrogates become U+FFFD', () => {
+    const [row] = rowsOf(normalizeJson(makeJsonRequest({ attributes: [{ key: '\ud800k', value: { stringValue: 'v' } }] })));
+    expect(column(row, 'SpanAttributes')).toEqual({ '\ufffdk': 'v' });
   });
 
   test.each([
@@ -166,9 +206,35 @@ describe('normalizeRequest', () => {
     ['a span is a string', { resourceSpans: [{ scopeSpans: [{ spans: ['x'] }] }] }, 'resourceSpans[0].scopeSpans[0].spans[0]: expected an object'],
     ['an int attribute is not an integer', makeJsonRequest({ attributes: [{ key: 'k', value: { intValue: '1.5' } }] }), 'spans[0].attributes[0].value.intValue: expected a 64-bit integer'],
     ['a start time is a word', makeJsonRequest({ startTimeUnixNano: 'soon' }), 'spans[0].startTimeUnixNano: expected'],
-    ['a name is a number', makeJsonRequest({ name: 5 }), 'spans[0].name: expected a string'],
+    ['a name is a number, even with invalid ids', makeJsonRequest({ name: 5, traceId: '' }), 'spans[0].name: expected a string'],
   ])('refuses the whole request when %s, naming the field', (_name, request, message) => {
     expect(() => normalizeJson(request)).toThrow(MalformedRequest);
     expect(() => normalizeJson(request)).toThrow(message);
+  });
+});
+
+describe('OTLP protobuf only', () => {
+  test.each([
+    ['truncated', (b: Buffer) => b.subarray(0, b.length - 3)],
+    ['a length past the end', (b: Buffer) => Buffer.concat([Buffer.from([0x0a, 0xff, 0x7f]), b])],
+    ['an unsupported wire type', (b: Buffer) => Buffer.concat([b, Buffer.from([0x0f])])],
+  ])('refuses a %s body as malformed', (_name, corrupt) => {
+    expect(() => normalizeBody(corrupt(toProtobuf(makeJsonRequest())), 'protobuf')).toThrow(MalformedRequest);
+  });
+
+  test('refuses invalid UTF-8 in strings, as protobufjs does', () => {
+    const body = toProtobuf(makeJsonRequest({ name: 'ab' }));
+    const at = body.indexOf(Buffer.from('ab'));
+    body[at] = 0xc3;
+    body[at + 1] = 0x28;
+    expect(() => normalizeBody(body, 'protobuf')).toThrow(/not valid UTF-8/);
+    expect(() => decodeRequest(body, 'protobuf')).toThrow(MalformedRequest);
+  });
+
+  test('fields of an unknown number or wire type are skipped', () => {
+    const known = toProtobuf(makeJsonRequest());
+    // Field 99 (varint) appended to the request: ignored by both decoders.
+    const extended = Buffer.concat([known, Buffer.from([0x98, 0x06, 0x01])]);
+    expect(text(normalizeBody(extended, 'protobuf'))).toBe(text(normalizeBody(known, 'protobuf')));
   });
 });
