@@ -124,9 +124,13 @@ class Output {
     this.buf[this.pos++] = c;
   }
 
+  /** Short ASCII text; a byte loop beats Buffer.write at these sizes. */
   ascii(s: string): void {
     this.ensure(s.length);
-    this.pos += this.buf.write(s, this.pos, 'latin1');
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < s.length; i++) buf[pos++] = s.charCodeAt(i);
+    this.pos = pos;
   }
 
   utf8(s: string): void {
@@ -135,8 +139,17 @@ class Output {
   }
 
   bytes(src: Buffer, start = 0, end = src.length): void {
-    this.ensure(end - start);
-    this.pos += src.copy(this.buf, this.pos, start, end);
+    const n = end - start;
+    this.ensure(n);
+    // Buffer.copy has a fixed cost that dominates for the short strings of spans.
+    if (n > 64) {
+      this.pos += src.copy(this.buf, this.pos, start, end);
+      return;
+    }
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = start; i < end; i++) buf[pos++] = src[i]!;
+    this.pos = pos;
   }
 
   result(): Buffer {
@@ -155,19 +168,22 @@ function writeString(out: Output, r: Reader, range: Range): void {
     return;
   }
   const src = r.buf;
-  let plain = true;
-  for (let i = range.start; i < range.end; i++) {
+  const n = range.end - range.start;
+  out.ensure(n + 2);
+  const buf = out.buf;
+  let pos = out.pos;
+  buf[pos++] = QUOTE;
+  // Copy while scanning; fall back at the first byte that needs escaping or UTF-8 checks.
+  let i = range.start;
+  for (; i < range.end; i++) {
     const b = src[i]!;
-    if (b < 0x20 || b === QUOTE || b === BACKSLASH || b >= 0x80) {
-      plain = false;
-      break;
-    }
+    if (b < 0x20 || b === QUOTE || b === BACKSLASH || b >= 0x80) break;
+    buf[pos++] = b;
   }
-  out.byte(QUOTE);
-  if (plain) out.bytes(src, range.start, range.end);
-  else {
+  out.pos = pos;
+  if (i < range.end) {
     if (!isUtf8(src.subarray(range.start, range.end))) r.fail('a string is not valid UTF-8');
-    for (let i = range.start; i < range.end; i++) {
+    for (; i < range.end; i++) {
       const b = src[i]!;
       if (b === QUOTE || b === BACKSLASH) {
         out.byte(BACKSLASH);
@@ -255,6 +271,13 @@ function decodeSlowly(type: 'AnyValue' | 'KeyValue', r: Reader, range: Range): u
   }
 }
 
+function sameBytes(buf: Buffer, a: Range, b: Range): boolean {
+  const n = a.end - a.start;
+  if (n !== b.end - b.start) return false;
+  for (let i = 0; i < n; i++) if (buf[a.start + i] !== buf[b.start + i]) return false;
+  return true;
+}
+
 /** A repeated KeyValue field (the ranges of its entries) as a JSON object for a Map column. */
 function writeAttributes(out: Output, r: Reader, entries: Range[], where: string): void {
   const start = out.pos;
@@ -271,7 +294,7 @@ function writeAttributes(out: Output, r: Reader, entries: Range[], where: string
       else value = r.delimited(entry.end);
       return true;
     });
-    if (keys.some((k) => k.end - k.start === key.end - key.start && r.buf.compare(r.buf, key.start, key.end, k.start, k.end) === 0)) {
+    if (keys.some((k) => sameBytes(r.buf, k, key))) {
       // A duplicate key (rare): values.ts rebuilds the map keeping the last value, as pcommon.Map does.
       out.pos = start;
       const list = entries.map((e) => decodeSlowly('KeyValue', r, e));
