@@ -4,7 +4,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import type * as grpc from '@grpc/grpc-js';
 import type { Config } from './config';
 import { TraceIngest } from './ingest';
@@ -16,6 +16,7 @@ import { otlpHttpApp } from './receiver/http';
 import { openStore, type Store } from './store/client';
 import { applySchema } from './store/schema';
 import { SpanWriter } from './store/writer';
+import { viewerApp } from '../viewer/api/app';
 
 export interface Ports {
   otlpHttp: number;
@@ -54,7 +55,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const writer = new SpanWriter(store, config, metrics);
   const ingest = new TraceIngest(writer, metrics);
   const otlpHttp = await listen(otlpHttpApp({ config, ingest, metrics, readiness }), config.host, config.otlpHttpPort);
-  const ui = await listen(uiApp(metrics, readiness), config.host, config.uiPort);
+  const ui = await listen(viewerApp({ store, config, metrics, readiness }), config.host, config.uiPort);
   const grpcServer = otlpGrpcServer({ config, ingest, metrics });
   const grpcPort = await bindGrpc(grpcServer, config.host, config.otlpGrpcPort);
   readiness.reason = undefined;
@@ -78,14 +79,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     return closing;
   };
   return { ports, store, metrics, close };
-}
-
-/** The viewer's port. Until the viewer lands it answers the operational routes only. */
-function uiApp(metrics: Metrics, readiness: Readiness): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(opsRouter(metrics, readiness));
-  return app;
 }
 
 function listen(app: Express, host: string, wanted: number): Promise<HttpServer> {

@@ -97,3 +97,40 @@ export function protobufRequest(spans: ReadableSpan[]): Buffer {
 export function jsonRequest(spans: ReadableSpan[]): Buffer {
   return Buffer.from(JsonTraceSerializer.serializeRequest(spans)!);
 }
+
+export interface SimpleTraceOptions {
+  service?: string;
+  name?: string;
+  /** Start, Unix milliseconds. */
+  startMs?: number;
+  durationMs?: number;
+  error?: boolean;
+  attributes?: Attributes;
+  resource?: Record<string, unknown>;
+  /** Child spans under the root, in a second service. */
+  children?: number;
+  childService?: string;
+}
+
+/** One trace with exact times: a root span and `children` client spans, for query tests. */
+export function makeSimpleTrace(o: SimpleTraceOptions = {}): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const service = o.service ?? 'shop';
+  const provider = (name: string): ReturnType<BasicTracerProvider['getTracer']> =>
+    new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': name, ...(o.resource ?? {}) } as Attributes),
+      spanProcessors: [new SimpleSpanProcessor(memory)],
+    }).getTracer('query-tests', '1.0');
+  const start = o.startMs ?? Date.now() - 60_000;
+  const duration = o.durationMs ?? 100;
+  const root = provider(service).startSpan(o.name ?? 'GET /', { kind: SpanKind.SERVER, startTime: start, attributes: o.attributes ?? {} });
+  const childTracer = provider(o.childService ?? `${service}-db`);
+  for (let i = 0; i < (o.children ?? 0); i++) {
+    const child = childTracer.startSpan(`query ${i}`, { kind: SpanKind.CLIENT, startTime: start + 1 }, trace.setSpan(context.active(), root));
+    if (o.error && i === 0) child.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
+    child.end(start + 2);
+  }
+  if (o.error) root.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
+  root.end(start + duration);
+  return memory.getFinishedSpans();
+}

@@ -1,0 +1,153 @@
+/** The native API's OpenAPI 3.1 description, served at /api/v1/openapi.json. */
+
+const timeParameters = [
+  { name: 'start', in: 'query', schema: { type: 'string' }, description: 'Unix milliseconds or RFC 3339; default end minus lookback' },
+  { name: 'end', in: 'query', schema: { type: 'string' }, description: 'Unix milliseconds or RFC 3339; default now' },
+  { name: 'lookback', in: 'query', schema: { type: 'string', default: '1h' }, description: 'a duration such as 15m, 1h, 2d; used when start is absent' },
+];
+
+const error = { description: 'Invalid parameter (400, naming it) or unknown trace (404)', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
+const json = (ref: string): object => ({ description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const nsString = { type: 'string', pattern: '^[0-9]+$', description: 'nanoseconds, as a decimal string' };
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Hindsight query API',
+    version: '1',
+    description: 'Traces stored by Hindsight. Every time range is bounded (at most 31 days). A Jaeger-compatible API is also served under /api.',
+  },
+  paths: {
+    '/api/v1/services': {
+      get: { summary: 'Services with span count and error rate in a time range', parameters: timeParameters, responses: { '200': json('ServicesResponse'), '400': error } },
+    },
+    '/api/v1/services/{service}/operations': {
+      get: {
+        summary: 'Operations of a service, with their span kinds',
+        parameters: [{ name: 'service', in: 'path', required: true, schema: { type: 'string' } }, ...timeParameters],
+        responses: { '200': json('OperationsResponse'), '400': error },
+      },
+    },
+    '/api/v1/attributes/keys': {
+      get: {
+        summary: 'Span and resource attribute keys seen recently, for autocompletion',
+        parameters: [{ name: 'service', in: 'query', schema: { type: 'string' } }, ...timeParameters],
+        responses: { '200': json('AttributeKeysResponse'), '400': error },
+      },
+    },
+    '/api/v1/traces': {
+      get: {
+        summary: 'Search traces: those with a span meeting every filter',
+        parameters: [
+          { name: 'service', in: 'query', schema: { type: 'string' } },
+          { name: 'operation', in: 'query', schema: { type: 'string' } },
+          {
+            name: 'attr',
+            in: 'query',
+            schema: { type: 'array', items: { type: 'string' } },
+            explode: true,
+            description: 'repeatable; key=value, key!=value, key~=substring, or key (exists); span or resource attributes',
+          },
+          { name: 'minDuration', in: 'query', schema: { type: 'string' }, description: 'e.g. 250us, 100ms, 1.5s' },
+          { name: 'maxDuration', in: 'query', schema: { type: 'string' } },
+          { name: 'status', in: 'query', schema: { enum: ['ok', 'error', 'unset'] } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 20 } },
+          { name: 'sort', in: 'query', schema: { enum: ['newest', 'slowest', 'most_spans', 'most_errors'], default: 'newest' } },
+          ...timeParameters,
+        ],
+        responses: { '200': json('TraceSearchResponse'), '400': error },
+      },
+    },
+    '/api/v1/traces/{traceId}': {
+      get: {
+        summary: 'All spans of a trace, read from the partitions its time range covers',
+        parameters: [{ name: 'traceId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-fA-F]{1,32}$' } }],
+        responses: { '200': json('TraceResponse'), '400': error, '404': error },
+      },
+    },
+    '/api/v1/traces/{traceId}/otlp': {
+      get: {
+        summary: 'A trace as an OTLP/JSON ExportTraceServiceRequest (download)',
+        parameters: [{ name: 'traceId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'OTLP/JSON', content: { 'application/json': {} } }, '400': error, '404': error },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      ApiError: {
+        type: 'object',
+        required: ['error'],
+        properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, parameter: { type: 'string' } } } },
+      },
+      ServicesResponse: {
+        type: 'object',
+        properties: {
+          services: {
+            type: 'array',
+            items: { type: 'object', properties: { name: { type: 'string' }, spanCount: { type: 'integer' }, errorCount: { type: 'integer' }, errorRate: { type: 'number' } } },
+          },
+        },
+      },
+      OperationsResponse: {
+        type: 'object',
+        properties: { operations: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, spanKind: { type: 'string' }, spanCount: { type: 'integer' } } } } },
+      },
+      AttributeKeysResponse: {
+        type: 'object',
+        properties: { keys: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, scope: { enum: ['span', 'resource'] } } } } },
+      },
+      TraceSearchResponse: {
+        type: 'object',
+        properties: {
+          limit: { type: 'integer' },
+          traces: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                traceId: { type: 'string' },
+                rootService: { type: 'string' },
+                rootOperation: { type: 'string' },
+                startNs: nsString,
+                durationNs: nsString,
+                spanCount: { type: 'integer' },
+                errorCount: { type: 'integer' },
+                services: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, spanCount: { type: 'integer' } } } },
+              },
+            },
+          },
+        },
+      },
+      TraceResponse: {
+        type: 'object',
+        properties: { traceId: { type: 'string' }, spans: { type: 'array', items: { $ref: '#/components/schemas/Span' } } },
+      },
+      Span: {
+        type: 'object',
+        properties: {
+          traceId: { type: 'string' },
+          spanId: { type: 'string' },
+          parentSpanId: { type: 'string', description: 'empty for a root span' },
+          traceState: { type: 'string' },
+          name: { type: 'string' },
+          kind: { type: 'string' },
+          service: { type: 'string' },
+          startNs: nsString,
+          durationNs: nsString,
+          statusCode: { enum: ['Unset', 'Ok', 'Error'] },
+          statusMessage: { type: 'string' },
+          attributes: stringMap,
+          resource: stringMap,
+          scope: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } } },
+          events: { type: 'array', items: { type: 'object', properties: { timeNs: nsString, name: { type: 'string' }, attributes: stringMap } } },
+          links: {
+            type: 'array',
+            items: { type: 'object', properties: { traceId: { type: 'string' }, spanId: { type: 'string' }, traceState: { type: 'string' }, attributes: stringMap } },
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,132 @@
+/**
+ * Query parameters of the query API, validated once into typed values. Every
+ * error names its parameter; every time range is bounded.
+ */
+import { HindsightError } from '../../collector/errors';
+import type { TraceSort } from './types';
+
+export class BadParameter extends HindsightError {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super('HS_BAD_PARAMETER', `${parameter}: ${message}`);
+  }
+}
+
+export type Query = Record<string, unknown>;
+
+/** Nanoseconds since the Unix epoch, as bigint. */
+export interface TimeRange {
+  startNs: bigint;
+  endNs: bigint;
+}
+
+const NS_PER_MS = 1_000_000n;
+const UNITS_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 };
+const DURATION = /^(?:(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d))+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g;
+
+/** The longest range a query may cover. */
+export const MAX_RANGE_DAYS = 31;
+const MAX_RANGE_NS = BigInt(MAX_RANGE_DAYS) * 86_400_000_000_000n;
+
+/** A single string parameter; arrays (repeated parameters) are refused. */
+export function optionalString(query: Query, name: string, maxLength = 1024): string | undefined {
+  const value = query[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new BadParameter(name, 'expected a single value');
+  if (value.length > maxLength) throw new BadParameter(name, `longer than ${maxLength} characters`);
+  return value;
+}
+
+/** A repeatable string parameter. */
+export function stringList(query: Query, name: string): string[] {
+  const value = query[name];
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((v): v is string => typeof v === 'string')) throw new BadParameter(name, 'expected text values');
+  if (list.length > 20) throw new BadParameter(name, 'at most 20 values');
+  return list.filter((v) => v !== '');
+}
+
+/** A Go-style duration ("250us", "1.5s", "1m30s") in nanoseconds. */
+export function parseDurationNs(text: string, name: string): bigint {
+  if (!DURATION.test(text)) throw new BadParameter(name, `"${text}" is not a duration such as 250us, 100ms, 1.5s or 2m`);
+  let ns = 0;
+  for (const [, amount, unit] of text.matchAll(DURATION_PART)) ns += Number(amount) * UNITS_NS[unit!]!;
+  return BigInt(Math.round(ns));
+}
+
+export function optionalDurationNs(query: Query, name: string): bigint | undefined {
+  const text = optionalString(query, name, 32);
+  return text === undefined ? undefined : parseDurationNs(text, name);
+}
+
+export function limitParam(query: Query, name: string, fallback: number, max: number): number {
+  const text = optionalString(query, name, 16);
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new BadParameter(name, `expected a whole number from 1 to ${max}`);
+  return Number(text);
+}
+
+export function oneOf<T extends string>(query: Query, name: string, allowed: readonly T[], fallback: T | undefined): T | undefined {
+  const text = optionalString(query, name, 64);
+  if (text === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(text)) throw new BadParameter(name, `expected one of ${allowed.join(', ')}`);
+  return text as T;
+}
+
+/** Unix milliseconds (digits) or an RFC 3339 / ISO 8601 date-time, to nanoseconds. */
+function instantNs(text: string, name: string): bigint {
+  if (/^\d{1,16}$/.test(text)) return BigInt(text) * NS_PER_MS;
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d\d-\d\d/.test(text) || Number.isNaN(ms)) throw new BadParameter(name, `"${text}" is neither Unix milliseconds nor an RFC 3339 time`);
+  return BigInt(ms) * NS_PER_MS;
+}
+
+/**
+ * start/end (Unix ms or RFC 3339) or a lookback from now (default 1h). The range
+ * must be ordered and at most MAX_RANGE_DAYS long, so no query scans everything.
+ */
+export function timeRange(query: Query, now = Date.now(), defaultLookback = '1h'): TimeRange {
+  const start = optionalString(query, 'start', 64);
+  const end = optionalString(query, 'end', 64);
+  const endNs = end === undefined ? BigInt(now) * NS_PER_MS : instantNs(end, 'end');
+  const startNs =
+    start !== undefined ? instantNs(start, 'start') : endNs - parseDurationNs(optionalString(query, 'lookback', 32) ?? defaultLookback, 'lookback');
+  return checkedRange({ startNs, endNs });
+}
+
+export function checkedRange(range: TimeRange): TimeRange {
+  if (range.startNs >= range.endNs) throw new BadParameter('start', 'must be before end');
+  if (range.endNs - range.startNs > MAX_RANGE_NS) throw new BadParameter('start', `the range may span at most ${MAX_RANGE_DAYS} days`);
+  return range;
+}
+
+export type AttributeOp = 'eq' | 'ne' | 'contains' | 'exists';
+
+export interface AttributeFilter {
+  key: string;
+  op: AttributeOp;
+  value: string;
+}
+
+/** `key=value`, `key!=value`, `key~=substring` or `key` (exists). */
+export function attributeFilter(text: string, name = 'attr'): AttributeFilter {
+  const match = /^([^=!~]+?)(!=|~=|=)(.*)$/s.exec(text);
+  const [key, op, value] = match ? [match[1]!, match[2]!, match[3]!] : [text, '', ''];
+  if (key.trim() === '' || key.includes('=') || key.length > 256) throw new BadParameter(name, `"${text}" needs an attribute key of 1 to 256 characters`);
+  const ops: Record<string, AttributeOp> = { '': 'exists', '=': 'eq', '!=': 'ne', '~=': 'contains' };
+  return { key: key.trim(), op: ops[op]!, value };
+}
+
+export const TRACE_SORTS: readonly TraceSort[] = ['newest', 'slowest', 'most_spans', 'most_errors'];
+export const STATUSES = ['ok', 'error', 'unset'] as const;
+export type StatusFilter = (typeof STATUSES)[number];
+
+/** A trace id: 32 hex digits (Jaeger also sends shorter ids left-padded with zeros). */
+export function traceIdParam(text: string, name = 'traceId'): string {
+  if (!/^[0-9a-fA-F]{1,32}$/.test(text)) throw new BadParameter(name, 'expected a trace id of up to 32 hex digits');
+  return text.toLowerCase().padStart(32, '0');
+}

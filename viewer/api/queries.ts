@@ -1,0 +1,237 @@
+/**
+ * Every query the API runs, as SQL text with ClickHouse `{name:Type}` parameters.
+ * Values are always parameters; the only identifiers are the configured database
+ * (validated as an identifier by the config) and fixed table names.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import { TRACE_ID_TS_TABLE, TRACES_TABLE } from '../../collector/store/schema';
+import type { AttributeFilter, StatusFilter, TimeRange } from './params';
+import type { TraceSort } from './types';
+
+export interface TraceFilters {
+  range: TimeRange;
+  service?: string;
+  operation?: string;
+  attributes: AttributeFilter[];
+  minDurationNs?: bigint;
+  maxDurationNs?: bigint;
+  status?: StatusFilter;
+  limit: number;
+  sort: TraceSort;
+}
+
+/** Rows as ClickHouse returns them in JSONEachRow (64-bit integers as strings). */
+export interface TraceSummaryRow {
+  TraceId: string;
+  startNs: string;
+  durationNs: string;
+  spanCount: string;
+  errorCount: string;
+  rootService: string;
+  rootOperation: string;
+  services: Record<string, string>;
+}
+
+export interface SpanRow {
+  TraceId: string;
+  SpanId: string;
+  ParentSpanId: string;
+  TraceState: string;
+  SpanName: string;
+  SpanKind: string;
+  ServiceName: string;
+  ResourceAttributes: Record<string, string>;
+  ScopeName: string;
+  ScopeVersion: string;
+  SpanAttributes: Record<string, string>;
+  startNs: string;
+  durationNs: string;
+  StatusCode: string;
+  StatusMessage: string;
+  eventTimesNs: string[];
+  eventNames: string[];
+  eventAttributes: Record<string, string>[];
+  linkTraceIds: string[];
+  linkSpanIds: string[];
+  linkTraceStates: string[];
+  linkAttributes: Record<string, string>[];
+}
+
+const STATUS_CODES: Record<StatusFilter, string> = { ok: 'Ok', error: 'Error', unset: 'Unset' };
+
+/** Candidate traces examined for sorts other than newest: bounds the work of one search. */
+export const MAX_CANDIDATE_TRACES = 10_000;
+
+const ORDER: Record<TraceSort, string> = {
+  newest: 'startNs DESC',
+  slowest: 'toUInt64(durationNs) DESC',
+  most_spans: 'spanCount DESC, startNs DESC',
+  most_errors: 'errorCount DESC, startNs DESC',
+};
+
+export class Queries {
+  private readonly traces: string;
+  private readonly lookup: string;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    database: string,
+  ) {
+    this.traces = `${database}.${TRACES_TABLE}`;
+    this.lookup = `${database}.${TRACE_ID_TS_TABLE}`;
+  }
+
+  private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
+    const result = await this.client.query({ query, query_params: params, format: 'JSONEachRow' });
+    return result.json<T>();
+  }
+
+  private static rangeParams(range: TimeRange): Record<string, string> {
+    return { startNs: range.startNs.toString(), endNs: range.endNs.toString() };
+  }
+
+  /** The WHERE clause for the time range, on the partition and sort key. */
+  private static readonly RANGE = 'Timestamp >= fromUnixTimestamp64Nano({startNs:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({endNs:Int64})';
+
+  services(range: TimeRange): Promise<{ name: string; spanCount: string; errorCount: string }[]> {
+    return this.rows(
+      `SELECT ServiceName AS name, count() AS spanCount, countIf(StatusCode = 'Error') AS errorCount
+       FROM ${this.traces} WHERE ${Queries.RANGE}
+       GROUP BY ServiceName ORDER BY ServiceName`,
+      Queries.rangeParams(range),
+    );
+  }
+
+  operations(service: string, range: TimeRange, spanKind?: string): Promise<{ name: string; spanKind: string; spanCount: string }[]> {
+    return this.rows(
+      `SELECT SpanName AS name, SpanKind AS spanKind, count() AS spanCount
+       FROM ${this.traces}
+       WHERE ServiceName = {service:String} AND ${Queries.RANGE} ${spanKind ? 'AND SpanKind = {spanKind:String}' : ''}
+       GROUP BY SpanName, SpanKind ORDER BY SpanName, SpanKind`,
+      { ...Queries.rangeParams(range), service, spanKind: spanKind ?? '' },
+    );
+  }
+
+  /** Attribute keys seen in the most recent spans of the range (a sample bounds the scan). */
+  attributeKeys(range: TimeRange, service?: string): Promise<{ key: string; scope: 'span' | 'resource' }[]> {
+    return this.rows(
+      `SELECT key, scope FROM (
+         SELECT arrayJoin(arrayConcat(
+                  arrayMap(k -> (k, 'span'), mapKeys(SpanAttributes)),
+                  arrayMap(k -> (k, 'resource'), mapKeys(ResourceAttributes)))) AS pair,
+                pair.1 AS key, pair.2 AS scope
+         FROM (SELECT SpanAttributes, ResourceAttributes FROM ${this.traces}
+               WHERE ${Queries.RANGE} ${service ? 'AND ServiceName = {service:String}' : ''}
+               LIMIT 20000))
+       GROUP BY key, scope ORDER BY key, scope LIMIT 2000`,
+      { ...Queries.rangeParams(range), service: service ?? '' },
+    );
+  }
+
+  /** Conditions one span must meet, with their parameters. */
+  private static spanConditions(f: TraceFilters): { where: string; params: Record<string, unknown> } {
+    const conditions = [Queries.RANGE];
+    const params: Record<string, unknown> = Queries.rangeParams(f.range);
+    if (f.service !== undefined) {
+      conditions.push('ServiceName = {service:String}');
+      params['service'] = f.service;
+    }
+    if (f.operation !== undefined) {
+      conditions.push('SpanName = {operation:String}');
+      params['operation'] = f.operation;
+    }
+    if (f.minDurationNs !== undefined) {
+      conditions.push('Duration >= {minDuration:UInt64}');
+      params['minDuration'] = f.minDurationNs.toString();
+    }
+    if (f.maxDurationNs !== undefined) {
+      conditions.push('Duration <= {maxDuration:UInt64}');
+      params['maxDuration'] = f.maxDurationNs.toString();
+    }
+    if (f.status !== undefined) {
+      conditions.push('StatusCode = {status:String}');
+      params['status'] = STATUS_CODES[f.status];
+    }
+    f.attributes.forEach((a, i) => {
+      const k = `{attrKey${i}:String}`;
+      const v = `{attrValue${i}:String}`;
+      params[`attrKey${i}`] = a.key;
+      params[`attrValue${i}`] = a.value;
+      const either = (test: (map: string) => string): string => `(${test('SpanAttributes')} OR ${test('ResourceAttributes')})`;
+      switch (a.op) {
+        case 'exists':
+          conditions.push(either((m) => `mapContains(${m}, ${k})`));
+          break;
+        case 'eq':
+          conditions.push(either((m) => `(mapContains(${m}, ${k}) AND ${m}[${k}] = ${v})`));
+          break;
+        case 'ne':
+          conditions.push(either((m) => `(mapContains(${m}, ${k}) AND ${m}[${k}] != ${v})`));
+          break;
+        case 'contains':
+          conditions.push(either((m) => `(mapContains(${m}, ${k}) AND position(${m}[${k}], ${v}) > 0)`));
+          break;
+      }
+    });
+    return { where: conditions.join(' AND '), params };
+  }
+
+  /**
+   * Traces with at least one span meeting every filter. Matching spans pick the
+   * candidate traces (the newest ones, at most MAX_CANDIDATE_TRACES); each
+   * candidate is then summarized over all its spans in the range, sorted and cut.
+   */
+  searchTraces(f: TraceFilters): Promise<TraceSummaryRow[]> {
+    const { where, params } = Queries.spanConditions(f);
+    const candidates = f.sort === 'newest' ? f.limit : MAX_CANDIDATE_TRACES;
+    return this.rows(
+      `WITH candidates AS (
+         SELECT TraceId FROM ${this.traces} WHERE ${where}
+         GROUP BY TraceId ORDER BY max(Timestamp) DESC LIMIT {candidates:UInt32}
+       )
+       SELECT TraceId,
+              toString(min(toUnixTimestamp64Nano(Timestamp))) AS startNs,
+              toString(max(toUnixTimestamp64Nano(Timestamp) + Duration) - min(toUnixTimestamp64Nano(Timestamp))) AS durationNs,
+              count() AS spanCount,
+              countIf(StatusCode = 'Error') AS errorCount,
+              if(countIf(ParentSpanId = '') > 0, argMinIf(ServiceName, Timestamp, ParentSpanId = ''), argMin(ServiceName, Timestamp)) AS rootService,
+              if(countIf(ParentSpanId = '') > 0, argMinIf(SpanName, Timestamp, ParentSpanId = ''), argMin(SpanName, Timestamp)) AS rootOperation,
+              sumMap(map(toString(ServiceName), toUInt64(1))) AS services
+       FROM ${this.traces}
+       WHERE TraceId IN candidates AND ${Queries.RANGE}
+       GROUP BY TraceId
+       ORDER BY ${ORDER[f.sort]}
+       LIMIT {limit:UInt32}`,
+      { ...params, candidates, limit: f.limit },
+    );
+  }
+
+  /** The time range of a trace, from the lookup table; undefined when the trace is unknown. */
+  async traceRange(traceId: string): Promise<TimeRange | undefined> {
+    const [row] = await this.rows<{ startS: string; endS: string; n: string }>(
+      `SELECT toString(toUnixTimestamp(min(Start))) AS startS, toString(toUnixTimestamp(max(End))) AS endS, count() AS n
+       FROM ${this.lookup} WHERE TraceId = {traceId:String}`,
+      { traceId },
+    );
+    if (!row || row.n === '0') return undefined;
+    // Start and End are whole seconds of span starts: widen to cover the last second.
+    return { startNs: BigInt(row.startS) * 1_000_000_000n, endNs: (BigInt(row.endS) + 1n) * 1_000_000_000n };
+  }
+
+  /** All spans of a trace, read only from the partitions its time range covers. */
+  traceSpans(traceId: string, range: TimeRange): Promise<SpanRow[]> {
+    return this.rows(
+      `SELECT TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName, ResourceAttributes,
+              ScopeName, ScopeVersion, SpanAttributes,
+              toString(toUnixTimestamp64Nano(Timestamp)) AS startNs, toString(Duration) AS durationNs,
+              StatusCode, StatusMessage,
+              arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS eventTimesNs,
+              Events.Name AS eventNames, Events.Attributes AS eventAttributes,
+              Links.TraceId AS linkTraceIds, Links.SpanId AS linkSpanIds,
+              Links.TraceState AS linkTraceStates, Links.Attributes AS linkAttributes
+       FROM ${this.traces}
+       WHERE TraceId = {traceId:String} AND ${Queries.RANGE}`,
+      { traceId, ...Queries.rangeParams(range) },
+    );
+  }
+}

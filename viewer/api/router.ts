@@ -1,0 +1,195 @@
+/**
+ * The query API: native JSON under /api/v1 and the Jaeger query API under /api.
+ * Handlers validate parameters (params.ts), run named queries (queries.ts) and
+ * convert rows (model.ts, jaeger.ts); they never build SQL.
+ */
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { asHindsightError, HindsightError } from '../../collector/errors';
+import type { Store } from '../../collector/store/client';
+import { jaegerRange, jaegerResponse, jaegerTags, toJaegerTrace } from './jaeger';
+import { toSpan, toTraceSummary } from './model';
+import { OPENAPI } from './openapi';
+import { toOtlpJson } from './otlp-json';
+import {
+  BadParameter,
+  STATUSES,
+  TRACE_SORTS,
+  attributeFilter,
+  limitParam,
+  oneOf,
+  optionalDurationNs,
+  optionalString,
+  stringList,
+  timeRange,
+  traceIdParam,
+} from './params';
+import { Queries, type TraceFilters } from './queries';
+import type { ApiError, AttributeKeysResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
+
+const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
+
+export function apiRouter(store: Store): Router {
+  const queries = new Queries(store.client, store.database);
+  const router = Router();
+
+  /** All spans of a trace, or undefined when it is unknown. */
+  async function traceSpans(traceId: string): Promise<Span[] | undefined> {
+    const range = await queries.traceRange(traceId);
+    if (range === undefined) return undefined;
+    const spans = (await queries.traceSpans(traceId, range)).map(toSpan);
+    return spans.length > 0 ? spans : undefined;
+  }
+
+  // --- native API ---
+
+  router.get('/v1/openapi.json', (_req, res) => {
+    res.json(OPENAPI);
+  });
+
+  router.get('/v1/services', async (req, res) => {
+    const rows = await queries.services(timeRange(req.query));
+    const body: ServicesResponse = {
+      services: rows.map((r) => {
+        const spanCount = Number(r.spanCount);
+        const errorCount = Number(r.errorCount);
+        return { name: r.name, spanCount, errorCount, errorRate: spanCount === 0 ? 0 : errorCount / spanCount };
+      }),
+    };
+    res.json(body);
+  });
+
+  router.get('/v1/services/:service/operations', async (req, res) => {
+    const rows = await queries.operations(serviceParam(req.params['service']), timeRange(req.query));
+    const body: OperationsResponse = { operations: rows.map((r) => ({ name: r.name, spanKind: r.spanKind, spanCount: Number(r.spanCount) })) };
+    res.json(body);
+  });
+
+  router.get('/v1/attributes/keys', async (req, res) => {
+    const body: AttributeKeysResponse = { keys: await queries.attributeKeys(timeRange(req.query), optionalString(req.query, 'service')) };
+    res.json(body);
+  });
+
+  router.get('/v1/traces', async (req, res) => {
+    const filters = nativeFilters(req.query);
+    const body: TraceSearchResponse = { traces: (await queries.searchTraces(filters)).map(toTraceSummary), limit: filters.limit };
+    res.json(body);
+  });
+
+  router.get('/v1/traces/:traceId', async (req, res) => {
+    const traceId = traceIdParam(String(req.params['traceId']));
+    const spans = await traceSpans(traceId);
+    if (spans === undefined) throw new HindsightError('HS_NOT_FOUND', `trace ${traceId} not found`);
+    const body: TraceResponse = { traceId, spans };
+    res.json(body);
+  });
+
+  router.get('/v1/traces/:traceId/otlp', async (req, res) => {
+    const traceId = traceIdParam(String(req.params['traceId']));
+    const spans = await traceSpans(traceId);
+    if (spans === undefined) throw new HindsightError('HS_NOT_FOUND', `trace ${traceId} not found`);
+    res.setHeader('Content-Disposition', `attachment; filename="trace-${traceId}.otlp.json"`);
+    res.json(toOtlpJson(spans));
+  });
+
+  router.use('/v1', (req, _res, next) => {
+    next(new HindsightError('HS_NOT_FOUND', `no API route for ${req.method} /api/v1${req.path}; see /api/v1/openapi.json`));
+  });
+  router.use('/v1', nativeErrors);
+
+  // --- Jaeger query API ---
+
+  router.get('/services', async (req, res) => {
+    const rows = await queries.services(timeRange(req.query, Date.now(), '7d'));
+    res.json(jaegerResponse(rows.map((r) => r.name)));
+  });
+
+  router.get('/services/:service/operations', async (req, res) => {
+    const rows = await queries.operations(serviceParam(req.params['service']), timeRange(req.query, Date.now(), '7d'));
+    res.json(jaegerResponse([...new Set(rows.map((r) => r.name))]));
+  });
+
+  router.get('/operations', async (req, res) => {
+    const service = optionalString(req.query, 'service');
+    if (service === undefined) throw new BadParameter('service', 'required');
+    const kind = optionalString(req.query, 'spanKind', 32);
+    const spanKind = kind === undefined ? undefined : SPAN_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase());
+    if (kind !== undefined && spanKind === undefined) throw new BadParameter('spanKind', `expected one of ${SPAN_KINDS.map((k) => k.toLowerCase()).join(', ')}`);
+    const rows = await queries.operations(service, timeRange(req.query, Date.now(), '7d'), spanKind);
+    res.json(jaegerResponse(rows.map((r) => ({ name: r.name, spanKind: r.spanKind === 'Unspecified' ? '' : r.spanKind.toLowerCase() }))));
+  });
+
+  router.get('/traces', async (req, res) => {
+    const tags = jaegerTags(req.query);
+    const filters: TraceFilters = {
+      range: jaegerRange(req.query),
+      service: optionalString(req.query, 'service'),
+      operation: optionalString(req.query, 'operation'),
+      attributes: tags.attributes,
+      minDurationNs: optionalDurationNs(req.query, 'minDuration'),
+      maxDurationNs: optionalDurationNs(req.query, 'maxDuration'),
+      status: tags.error ? 'error' : undefined,
+      limit: limitParam(req.query, 'limit', 20, 1500),
+      sort: 'newest',
+    };
+    const found = await queries.searchTraces(filters);
+    const traces = [];
+    for (const t of found) {
+      const spans = await traceSpans(t.TraceId);
+      if (spans !== undefined) traces.push(toJaegerTrace(t.TraceId, spans));
+    }
+    res.json(jaegerResponse(traces));
+  });
+
+  router.get('/traces/:traceId', async (req, res) => {
+    const traceId = traceIdParam(String(req.params['traceId']));
+    const spans = await traceSpans(traceId);
+    if (spans === undefined) throw new HindsightError('HS_NOT_FOUND', `trace ${traceId} not found`);
+    res.json(jaegerResponse([toJaegerTrace(traceId, spans)]));
+  });
+
+  router.use((req, _res, next) => {
+    next(new HindsightError('HS_NOT_FOUND', `no API route for ${req.method} /api${req.path}`));
+  });
+  router.use(jaegerErrors);
+  return router;
+}
+
+function serviceParam(value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.length > 1024) throw new BadParameter('service', 'expected a service name');
+  return value;
+}
+
+function nativeFilters(query: Request['query']): TraceFilters {
+  const minDurationNs = optionalDurationNs(query, 'minDuration');
+  const maxDurationNs = optionalDurationNs(query, 'maxDuration');
+  if (minDurationNs !== undefined && maxDurationNs !== undefined && minDurationNs > maxDurationNs) {
+    throw new BadParameter('minDuration', 'must not exceed maxDuration');
+  }
+  return {
+    range: timeRange(query),
+    service: optionalString(query, 'service'),
+    operation: optionalString(query, 'operation'),
+    attributes: stringList(query, 'attr').map((text) => attributeFilter(text)),
+    minDurationNs,
+    maxDurationNs,
+    status: oneOf(query, 'status', STATUSES, undefined),
+    limit: limitParam(query, 'limit', 20, 1000),
+    sort: oneOf(query, 'sort', TRACE_SORTS, 'newest') ?? 'newest',
+  };
+}
+
+function statusOf(err: unknown): HindsightError {
+  // ClickHouse's own errors from a query are internal: parameters are validated first.
+  return asHindsightError(err);
+}
+
+function nativeErrors(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  const error = statusOf(err);
+  const body: ApiError = { error: { code: error.code, message: error.message, ...(error instanceof BadParameter ? { parameter: error.parameter } : {}) } };
+  res.status(error.httpStatus).json(body);
+}
+
+function jaegerErrors(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  const error = statusOf(err);
+  res.status(error.httpStatus).json({ data: null, total: 0, limit: 0, offset: 0, errors: [{ code: error.httpStatus, msg: error.message }] });
+}

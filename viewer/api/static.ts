@@ -1,0 +1,42 @@
+/**
+ * The built viewer (dist/ui, made by `npm run build`), served with a fallback to
+ * index.html for the app's own paths (/search, /trace/{id}), so deep links load.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import express, { Router } from 'express';
+
+/** dist/ui under the package root, found from wherever this module runs (source under jest, dist/ when built). */
+export function uiDir(): string | undefined {
+  let dir = __dirname;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) {
+      const ui = path.join(dir, 'dist', 'ui');
+      return fs.existsSync(path.join(ui, 'index.html')) ? ui : undefined;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+const APP_PATHS = ['/', '/search', '/trace/:traceId'];
+
+export function staticRouter(): Router {
+  const router = Router();
+  const dir = uiDir();
+  if (dir === undefined) {
+    router.get(APP_PATHS, (_req, res) => {
+      res.status(503).type('text/plain').send('The viewer is not built: run `npm run build` (npm start does it for you).\n');
+    });
+    return router;
+  }
+  // Hashed asset names never change: cache them; index.html always revalidates.
+  router.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
+  router.get(APP_PATHS, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(path.join(dir, 'index.html'));
+  });
+  router.use(express.static(dir, { index: false }));
+  return router;
+}

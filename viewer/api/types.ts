@@ -1,0 +1,101 @@
+/**
+ * The native query API's JSON types (/api/v1): the contract between viewer/api and
+ * viewer/ui. Nanosecond times and durations travel as decimal strings, because
+ * they do not fit in a JavaScript number.
+ */
+
+export interface ServiceSummary {
+  name: string;
+  spanCount: number;
+  errorCount: number;
+  /** errorCount / spanCount, 0 when there are no spans. */
+  errorRate: number;
+}
+
+export interface ServicesResponse {
+  services: ServiceSummary[];
+}
+
+export interface OperationSummary {
+  name: string;
+  /** 'Server', 'Client', 'Internal', 'Producer', 'Consumer' or 'Unspecified'. */
+  spanKind: string;
+  spanCount: number;
+}
+
+export interface OperationsResponse {
+  operations: OperationSummary[];
+}
+
+export interface AttributeKey {
+  key: string;
+  /** Where the key was seen. */
+  scope: 'span' | 'resource';
+}
+
+export interface AttributeKeysResponse {
+  keys: AttributeKey[];
+}
+
+export type TraceSort = 'newest' | 'slowest' | 'most_spans' | 'most_errors';
+
+export interface TraceSummary {
+  traceId: string;
+  rootService: string;
+  rootOperation: string;
+  /** Start of the earliest span, Unix nanoseconds. */
+  startNs: string;
+  durationNs: string;
+  spanCount: number;
+  errorCount: number;
+  services: { name: string; spanCount: number }[];
+}
+
+export interface TraceSearchResponse {
+  traces: TraceSummary[];
+  limit: number;
+}
+
+export interface SpanEvent {
+  timeNs: string;
+  name: string;
+  attributes: Record<string, string>;
+}
+
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  traceState: string;
+  attributes: Record<string, string>;
+}
+
+export interface Span {
+  traceId: string;
+  spanId: string;
+  /** '' for a root span. */
+  parentSpanId: string;
+  traceState: string;
+  name: string;
+  kind: string;
+  service: string;
+  startNs: string;
+  durationNs: string;
+  /** 'Unset', 'Ok' or 'Error'. */
+  statusCode: string;
+  statusMessage: string;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+  scope: { name: string; version: string };
+  events: SpanEvent[];
+  links: SpanLink[];
+}
+
+export interface TraceResponse {
+  traceId: string;
+  spans: Span[];
+}
+
+/** Every 4xx/5xx body. `parameter` names the bad query parameter, when there is one. */
+export interface ApiError {
+  error: { code: string; message: string; parameter?: string };
+}
