@@ -1,12 +1,16 @@
 /**
- * `hindsight serve`: one process, one store, every port. Assembles the pipeline
- * (receivers → ingest → writer → store) and owns its start and orderly stop.
+ * The process: `serve` runs the collector and the viewer over one store (the only
+ * way to use embedded chDB, which one process owns); `collector` and `viewer` run
+ * one half each against a ClickHouse server, so each half scales on its own.
+ * Assembles the pipeline (receivers → ingest → writer → store) and owns its start
+ * and orderly stop.
  */
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type * as grpc from '@grpc/grpc-js';
 import type { Config } from './config';
+import { HindsightError } from './errors';
 import { TraceIngest } from './ingest';
 import type { Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
@@ -18,10 +22,13 @@ import { applySchema } from './store/schema';
 import { SpanWriter } from './store/writer';
 import { viewerApp } from '../viewer/api/app';
 
+export type Role = 'serve' | 'collector' | 'viewer';
+
+/** Bound ports; a half that does not run has none. */
 export interface Ports {
-  otlpHttp: number;
-  otlpGrpc: number;
-  ui: number;
+  otlpHttp?: number;
+  otlpGrpc?: number;
+  ui?: number;
 }
 
 export interface RunningServer {
@@ -39,7 +46,16 @@ class ProcessReadiness implements Readiness {
   }
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, role: Role = 'serve'): Promise<RunningServer> {
+  if (role !== 'serve' && config.clickhouseUrl === undefined) {
+    throw new HindsightError(
+      'HS_CONFIG_INVALID',
+      `\`hindsight ${role}\` runs one half of Hindsight against a shared ClickHouse server, so it needs --clickhouse-url: ` +
+        'embedded chDB lives inside one process and cannot be shared with the other half. Use `hindsight serve` for embedded storage.',
+    );
+  }
+  const runsCollector = role !== 'viewer';
+  const runsViewer = role !== 'collector';
   const metrics = createMetrics();
   const readiness = new ProcessReadiness();
   const store = openStore(config);
@@ -52,17 +68,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw err;
   }
 
-  const writer = new SpanWriter(store, config, metrics);
-  const ingest = new TraceIngest(writer, metrics);
-  const otlpHttp = await listen(otlpHttpApp({ config, ingest, metrics, readiness }), config.host, config.otlpHttpPort);
-  const ui = await listen(viewerApp({ store, config, metrics, readiness }), config.host, config.uiPort);
-  const grpcServer = otlpGrpcServer({ config, ingest, metrics });
-  const grpcPort = await bindGrpc(grpcServer, config.host, config.otlpGrpcPort);
+  const writer = runsCollector ? new SpanWriter(store, config, metrics) : undefined;
+  const ingest = writer ? new TraceIngest(writer, metrics) : undefined;
+  const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness }), config.host, config.otlpHttpPort) : undefined;
+  const ui = runsViewer ? await listen(viewerApp({ store, config, metrics, readiness }), config.host, config.uiPort) : undefined;
+  const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics }) : undefined;
+  const grpcPort = grpcServer ? await bindGrpc(grpcServer, config.host, config.otlpGrpcPort) : undefined;
   readiness.reason = undefined;
 
-  const ports: Ports = { otlpHttp: port(otlpHttp), otlpGrpc: grpcPort, ui: port(ui) };
+  const ports: Ports = { otlpHttp: otlpHttp && port(otlpHttp), otlpGrpc: grpcPort, ui: ui && port(ui) };
   logger.info(
-    { host: config.host, ports, storage: store.engine === 'embedded' ? { embedded: config.dataDir } : { url: config.clickhouseUrl }, database: config.database },
+    { role, host: config.host, ports, storage: store.engine === 'embedded' ? { embedded: config.dataDir } : { url: config.clickhouseUrl }, database: config.database },
     'hindsight started',
   );
 
@@ -70,8 +86,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const close = (): Promise<void> => {
     closing ??= (async () => {
       readiness.reason = 'shutting down';
-      const stopped = Promise.all([closeHttp(otlpHttp), closeHttp(ui), closeGrpc(grpcServer)]);
-      await writer.close();
+      const stopped = Promise.all([otlpHttp && closeHttp(otlpHttp), ui && closeHttp(ui), grpcServer && closeGrpc(grpcServer)]);
+      await writer?.close();
       await stopped;
       await store.close();
       logger.info('hindsight stopped');

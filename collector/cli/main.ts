@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 /**
- * The `hindsight` command. `serve` runs the collector and its store in one process
- * (what `npm start` runs).
+ * The `hindsight` command. `serve` (what `npm start` runs) runs the collector and
+ * the viewer over one store; `collector` and `viewer` run one half each.
  */
 import { OPTIONS, loadConfig } from '../config';
 import { HindsightError } from '../errors';
 import { createLogger } from '../log';
 import { startServer } from '../server';
 
-const USAGE = `usage: hindsight serve [options]
+const USAGE = `usage: hindsight <serve|collector|viewer> [options]
 
-  serve    receive OTLP on :4318 (HTTP) and :4317 (gRPC), store in ClickHouse
+  serve      collector and viewer in one process (embedded chDB by default)
+  collector  only receive OTLP on :4318 (HTTP) and :4317 (gRPC); needs --clickhouse-url
+  viewer     only the viewer and query API on :16686; needs --clickhouse-url
 
 options (each also read from its environment variable; flags win):
 ${OPTIONS.map((o) => `  --${o.flag.padEnd(22)} ${o.env.padEnd(32)} default ${JSON.stringify(o.default) ?? 'unset'}`).join('\n')}
@@ -22,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command !== 'serve') {
+  if (command !== 'serve' && command !== 'collector' && command !== 'viewer') {
     process.stderr.write(`hindsight: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
     return 2;
   }
@@ -34,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger(config);
-  const server = await startServer(config, logger);
+  const server = await startServer(config, logger, command);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, 'draining and stopping');
