@@ -1,0 +1,60 @@
+/**
+ * The one client of the query API: typed results, typed errors, and cancellation
+ * (a newer request of the same kind aborts the older one).
+ */
+import type { ApiError, AttributeKeysResponse, OperationsResponse, ServicesResponse, TraceResponse, TraceSearchResponse } from '../../../api/types';
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly parameter?: string,
+  ) {
+    super(message);
+    this.name = 'ApiRequestError';
+  }
+}
+
+const inFlight = new Map<string, AbortController>();
+
+async function get<T>(kind: string, path: string): Promise<T> {
+  inFlight.get(kind)?.abort();
+  const controller = new AbortController();
+  inFlight.set(kind, controller);
+  try {
+    const response = await fetch(path, { signal: controller.signal, headers: { Accept: 'application/json' } });
+    const body: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const error = (body as ApiError | undefined)?.error;
+      throw new ApiRequestError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `${response.status} ${response.statusText}`, error?.parameter);
+    }
+    return body as T;
+  } finally {
+    if (inFlight.get(kind) === controller) inFlight.delete(kind);
+  }
+}
+
+export function isAbort(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
+
+export const api = {
+  services: (lookback = '1h'): Promise<ServicesResponse> => get('services', `/api/v1/services?lookback=${encodeURIComponent(lookback)}`),
+  operations: (service: string, lookback = '1h'): Promise<OperationsResponse> =>
+    get('operations', `/api/v1/services/${encodeURIComponent(service)}/operations?lookback=${encodeURIComponent(lookback)}`),
+  attributeKeys: (service: string): Promise<AttributeKeysResponse> =>
+    get('attributeKeys', `/api/v1/attributes/keys?lookback=6h${service ? `&service=${encodeURIComponent(service)}` : ''}`),
+  search: (params: URLSearchParams): Promise<TraceSearchResponse> => get('search', `/api/v1/traces?${params}`),
+  trace: (traceId: string): Promise<TraceResponse> => get(`trace`, `/api/v1/traces/${encodeURIComponent(traceId)}`),
+  /** Whether a trace exists (for links), without cancelling the page's own trace request. */
+  traceExists: async (traceId: string): Promise<boolean> => {
+    try {
+      await get(`exists:${traceId}`, `/api/v1/traces/${encodeURIComponent(traceId)}`);
+      return true;
+    } catch (err) {
+      if (err instanceof ApiRequestError && err.status === 404) return false;
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * All view state lives in the URL, so a link reproduces the view: search filters
+ * on /search, and the selected span, find text and time window on /trace/{id}.
+ */
+
+export interface SearchState {
+  service: string;
+  operation: string;
+  attrs: string[];
+  minDuration: string;
+  maxDuration: string;
+  status: '' | 'ok' | 'error' | 'unset';
+  /** A preset such as 1h, or '' when start/end are set. */
+  lookback: string;
+  /** Unix milliseconds, as text; '' unless a custom range is chosen. */
+  start: string;
+  end: string;
+  limit: number;
+  sort: 'newest' | 'slowest' | 'most_spans' | 'most_errors';
+}
+
+export const DEFAULT_SEARCH: SearchState = {
+  service: '',
+  operation: '',
+  attrs: [],
+  minDuration: '',
+  maxDuration: '',
+  status: '',
+  lookback: '1h',
+  start: '',
+  end: '',
+  limit: 20,
+  sort: 'newest',
+};
+
+const STATUSES = ['', 'ok', 'error', 'unset'] as const;
+const SORTS = ['newest', 'slowest', 'most_spans', 'most_errors'] as const;
+
+export function decodeSearch(params: URLSearchParams): SearchState {
+  const status = params.get('status') ?? '';
+  const sort = params.get('sort') ?? 'newest';
+  const limit = Number(params.get('limit') ?? DEFAULT_SEARCH.limit);
+  const start = params.get('start') ?? '';
+  return {
+    service: params.get('service') ?? '',
+    operation: params.get('operation') ?? '',
+    attrs: params.getAll('attr').filter((a) => a !== ''),
+    minDuration: params.get('minDuration') ?? '',
+    maxDuration: params.get('maxDuration') ?? '',
+    status: (STATUSES as readonly string[]).includes(status) ? (status as SearchState['status']) : '',
+    lookback: start ? '' : params.get('lookback') ?? DEFAULT_SEARCH.lookback,
+    start,
+    end: params.get('end') ?? '',
+    limit: Number.isInteger(limit) && limit >= 1 && limit <= 1000 ? limit : DEFAULT_SEARCH.limit,
+    sort: (SORTS as readonly string[]).includes(sort) ? (sort as SearchState['sort']) : 'newest',
+  };
+}
+
+/** Only what differs from the defaults, so URLs stay short; the API takes the same names. */
+export function encodeSearch(state: SearchState): URLSearchParams {
+  const params = new URLSearchParams();
+  if (state.service) params.set('service', state.service);
+  if (state.operation) params.set('operation', state.operation);
+  for (const a of state.attrs) params.append('attr', a);
+  if (state.minDuration) params.set('minDuration', state.minDuration);
+  if (state.maxDuration) params.set('maxDuration', state.maxDuration);
+  if (state.status) params.set('status', state.status);
+  if (state.start) {
+    params.set('start', state.start);
+    if (state.end) params.set('end', state.end);
+  } else if (state.lookback && state.lookback !== DEFAULT_SEARCH.lookback) params.set('lookback', state.lookback);
+  if (state.limit !== DEFAULT_SEARCH.limit) params.set('limit', String(state.limit));
+  if (state.sort !== 'newest') params.set('sort', state.sort);
+  return params;
+}
+
+/** The API query for a search: the URL's, with the default lookback made explicit. */
+export function searchApiParams(state: SearchState): URLSearchParams {
+  const params = encodeSearch(state);
+  if (!state.start && !params.has('lookback')) params.set('lookback', state.lookback || DEFAULT_SEARCH.lookback);
+  return params;
+}
+
+export interface TraceViewState {
+  span: string;
+  find: string;
+  /** The selected time window as fractions of the trace, or undefined for all of it. */
+  window: [number, number] | undefined;
+}
+
+export function decodeTraceView(params: URLSearchParams): TraceViewState {
+  const w = /^(0(?:\.\d+)?|1(?:\.0+)?)-(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(params.get('window') ?? '');
+  const window: [number, number] | undefined = w && Number(w[1]) < Number(w[2]) ? [Number(w[1]), Number(w[2])] : undefined;
+  return { span: params.get('span') ?? '', find: params.get('find') ?? '', window };
+}
+
+export function encodeTraceView(state: TraceViewState): URLSearchParams {
+  const params = new URLSearchParams();
+  if (state.span) params.set('span', state.span);
+  if (state.find) params.set('find', state.find);
+  if (state.window) params.set('window', `${state.window[0].toFixed(4)}-${state.window[1].toFixed(4)}`);
+  return params;
+}
