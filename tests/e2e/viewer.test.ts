@@ -1,0 +1,183 @@
+/**
+ * The viewer in Debian's Chromium against a real server child process, with spans
+ * sent by the real OpenTelemetry exporter. Each test leaves a screenshot in
+ * tests/e2e/screenshots/ (git-ignored) to look at.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { makeSimpleTrace, makeTraces } from '../support/spans';
+import { startChildServer, type ChildServer } from '../support/child';
+
+const SHOTS = path.join(__dirname, 'screenshots');
+const HOSTILE_IMG = '<img src=x onerror="window.__xss=1">';
+const HOSTILE_SCRIPT = '<script>window.__xss=1</script>';
+
+let dataDir: string;
+let server: ChildServer;
+let browser: Browser;
+let page: Page;
+let base: string;
+let tree: ReadableSpan[];
+let slow: ReadableSpan[];
+let hostile: ReadableSpan[];
+
+async function send(port: number, spans: ReadableSpan[]): Promise<void> {
+  const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces` });
+  await new Promise<void>((resolve, reject) => exporter.export(spans, (r) => (r.code === 0 ? resolve() : reject(r.error))));
+  await exporter.shutdown();
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+const idOf = (spans: ReadableSpan[], name: string): { traceId: string; spanId: string } => spans.find((s) => s.name === name)!.spanContext();
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-e2e-'));
+  server = await startChildServer(dataDir);
+  base = `http://127.0.0.1:${server.ports.ui}`;
+  tree = makeTraces().spans;
+  slow = makeSimpleTrace({ service: 'api', name: 'GET /slow', durationMs: 1200, children: 6, attributes: { 'http.route': '/slow', 'user.id': 'u-7' } });
+  hostile = makeSimpleTrace({ service: 'api', name: `GET ${HOSTILE_SCRIPT}`, durationMs: 5, attributes: { comment: HOSTILE_IMG, [HOSTILE_SCRIPT]: HOSTILE_SCRIPT } });
+  await send(server.ports.otlpHttp, [...tree, ...slow, ...hostile, ...makeSimpleTrace({ service: 'api', name: 'GET /fast', durationMs: 5 })]);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.process.kill('SIGTERM');
+  await server?.exited;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('search by service, open a trace, collapse and expand, open a span', async () => {
+  await page.goto(`${base}/search`);
+  await page.selectOption('select[name=service]', 'api');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/service=api/);
+  const results = page.locator('a.result');
+  await page.waitForSelector(`a.result[data-trace-id="${idOf(slow, 'GET /slow').traceId}"]`);
+  expect(await results.count()).toBe(3);
+  await shot('search-by-service');
+
+  await page.click(`a.result[data-trace-id="${idOf(slow, 'GET /slow').traceId}"]`);
+  await page.waitForURL(`${base}/trace/${idOf(slow, 'GET /slow').traceId}`);
+  const rows = page.locator('.row');
+  await page.waitForSelector('.row');
+  expect(await rows.count()).toBe(7);
+  await page.click('.row >> nth=0 >> button.toggle');
+  expect(await rows.count()).toBe(1);
+  await page.click('.row >> nth=0 >> button.toggle');
+  expect(await rows.count()).toBe(7);
+
+  await page.click('.row >> nth=0');
+  await page.waitForSelector('aside.detail');
+  expect(await page.textContent('aside.detail')).toContain('u-7');
+  expect(page.url()).toContain(`span=${idOf(slow, 'GET /slow').spanId}`);
+  await shot('trace-with-span');
+});
+
+test('search by attribute', async () => {
+  await page.goto(`${base}/search`);
+  await page.fill('input[name=attr]', 'user.id=u-7');
+  await page.press('input[name=attr]', 'Enter');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/attr=user.id%3Du-7/);
+  await page.waitForFunction(() => document.querySelectorAll('a.result').length === 1);
+  const ids = await page.locator('a.result').evaluateAll((links) => links.map((l) => l.getAttribute('data-trace-id')));
+  expect(ids).toEqual([idOf(slow, 'GET /slow').traceId]);
+  await shot('search-by-attribute');
+});
+
+test('follow a span link to the linked trace', async () => {
+  const root = idOf(tree, 'GET /checkout');
+  const earlier = idOf(tree, 'earlier job');
+  await page.goto(`${base}/trace/${root.traceId}?span=${root.spanId}`);
+  const link = page.locator(`aside.detail a[href^="/trace/${earlier.traceId}"]`);
+  await link.waitFor();
+  await shot('span-with-link');
+  await link.click();
+  await page.waitForURL(`${base}/trace/${earlier.traceId}?span=${earlier.spanId}`);
+  await page.waitForSelector(`.row[data-span-id="${earlier.spanId}"].selected`);
+  expect(await page.textContent('.summary h2')).toContain('earlier job');
+  await shot('followed-link');
+});
+
+test('reloading a deep link gives the same view back', async () => {
+  const { traceId, spanId } = idOf(slow, 'GET /slow');
+  const url = `${base}/trace/${traceId}?span=${spanId}&find=query&window=0.0000-0.5000`;
+  await page.goto(url);
+  await page.waitForSelector('aside.detail');
+  const before = { url: page.url(), matches: await page.locator('.row.match').count(), find: await page.inputValue('input[aria-label="Find in trace"]') };
+  expect(before.matches).toBe(6);
+  expect(before.find).toBe('query');
+  await page.reload();
+  await page.waitForSelector('aside.detail');
+  expect({ url: page.url(), matches: await page.locator('.row.match').count(), find: await page.inputValue('input[aria-label="Find in trace"]') }).toEqual(before);
+  await shot('deep-link');
+});
+
+test('keyboard: arrows move the selection, n jumps to the next match', async () => {
+  const { traceId, spanId } = idOf(slow, 'GET /slow');
+  await page.goto(`${base}/trace/${traceId}?span=${spanId}&find=query%203`);
+  await page.waitForSelector('aside.detail');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction((root) => !window.location.search.includes(`span=${root}`), spanId);
+  await page.keyboard.press('n');
+  await page.waitForFunction(() => document.querySelector('aside.detail h3')?.textContent?.includes('query 3'));
+});
+
+test('hostile strings from spans render as text and run nothing', async () => {
+  const { traceId, spanId } = idOf(hostile, `GET ${HOSTILE_SCRIPT}`);
+  await page.goto(`${base}/trace/${traceId}?span=${spanId}`);
+  await page.waitForSelector('aside.detail');
+  const detail = await page.textContent('aside.detail');
+  expect(detail).toContain(HOSTILE_IMG);
+  expect(detail).toContain(HOSTILE_SCRIPT);
+  expect(await page.textContent('.summary h2')).toContain(`GET ${HOSTILE_SCRIPT}`);
+  expect(await page.locator('aside.detail img, main script, .row img').count()).toBe(0);
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  await page.goto(`${base}/search?service=api`);
+  await page.waitForSelector('a.result');
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  await shot('hostile-strings');
+});
+
+test('the theme follows the system and toggles', async () => {
+  const dark = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
+  const { traceId, spanId } = idOf(tree, 'GET /checkout');
+  await dark.goto(`${base}/trace/${traceId}?span=${spanId}`);
+  await dark.waitForSelector('aside.detail');
+  expect(await dark.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+  await dark.screenshot({ path: path.join(SHOTS, 'trace-dark.png') });
+  await dark.click('button.theme');
+  expect(await dark.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(false);
+  await dark.close();
+});
+
+test('with no data yet, the viewer shows the exporter settings to copy', async () => {
+  const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-e2e-empty-'));
+  const empty = await startChildServer(emptyDir);
+  try {
+    await page.goto(`http://127.0.0.1:${empty.ports.ui}/`);
+    await page.waitForSelector('section.empty');
+    const text = await page.textContent('section.empty');
+    expect(text).toContain('OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318');
+    expect(text).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=grpc');
+    await shot('empty-state');
+  } finally {
+    empty.process.kill('SIGTERM');
+    await empty.exited;
+    fs.rmSync(emptyDir, { recursive: true, force: true });
+  }
+});
