@@ -24,12 +24,12 @@ async function get<T>(kind: string, path: string): Promise<T> {
   inFlight.set(kind, controller);
   try {
     const response = await fetch(path, { signal: controller.signal, headers: { Accept: 'application/json' } });
-    const body: unknown = await response.json().catch(() => undefined);
     if (!response.ok) {
-      const error = (body as ApiError | undefined)?.error;
+      const error = ((await response.json().catch(() => undefined)) as ApiError | undefined)?.error;
       throw new ApiRequestError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `${response.status} ${response.statusText}`, error?.parameter);
     }
-    return body as T;
+    // An abort while reading the body rejects here, as it does for fetch itself.
+    return (await response.json()) as T;
   } finally {
     if (inFlight.get(kind) === controller) inFlight.delete(kind);
   }
