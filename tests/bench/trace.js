@@ -9,38 +9,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const http = require('node:http');
-const { context, trace, SpanKind } = require('@opentelemetry/api');
-const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
-const { resourceFromAttributes } = require('@opentelemetry/resources');
-const { ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
 const { startServer } = require('./server');
+const { bigTrace, storeRequests } = require('./big-trace');
 
 const SIZES = [100, 10_000, 50_000];
 const RUNS = Number(process.env.BENCH_TRACE_RUNS ?? 20);
 const log = (...args) => process.stderr.write(`[bench:trace] ${args.join(' ')}\n`);
-
-/** One trace of `size` spans: a root, then a fan-out tree four levels deep, over five services. */
-function bigTrace(size) {
-  const memory = new InMemorySpanExporter();
-  const tracers = ['gateway', 'orders', 'inventory', 'pricing', 'db'].map((service) =>
-    new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('bench'),
-  );
-  const start = Date.now() - 60_000;
-  const root = tracers[0].startSpan('GET /big', { kind: SpanKind.SERVER, startTime: start });
-  const parents = [trace.setSpan(context.active(), root)];
-  for (let i = 1; i < size; i++) {
-    const parent = parents[Math.floor((i - 1) / 8)] ?? parents[parents.length - 1];
-    const t = start + (i % 1000);
-    const span = tracers[i % 5].startSpan(`op ${i % 50}`, { kind: SpanKind.INTERNAL, startTime: t, attributes: { 'app.index': i, 'app.kind': `k${i % 7}` } }, parent);
-    span.end(t + 1 + (i % 30));
-    if (parents.length < size / 8) parents.push(trace.setSpan(context.active(), span));
-  }
-  root.end(start + 2000);
-  const spans = memory.getFinishedSpans();
-  const requests = [];
-  for (let i = 0; i < spans.length; i += 1000) requests.push(Buffer.from(ProtobufTraceSerializer.serializeRequest(spans.slice(i, i + 1000))));
-  return { traceId: root.spanContext().traceId, requests };
-}
 
 function request(port, method, urlPath, body) {
   return new Promise((resolve, reject) => {
@@ -65,10 +39,7 @@ async function main() {
     for (const size of SIZES) {
       log(`storing a ${size}-span trace`);
       const { traceId, requests } = bigTrace(size);
-      for (const body of requests) {
-        const { status } = await request(server.ports.otlpHttp, 'POST', '/v1/traces', body);
-        if (status !== 200) throw new Error(`export refused: ${status}`);
-      }
+      await storeRequests(server.ports.otlpHttp, requests);
       const times = [];
       const parseTimes = [];
       for (let i = 0; i < RUNS; i++) {

@@ -137,6 +137,25 @@ test('keyboard: arrows move the selection, n jumps to the next match', async () 
   await page.waitForFunction(() => document.querySelector('aside.detail h3')?.textContent?.includes('query 3'));
 });
 
+test('a scatter dot opens its trace, and dragging on the minimap zooms the waterfall', async () => {
+  const { traceId } = idOf(slow, 'GET /slow');
+  await page.goto(`${base}/search?service=api`);
+  await page.click(`circle[data-trace-id="${traceId}"]`);
+  await page.waitForURL(`${base}/trace/${traceId}`);
+  const minimap = page.locator('.minimap');
+  const box = (await minimap.boundingBox())!;
+  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForURL(/window=0\.0\d+-0\.[45]\d+/);
+  // The first tick of the axis is now the window's start and the last its end, about half the trace.
+  expect(await page.textContent('.axis .time-col span.end')).toMatch(/^(5\d\d|6\d\d)ms$/);
+  await shot('zoomed');
+  await page.click('button.reset');
+  await page.waitForFunction(() => !window.location.search.includes('window='));
+});
+
 test('hostile strings from spans render as text and run nothing', async () => {
   const { traceId, spanId } = idOf(hostile, `GET ${HOSTILE_SCRIPT}`);
   await page.goto(`${base}/trace/${traceId}?span=${spanId}`);
