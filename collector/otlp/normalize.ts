@@ -13,7 +13,7 @@
 import type { LeafCodec } from './leaves';
 import { attributeString, attributesJson } from './values';
 import { MalformedRequest } from './malformed';
-import type { SpanRows } from '../store/columns';
+import { SPAN_KINDS, STATUS_CODES, type SpanRows } from '../store/columns';
 
 export const REJECT_REASONS = [
   'invalid_trace_id',
@@ -54,9 +54,7 @@ export function recordRejection(rejections: Rejections, reason: RejectReason, wh
   else rejections[reason] = { count: 1, first: where };
 }
 
-const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
 const SPAN_KIND_NAMES = SPAN_KINDS.map((k) => `SPAN_KIND_${k.toUpperCase()}`);
-const STATUS_CODES = ['Unset', 'Ok', 'Error'];
 const STATUS_CODE_NAMES = STATUS_CODES.map((c) => `STATUS_CODE_${c.toUpperCase()}`);
 
 /** DateTime64(9) holds nanoseconds in an Int64: the last instant is in 2262. */

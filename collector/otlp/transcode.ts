@@ -15,7 +15,8 @@ import { isUtf8 } from 'node:buffer';
 import { MalformedRequest } from './malformed';
 import { otlpTypes } from './proto';
 import { protobufLeaves } from './leaves';
-import { anyValueText, attributesJson } from './values';
+import { anyValueText, attributesJson, doubleText } from './values';
+import { SPAN_KINDS, STATUS_CODES } from '../store/columns';
 import { recordRejection, type NormalizedRequest, type RejectReason, type Rejections } from './normalize';
 
 const VARINT = 0;
@@ -23,8 +24,6 @@ const FIXED64 = 1;
 const LEN = 2;
 const FIXED32 = 5;
 
-const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
-const STATUS_CODES = ['Unset', 'Ok', 'Error'];
 const UNKNOWN_SERVICE = Buffer.from('"unknown_service"');
 
 const QUOTE = 0x22;
@@ -210,14 +209,6 @@ function int64Text(lo: number, hi: number): string {
   if (hi === 0) return String(lo);
   if (hi < 0x200000) return String(hi * 2 ** 32 + lo);
   return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)).toString();
-}
-
-/** Go's strconv spelling for the doubles JSON cannot hold, as values.ts writes them. */
-function doubleText(d: number): string {
-  if (Number.isNaN(d)) return 'NaN';
-  if (d === Infinity) return '+Inf';
-  if (d === -Infinity) return '-Inf';
-  return String(d);
 }
 
 /** One AnyValue (the bytes in `value`) as a JSON string literal of its storage text. */

@@ -14,7 +14,7 @@ function isNode(v: unknown): v is Node {
 }
 
 /** Go's strconv 'g' spelling for the values JSON cannot hold. */
-function doubleText(d: number): string {
+export function doubleText(d: number): string {
   if (Number.isNaN(d)) return 'NaN';
   if (d === Infinity) return '+Inf';
   if (d === -Infinity) return '-Inf';

@@ -29,6 +29,13 @@ export const SPAN_COLUMNS = [
 ] as const;
 
 /**
+ * SpanKind and StatusCode as stored, indexed by their OTLP enum numbers; the
+ * clickhouseexporter's spellings.
+ */
+export const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] as const;
+export const STATUS_CODES = ['Unset', 'Ok', 'Error'] as const;
+
+/**
  * A batch of span rows ready for insert: JSONCompactEachRow bytes, one line per
  * span, values in SPAN_COLUMNS order. Bytes rather than objects because building
  * and re-serializing row objects was measured to cost more than decoding itself.

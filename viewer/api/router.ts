@@ -6,6 +6,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { asHindsightError, HindsightError } from '../../collector/errors';
 import type { Store } from '../../collector/store/client';
+import { SPAN_KINDS } from '../../collector/store/columns';
 import { jaegerRange, jaegerResponse, jaegerTags, toJaegerTrace } from './jaeger';
 import { toSpan, toTraceSummary } from './model';
 import { OPENAPI } from './openapi';
@@ -26,7 +27,6 @@ import {
 import { Queries, type TraceFilters } from './queries';
 import type { ApiError, AttributeKeysResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
 
-const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
 
 export function apiRouter(store: Store): Router {
   const queries = new Queries(store.client, store.database);
