@@ -39,6 +39,12 @@ export interface Config {
   insertConcurrency: number;
   /** pino level. @default 'info' */
   logLevel: string;
+  /** Most rows an analytics SQL query may return. @default 100000 */
+  sqlMaxRows: number;
+  /** Longest an analytics SQL query may run, in seconds. @default 30 */
+  sqlMaxExecutionSeconds: number;
+  /** Most memory an analytics SQL query may use, in bytes. @default 1 GiB */
+  sqlMaxMemoryBytes: number;
 }
 
 interface OptionSpec {
@@ -73,6 +79,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'queueMaxBytes', flag: 'queue-max-bytes', env: 'HINDSIGHT_QUEUE_MAX_BYTES', kind: 'int', default: 256 * MiB, min: 1024 },
   { key: 'insertConcurrency', flag: 'insert-concurrency', env: 'HINDSIGHT_INSERT_CONCURRENCY', kind: 'int', default: 2, min: 1 },
   { key: 'logLevel', flag: 'log-level', env: 'HINDSIGHT_LOG_LEVEL', kind: 'level', default: 'info' },
+  { key: 'sqlMaxRows', flag: 'sql-max-rows', env: 'HINDSIGHT_SQL_MAX_ROWS', kind: 'int', default: 100_000, min: 1 },
+  { key: 'sqlMaxExecutionSeconds', flag: 'sql-max-execution-seconds', env: 'HINDSIGHT_SQL_MAX_EXECUTION_SECONDS', kind: 'int', default: 30, min: 1 },
+  { key: 'sqlMaxMemoryBytes', flag: 'sql-max-memory-bytes', env: 'HINDSIGHT_SQL_MAX_MEMORY_BYTES', kind: 'int', default: 1024 * MiB, min: 16 * MiB },
 ];
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -17,7 +17,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { opsRouter, type Readiness } from './ops';
 import { bindGrpc, otlpGrpcServer } from './receiver/grpc';
 import { otlpHttpApp } from './receiver/http';
-import { openStore, type Store } from './store/client';
+import { openSqlClients, openStore, type Store } from './store/client';
 import { applySchema } from './store/schema';
 import { SpanWriter } from './store/writer';
 import { viewerApp } from '../viewer/api/app';
@@ -71,7 +71,10 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   const writer = runsCollector ? new SpanWriter(store, config, metrics) : undefined;
   const ingest = writer ? new TraceIngest(writer, metrics) : undefined;
   const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness }), config.host, config.otlpHttpPort) : undefined;
-  const ui = runsViewer ? await listen(viewerApp({ store, config, metrics, readiness }), config.host, config.uiPort) : undefined;
+  const sql = runsViewer
+    ? await openSqlClients(config, { maxRows: config.sqlMaxRows, maxExecutionSeconds: config.sqlMaxExecutionSeconds, maxMemoryBytes: config.sqlMaxMemoryBytes })
+    : undefined;
+  const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql }), config.host, config.uiPort) : undefined;
   const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics }) : undefined;
   const grpcPort = grpcServer ? await bindGrpc(grpcServer, config.host, config.otlpGrpcPort) : undefined;
   readiness.reason = undefined;
@@ -89,6 +92,7 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
       const stopped = Promise.all([otlpHttp && closeHttp(otlpHttp), ui && closeHttp(ui), grpcServer && closeGrpc(grpcServer)]);
       await writer?.close();
       await stopped;
+      await sql?.close();
       await store.close();
       logger.info('hindsight stopped');
     })();

@@ -3,8 +3,26 @@
  * when waiting may help (the server is unreachable, overloaded or out of memory),
  * permanent otherwise (the rows or the statement are wrong).
  */
-import { ClickHouseError } from '@clickhouse/client';
 import { HindsightError } from '../errors';
+
+export interface ClickHouseErrorInfo {
+  code: string;
+  type: string | undefined;
+  message: string;
+}
+
+/**
+ * ClickHouse's error, recognised by shape rather than by class: chdb raises the
+ * ClickHouseError of its own copy of @clickhouse/client-common, which is not the
+ * class @clickhouse/client exports, so instanceof misses every embedded error.
+ */
+export function clickhouseErrorOf(err: unknown): ClickHouseErrorInfo | undefined {
+  if (!(err instanceof Error) || !('code' in err)) return undefined;
+  const code = (err as { code: unknown }).code;
+  if (typeof code !== 'string' || !/^\d+$/.test(code)) return undefined;
+  const type = (err as { type?: unknown }).type;
+  return { code, type: typeof type === 'string' ? type : undefined, message: err.message };
+}
 
 /** ClickHouse error codes that describe a passing condition, not bad data. */
 const RETRYABLE_CLICKHOUSE_CODES = new Set([
@@ -23,11 +41,14 @@ const RETRYABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT',
 
 export function toStoreError(err: unknown): HindsightError {
   if (err instanceof HindsightError) return err;
-  if (err instanceof ClickHouseError) {
-    const retryable = RETRYABLE_CLICKHOUSE_CODES.has(err.code);
-    return new HindsightError(retryable ? 'HS_STORE_UNAVAILABLE' : 'HS_STORE_REJECTED', `ClickHouse error ${err.code} (${err.type ?? 'unknown'}): ${err.message}`, {
-      cause: err,
-    });
+  const clickhouse = clickhouseErrorOf(err);
+  if (clickhouse) {
+    const retryable = RETRYABLE_CLICKHOUSE_CODES.has(clickhouse.code);
+    return new HindsightError(
+      retryable ? 'HS_STORE_UNAVAILABLE' : 'HS_STORE_REJECTED',
+      `ClickHouse error ${clickhouse.code} (${clickhouse.type ?? 'unknown'}): ${clickhouse.message}`,
+      { cause: err },
+    );
   }
   const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
   const message = err instanceof Error ? err.message : String(err);

@@ -8,6 +8,7 @@ import type { Metrics } from '../../collector/metrics';
 import { opsRouter, type Readiness } from '../../collector/ops';
 import type { Store } from '../../collector/store/client';
 import { apiRouter } from './router';
+import { sqlRouter, type SqlClients } from './sql';
 import { staticRouter } from './static';
 
 export interface ViewerDeps {
@@ -15,12 +16,14 @@ export interface ViewerDeps {
   config: Config;
   metrics: Metrics;
   readiness: Readiness;
+  sql: SqlClients;
 }
 
 export function viewerApp(deps: ViewerDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(opsRouter(deps.metrics, deps.readiness));
+  app.use('/api/v1/sql', sqlRouter(deps.sql, deps.store.database));
   app.use('/api', apiRouter(deps.store));
   app.use(staticRouter());
   return app;
