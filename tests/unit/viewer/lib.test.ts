@@ -71,3 +71,31 @@ test('find-in-trace matches names, services and attribute keys and values, case-
   expect(findSpans(spans, 'CART')).toEqual(['1', '2', '3']);
   expect(findSpans(spans, '   ')).toEqual([]);
 });
+
+describe('SQL results', () => {
+  const result = (types: string[], rows: string[][]): import('../../../viewer/ui/src/lib/sql-result').SqlResult => ({
+    columns: types.map((type, i) => ({ name: `c${i}`, type })),
+    rows,
+    elapsedSeconds: undefined,
+    rowsRead: undefined,
+  });
+
+  test('a time column with numbers is a line chart; labels with a number a bar chart; text alone none', async () => {
+    const { chartFor } = await import('../../../viewer/ui/src/lib/sql-result');
+    expect(chartFor(result(['DateTime', 'UInt64', 'Nullable(Float64)'], [['2026-01-01 00:00:00', '1', '2'], ['2026-01-01 00:01:00', '3', '4']]))).toEqual({ kind: 'line', x: 0, ys: [1, 2] });
+    expect(chartFor(result(['LowCardinality(String)', 'UInt64'], [['a', '1'], ['b', '2']]))).toEqual({ kind: 'bar', label: 0, value: 1 });
+    expect(chartFor(result(['String'], [['a'], ['b']]))).toBeUndefined();
+  });
+
+  test('ClickHouse JSON becomes text cells, NULL included', async () => {
+    const { toSqlResult } = await import('../../../viewer/ui/src/lib/sql-result');
+    expect(toSqlResult({ meta: [{ name: 'a', type: 'Nullable(UInt8)' }, { name: 'm', type: 'Map(String, String)' }], data: [{ a: null, m: { k: 'v' } }] }).rows).toEqual([['NULL', '{"k":"v"}']]);
+  });
+
+  test('history keeps the newest first, without repeats', async () => {
+    const { addToHistory } = await import('../../../viewer/ui/src/lib/sql-result');
+    expect(addToHistory(['b', 'a'], ' a ')).toEqual(['a', 'b']);
+    expect(addToHistory(['a'], '   ')).toEqual(['a']);
+    expect(addToHistory(['x', 'y', 'z'], 'w', 3)).toEqual(['w', 'x', 'y']);
+  });
+});

@@ -3,10 +3,11 @@
  * /trace/{id}) so links carry over; query strings hold each page's state.
  */
 
-export type Route = { page: 'search' } | { page: 'trace'; traceId: string } | { page: 'notFound' };
+export type Route = { page: 'search' } | { page: 'sql' } | { page: 'trace'; traceId: string } | { page: 'notFound' };
 
 function parse(pathname: string): Route {
   if (pathname === '/' || pathname === '/search') return { page: 'search' };
+  if (pathname === '/sql') return { page: 'sql' };
   const trace = /^\/trace\/([0-9a-fA-F]{1,32})\/?$/.exec(pathname);
   if (trace) return { page: 'trace', traceId: trace[1]!.toLowerCase() };
   return { page: 'notFound' };

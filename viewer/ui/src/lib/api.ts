@@ -39,6 +39,33 @@ export function isAbort(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError';
 }
 
+/** A failed SQL query: the endpoint's message and ClickHouse's code. */
+export class SqlError extends Error {
+  constructor(
+    message: string,
+    readonly clickhouseCode: string | undefined,
+  ) {
+    super(message);
+    this.name = 'SqlError';
+  }
+}
+
+/** POST /api/v1/sql; the response body as text (JSON, CSV or TSV). */
+export async function runSql(query: string, format: 'json' | 'csv' | 'tsv', signal?: AbortSignal): Promise<string> {
+  const response = await fetch('/api/v1/sql', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query, format }), signal });
+  const text = await response.text();
+  if (!response.ok) {
+    let error: { message?: string; clickhouseCode?: string } | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: { message?: string; clickhouseCode?: string } }).error;
+    } catch {
+      error = undefined;
+    }
+    throw new SqlError(error?.message ?? `${response.status} ${response.statusText}`, error?.clickhouseCode);
+  }
+  return text;
+}
+
 export const api = {
   services: (lookback = '1h'): Promise<ServicesResponse> => get('services', `/api/v1/services?lookback=${encodeURIComponent(lookback)}`),
   operations: (service: string, lookback = '1h'): Promise<OperationsResponse> =>

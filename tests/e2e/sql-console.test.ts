@@ -1,0 +1,89 @@
+/** The SQL console in Chromium: examples, Ctrl+Enter, results, chart, CSV, history, refusals. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { makeTraces } from '../support/spans';
+import { startChildServer, type ChildServer } from '../support/child';
+
+const SHOTS = path.join(__dirname, 'screenshots');
+let dataDir: string;
+let server: ChildServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-e2e-sql-'));
+  server = await startChildServer(dataDir);
+  const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${server.ports.otlpHttp}/v1/traces` });
+  await new Promise<void>((resolve, reject) => exporter.export([...makeTraces().spans, ...makeTraces().spans], (r) => (r.code === 0 ? resolve() : reject(r.error))));
+  await exporter.shutdown();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.process.kill('SIGTERM');
+  await server?.exited;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function typeQuery(sql: string): Promise<void> {
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(sql);
+}
+
+test('an example runs with Ctrl+Enter and shows a table and a chart', async () => {
+  await page.goto(`http://127.0.0.1:${server.ports.ui}/sql`);
+  await page.waitForSelector('.cm-content');
+  await page.click('text=p50 / p99 latency by service');
+  await page.click('.cm-content');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForSelector('[role=table] .row');
+  expect(await page.locator('[role=table] .row').count()).toBe(3);
+  expect(await page.textContent('[role=table] .head')).toContain('p99_ms');
+  expect(await page.locator('svg.chart rect').count()).toBe(3);
+  expect(page.url()).toContain('q=SELECT');
+  await page.screenshot({ path: path.join(SHOTS, 'sql-console.png') });
+});
+
+test('completion offers columns of otel_traces', async () => {
+  await typeQuery('SELECT Servi');
+  await page.keyboard.press('Control+Space');
+  await page.waitForSelector('.cm-tooltip-autocomplete');
+  expect(await page.textContent('.cm-tooltip-autocomplete')).toContain('ServiceName');
+  await page.keyboard.press('Escape');
+});
+
+test('CSV downloads, and queries go into the history', async () => {
+  await typeQuery('SELECT ServiceName, count() AS n FROM otel_traces GROUP BY ServiceName ORDER BY ServiceName');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => document.querySelectorAll('[role=table] .row').length === 3);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download CSV')]);
+  const csv = fs.readFileSync((await download.path())!, 'utf8');
+  expect(csv).toBe('"ServiceName","n"\n"checkout",2\n"frontend",6\n"payments",4\n');
+  const history = await page.evaluate(() => JSON.parse(localStorage.getItem('hindsight.sql.history') ?? '[]') as string[]);
+  expect(history[0]).toContain('SELECT ServiceName, count() AS n');
+  await page.reload();
+  await page.waitForSelector('button.history');
+  expect(await page.textContent('button.history >> nth=0')).toContain('SELECT ServiceName, count() AS n');
+});
+
+test('a refused statement shows why, and nothing changes', async () => {
+  await typeQuery('DROP TABLE otel_traces');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForSelector('pre.error');
+  expect(await page.textContent('pre.error')).toContain('only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN statements may run here');
+  await typeQuery('SELECT count() AS n FROM otel_traces');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => document.querySelector('[role=table] .row')?.textContent?.includes('12'));
+  await page.screenshot({ path: path.join(SHOTS, 'sql-refused.png') });
+});
