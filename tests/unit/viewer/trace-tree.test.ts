@@ -1,5 +1,5 @@
 import type { Span } from '../../../viewer/api/types';
-import { buildTree, visibleRows } from '../../../viewer/ui/src/lib/trace-tree';
+import { buildTree, visibleRows } from '../../../viewer/model/trace-tree';
 
 const T0 = 1_700_000_000_000_000_000n;
 

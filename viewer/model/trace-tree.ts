@@ -3,7 +3,7 @@
  * depth, and what is odd about it. Orphans (parent missing), clock skew (a child
  * outside its parent) and cycles are reported as warnings, never dropped.
  */
-import type { Span } from '../../../api/types';
+import type { Span } from '../api/types';
 
 export interface SpanNode {
   span: Span;
