@@ -11,6 +11,7 @@ import type { Express } from 'express';
 import type * as grpc from '@grpc/grpc-js';
 import type { Config } from './config';
 import { HindsightError } from './errors';
+import { removeOwner, writeOwner } from './lockfile';
 import { TraceIngest } from './ingest';
 import type { Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
@@ -80,6 +81,13 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   readiness.reason = undefined;
 
   const ports: Ports = { otlpHttp: otlpHttp && port(otlpHttp), otlpGrpc: grpcPort, ui: ui && port(ui) };
+  if (store.engine === 'embedded' && ports.ui !== undefined) {
+    writeOwner(config.dataDir, {
+      pid: process.pid,
+      apiUrl: `http://${config.host}:${ports.ui}`,
+      otlpUrl: ports.otlpHttp === undefined ? undefined : `http://${config.host}:${ports.otlpHttp}`,
+    });
+  }
   logger.info(
     { role, host: config.host, ports, storage: store.engine === 'embedded' ? { embedded: config.dataDir } : { url: config.clickhouseUrl }, database: config.database },
     'hindsight started',
@@ -94,6 +102,7 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
       await stopped;
       await sql?.close();
       await store.close();
+      if (store.engine === 'embedded') removeOwner(config.dataDir);
       logger.info('hindsight stopped');
     })();
     return closing;

@@ -1,0 +1,186 @@
+/**
+ * The client commands as subprocesses, against a running server and against a
+ * bare data directory, with data and files made by the OpenTelemetry SDK.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { jsonRequest, makeSimpleTrace, makeTraces, protobufRequest } from '../support/spans';
+import { post } from '../support/http';
+import { startChildServer, type ChildServer } from '../support/child';
+
+const CLI = path.resolve(__dirname, '../../dist/collector/cli/main.js');
+const exec = promisify(execFile);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function hindsight(args: string[]): Promise<Run> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+let server: ChildServer;
+let url: string;
+let tree: ReadableSpan[];
+let treeId: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-cli-commands-'));
+  server = await startChildServer(path.join(dir, 'served'));
+  url = `http://127.0.0.1:${server.ports.ui}`;
+  tree = makeTraces().spans;
+  treeId = tree.find((s) => s.name === 'GET /checkout')!.spanContext().traceId;
+  const slow = makeSimpleTrace({ service: 'api', name: 'GET /slow', durationMs: 900, attributes: { 'user.id': 'u-9' }, children: 2 });
+  const response = await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest([...tree, ...slow]), { 'Content-Type': 'application/x-protobuf' });
+  expect(response.status).toBe(200);
+});
+
+afterAll(async () => {
+  server.process.kill('SIGTERM');
+  await server.exited;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('against a running server', () => {
+  test('services', async () => {
+    const { code, stdout } = await hindsight(['services', '--url', url]);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')[0]).toMatch(/^SERVICE\s+SPANS\s+ERRORS\s+ERROR %$/);
+    expect(stdout).toMatch(/^payments\s+2\s+1\s+50\.00$/m);
+  });
+
+  test('traces search with filters', async () => {
+    const { code, stdout } = await hindsight(['traces', 'search', '--url', url, '--attr', 'user.id=u-9', '--min-duration', '500ms', '--since', '1h']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/GET \/slow$/);
+  });
+
+  test('trace show draws the tree with the critical path', async () => {
+    const { code, stdout } = await hindsight(['trace', 'show', treeId, '--url', url]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`trace ${treeId}`);
+    expect(stdout).toMatch(/^\* \|.*\|\s+\S+\s+frontend GET \/checkout$/m);
+    expect(stdout).toMatch(/^[* ] \|.*\|\s+\S+\s+payments charge card ERROR$/m);
+    expect(stdout.trim().endsWith('* critical path')).toBe(true);
+  });
+
+  test('sql as a table, CSV and JSON; a refused statement exits 1', async () => {
+    const query = "SELECT ServiceName, count() AS n FROM otel_traces WHERE ServiceName = 'payments' GROUP BY ServiceName";
+    expect((await hindsight(['sql', query, '--url', url])).stdout).toBe('ServiceName  n\npayments     2\n');
+    expect((await hindsight(['sql', query, '--format', 'csv', '--url', url])).stdout).toBe('"ServiceName","n"\n"payments",2\n');
+    const json = JSON.parse((await hindsight(['sql', query, '--format', 'json', '--url', url])).stdout) as { data: { ServiceName: string; n: string | number }[] };
+    expect(json.data.map((r) => [r.ServiceName, Number(r.n)])).toEqual([['payments', 2]]);
+    const refused = await hindsight(['sql', 'DROP TABLE otel_traces', '--url', url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN statements may run here');
+  });
+
+  test('export as OTLP and as Jaeger', async () => {
+    const otlp = JSON.parse((await hindsight(['export', treeId, '--url', url])).stdout) as { resourceSpans: unknown[] };
+    expect(otlp.resourceSpans.length).toBe(3);
+    const jaeger = JSON.parse((await hindsight(['export', treeId, '--format', 'jaeger', '--url', url])).stdout) as { data: { traceID: string }[] };
+    expect(jaeger.data[0]!.traceID).toBe(treeId);
+    const missing = await hindsight(['export', 'ab'.repeat(16), '--url', url]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('not found');
+  });
+
+  test('a data directory held by a server is reached through that server', async () => {
+    const { code, stdout } = await hindsight(['services', '--data-dir', path.join(dir, 'served')]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('payments');
+  });
+});
+
+describe('import', () => {
+  test('OTLP JSON, JSON lines, protobuf and length-prefixed protobuf files from the SDK', async () => {
+    const a = makeSimpleTrace({ service: 'imported', name: 'a', children: 1 });
+    const b = makeSimpleTrace({ service: 'imported', name: 'b', children: 2 });
+    const c = makeSimpleTrace({ service: 'imported', name: 'c' });
+    const d = makeSimpleTrace({ service: 'imported', name: 'd', children: 3 });
+    const files = {
+      json: path.join(dir, 'a.json'),
+      jsonl: path.join(dir, 'b.jsonl'),
+      pb: path.join(dir, 'c.pb'),
+      framed: path.join(dir, 'd.binpb'),
+    };
+    fs.writeFileSync(files.json, jsonRequest(a));
+    fs.writeFileSync(files.jsonl, `${jsonRequest(b.slice(0, 1)).toString()}\n${jsonRequest(b.slice(1)).toString()}\n`);
+    fs.writeFileSync(files.pb, protobufRequest(c));
+    const withLength = (buf: Buffer): Buffer => {
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(buf.length);
+      return Buffer.concat([header, buf]);
+    };
+    fs.writeFileSync(files.framed, Buffer.concat([withLength(protobufRequest(d.slice(0, 2))), withLength(protobufRequest(d.slice(2)))]));
+    const run = await hindsight(['import', files.json, files.jsonl, files.pb, files.framed, '--url', url, '--otlp-url', `http://127.0.0.1:${server.ports.otlpHttp}`]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('imported 10 spans from 4 of 4 files; rejected 0\n');
+    expect(run.code).toBe(0);
+    const count = await hindsight(['sql', "SELECT count() AS n FROM otel_traces WHERE ServiceName IN ('imported', 'imported-db')", '--format', 'csv', '--url', url]);
+    expect(count.stdout).toBe('"n"\n10\n');
+  });
+
+  test('rejected spans are counted, and an unreadable file fails the run without stopping it', async () => {
+    const spans = makeSimpleTrace({ service: 'partly', name: 'p', children: 1 });
+    const request = JSON.parse(jsonRequest(spans).toString()) as { resourceSpans: { scopeSpans: { spans: { traceId: string }[] }[] }[] };
+    request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId = '0'.repeat(32);
+    const good = path.join(dir, 'partly.json');
+    fs.writeFileSync(good, JSON.stringify(request));
+    const bad = path.join(dir, 'bad.pb');
+    fs.writeFileSync(bad, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]));
+    const run = await hindsight(['import', good, bad, path.join(dir, 'missing.json'), '--url', url, '--otlp-url', `http://127.0.0.1:${server.ports.otlpHttp}`]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('imported 1 spans from 1 of 3 files; rejected 1\n');
+    expect(run.stderr).toContain('bad.pb');
+    expect(run.stderr).toContain('missing.json');
+  });
+});
+
+describe('against a bare data directory', () => {
+  test('import into it, then read it back, with no server running', async () => {
+    const bare = path.join(dir, 'bare');
+    const file = path.join(dir, 'bare.json');
+    fs.writeFileSync(file, jsonRequest(makeTraces().spans));
+    const imported = await hindsight(['import', file, '--data-dir', bare]);
+    expect(imported.stdout).toBe('imported 6 spans from 1 of 1 files; rejected 0\n');
+    const services = await hindsight(['services', '--data-dir', bare]);
+    expect(services.code).toBe(0);
+    expect(services.stdout).toMatch(/^frontend\s+3\s+0\s+0\.00$/m);
+    expect(fs.existsSync(path.join(bare, 'hindsight.owner.json'))).toBe(false);
+  });
+});
+
+describe('usage', () => {
+  test.each(['serve', 'collector', 'viewer', 'sql', 'traces', 'trace', 'services', 'export', 'import'])('%s --help', async (command) => {
+    const { code, stdout } = await hindsight([command, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`usage: hindsight ${command}`);
+  });
+
+  test.each([
+    [['sql'], 'wrong number of arguments'],
+    [['traces', 'find'], 'unknown subcommand "traces find"'],
+    [['sql', 'SELECT 1', '--format', 'xml', '--url', 'http://127.0.0.1:1'], 'no Hindsight answers at'],
+    [['services', '--nope'], "Unknown option '--nope'"],
+  ])('%j', async (args, message) => {
+    const { code, stderr } = await hindsight(args);
+    expect(stderr).toContain(message);
+    expect(code).toBe(message.startsWith('no Hindsight') ? 1 : 2);
+  });
+});
