@@ -10,6 +10,7 @@ import { criticalPath } from '../../viewer/model/critical-path';
 import { otlpTypes } from '../otlp/proto';
 import { bold, paint, progress, safe, serviceCode, table, type Output } from './render';
 import type { Target } from './target';
+import { runTui } from './tui';
 
 export type Flags = Record<string, string | boolean | string[] | undefined>;
 
@@ -269,4 +270,15 @@ export const importCommand: Command = {
   },
 };
 
-export const CLIENT_COMMANDS: Command[] = [sqlCommand, tracesCommand, traceCommand, servicesCommand, exportCommand, importCommand];
+export const tuiCommand: Command = {
+  name: 'tui',
+  usage: 'hindsight tui',
+  summary: 'a full-screen terminal viewer: live trace list, span tree with the critical path, span detail',
+  options: {},
+  positionals: [0, 0],
+  async run(target) {
+    return runTui(target);
+  },
+};
+
+export const CLIENT_COMMANDS: Command[] = [sqlCommand, tracesCommand, traceCommand, servicesCommand, exportCommand, importCommand, tuiCommand];
