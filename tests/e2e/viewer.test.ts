@@ -83,6 +83,8 @@ test('search by service, open a trace, collapse and expand, open a span', async 
   await page.click('.row >> nth=0');
   await page.waitForSelector('aside.detail');
   expect(await page.textContent('aside.detail')).toContain('u-7');
+  // The root of this trace has most of the critical path's time to itself (its children take 1 ms of 1.2 s).
+  expect(await page.textContent('aside.detail dd.critical')).toMatch(/^on it · 99\.\d% of the trace's latency is this span's own time$/);
   expect(page.url()).toContain(`span=${idOf(slow, 'GET /slow').spanId}`);
   await shot('trace-with-span');
 });

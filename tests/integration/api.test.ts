@@ -143,6 +143,18 @@ describe('trace by id', () => {
     expect(root.attributes['hostile']).toContain('<img src=x onerror=alert(1)>');
   });
 
+  test('the critical path of a stored trace tiles its time with self times', async () => {
+    const { status, body } = await get<{ traceId: string; segments: { spanId: string; start: string; end: string; selfTime: string }[]; warnings: string[] }>(`/api/v1/traces/${id('slow')}/critical-path`);
+    expect(status).toBe(200);
+    const root = traces['slow']!.find((s) => s.name === 'GET /slow')!.spanContext().spanId;
+    expect(body.segments[0]!.spanId).toBe(root);
+    expect(body.segments[body.segments.length - 1]!.spanId).toBe(root);
+    const total = body.segments.reduce((n, s) => n + BigInt(s.selfTime), 0n);
+    expect(total).toBe(2000n * 1_000_000n);
+    for (const s of body.segments) expect(BigInt(s.end) - BigInt(s.start)).toBe(BigInt(s.selfTime));
+    expect((await get<ApiError>(`/api/v1/traces/${'ef'.repeat(16)}/critical-path`)).status).toBe(404);
+  });
+
   test('the OTLP/JSON download can be sent back to an OTLP receiver', async () => {
     const response = await fetch(`${server.uiUrl}/api/v1/traces/${id('slow')}/otlp`);
     expect(response.headers.get('content-disposition')).toContain(`trace-${id('slow')}.otlp.json`);
@@ -199,6 +211,7 @@ describe('bad parameters get a 400 naming the parameter', () => {
       '/api/v1/attributes/keys',
       '/api/v1/traces',
       '/api/v1/traces/{traceId}',
+      '/api/v1/traces/{traceId}/critical-path',
       '/api/v1/traces/{traceId}/otlp',
     ]);
   });

@@ -66,6 +66,31 @@ export const OPENAPI = {
         responses: { '200': json('TraceResponse'), '400': error, '404': error },
       },
     },
+    '/api/v1/traces/{traceId}/critical-path': {
+      get: {
+        summary: 'The chain of spans that set the trace\'s end-to-end latency, with each segment\'s self time',
+        parameters: [{ name: 'traceId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    traceId: { type: 'string' },
+                    segments: { type: 'array', items: { type: 'object', properties: { spanId: { type: 'string' }, start: nsString, end: nsString, selfTime: nsString } } },
+                    warnings: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          },
+          '400': error,
+          '404': error,
+        },
+      },
+    },
     '/api/v1/traces/{traceId}/otlp': {
       get: {
         summary: 'A trace as an OTLP/JSON ExportTraceServiceRequest (download)',

@@ -25,7 +25,9 @@ import {
   traceIdParam,
 } from './params';
 import { Queries, type TraceFilters } from './queries';
-import type { ApiError, AttributeKeysResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
+import { buildTree } from '../model/trace-tree';
+import { criticalPath } from '../model/critical-path';
+import type { ApiError, AttributeKeysResponse, CriticalPathResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
 
 
 export function apiRouter(store: Store): Router {
@@ -80,6 +82,21 @@ export function apiRouter(store: Store): Router {
     const spans = await traceSpans(traceId);
     if (spans === undefined) throw new HindsightError('HS_NOT_FOUND', `trace ${traceId} not found`);
     const body: TraceResponse = { traceId, spans };
+    res.json(body);
+  });
+
+  router.get('/v1/traces/:traceId/critical-path', async (req, res) => {
+    const traceId = traceIdParam(String(req.params['traceId']));
+    const spans = await traceSpans(traceId);
+    if (spans === undefined) throw new HindsightError('HS_NOT_FOUND', `trace ${traceId} not found`);
+    const tree = buildTree(spans);
+    const path = criticalPath(tree);
+    const at = (offset: number): string => (tree.startNs + BigInt(Math.round(offset))).toString();
+    const body: CriticalPathResponse = {
+      traceId,
+      segments: path.segments.map((s) => ({ spanId: s.spanId, start: at(s.start), end: at(s.end), selfTime: String(Math.round(s.selfTime)) })),
+      warnings: path.warnings,
+    };
     res.json(body);
   });
 

@@ -95,6 +95,13 @@ export interface TraceResponse {
   spans: Span[];
 }
 
+export interface CriticalPathResponse {
+  traceId: string;
+  /** In time order; start and end are Unix nanoseconds, selfTime nanoseconds, all decimal strings. */
+  segments: { spanId: string; start: string; end: string; selfTime: string }[];
+  warnings: string[];
+}
+
 /** Every 4xx/5xx body. `parameter` names the bad query parameter, when there is one. */
 export interface ApiError {
   error: { code: string; message: string; parameter?: string };

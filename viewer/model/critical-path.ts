@@ -3,8 +3,18 @@
  * latency. Walking back from the end of a span, the child that finished last
  * before the cursor is on the path; the cursor then moves to that child's start,
  * and the remaining gaps belong to the span itself. Children that end after their
- * parent (clock skew) are clipped to it, as Jaeger does.
+ * parent (clock skew) are clipped to it, as Jaeger does. A child that starts after
+ * its parent ended (fire-and-forget, or a FOLLOWS_FROM consumer) set no part of the
+ * parent's latency and is left off.
  */
+
+/** Each span's share of the path's total time, from its segments. */
+export function pathShares(path: CriticalPath): Map<string, number> {
+  const total = path.segments.reduce((n, s) => n + s.selfTime, 0) || 1;
+  const shares = new Map<string, number>();
+  for (const s of path.segments) shares.set(s.spanId, (shares.get(s.spanId) ?? 0) + s.selfTime / total);
+  return shares;
+}
 import type { SpanNode, TraceTree } from './trace-tree';
 
 export interface PathSegment {
@@ -12,9 +22,13 @@ export interface PathSegment {
   /** Nanoseconds relative to the trace start. */
   start: number;
   end: number;
+  /** The segment's own time on the path (end − start): time no child of it was on the path. */
+  selfTime: number;
 }
 
 export interface CriticalPath {
+  /** Why the path may mislead: clock skew or missing parents in the trace. */
+  warnings: string[];
   /** The path's time, in order; a span whose children cover it has no segment of its own. */
   segments: PathSegment[];
   /** Every span on the path, including those covered by their children. */
@@ -26,7 +40,9 @@ export function criticalPath(tree: TraceTree): CriticalPath {
   const root = tree.roots.reduce<SpanNode | undefined>((best, n) => (best === undefined || n.end > best.end ? n : best), undefined);
   const spanIds = new Set<string>();
   const segments = root ? walk(root, spanIds) : [];
-  return { segments, spanIds };
+  const warnings = tree.warnings.filter((w) => /clock skew|parent/.test(w));
+  if (tree.roots.length > 1) warnings.push(`the trace has ${tree.roots.length} roots; the path follows the one that ends last`);
+  return { segments, spanIds, warnings };
 }
 
 type Step = { visit: SpanNode; end: number } | { segment: PathSegment };
@@ -53,11 +69,11 @@ function walk(root: SpanNode, visited: Set<string>): PathSegment[] {
       // A child that starts after the cursor ran beside a later one: not on the path.
       if (child.start >= cursor || child.end <= node.start) continue;
       const childEnd = Math.min(child.end, cursor);
-      if (childEnd < cursor) steps.push({ segment: { spanId: node.span.spanId, start: childEnd, end: cursor } });
+      if (childEnd < cursor) steps.push({ segment: { spanId: node.span.spanId, start: childEnd, end: cursor, selfTime: cursor - childEnd } });
       steps.push({ visit: child, end: childEnd });
       cursor = Math.max(child.start, node.start);
     }
-    if (cursor > node.start) steps.push({ segment: { spanId: node.span.spanId, start: node.start, end: cursor } });
+    if (cursor > node.start) steps.push({ segment: { spanId: node.span.spanId, start: node.start, end: cursor, selfTime: cursor - node.start } });
     for (let i = steps.length - 1; i >= 0; i--) stack.push(steps[i]!);
   }
   return out.reverse();

@@ -1,5 +1,5 @@
 import type { Span } from '../../../viewer/api/types';
-import { criticalPath } from '../../../viewer/model/critical-path';
+import { criticalPath, pathShares } from '../../../viewer/model/critical-path';
 import { buildTree } from '../../../viewer/model/trace-tree';
 
 /** Spans from an ASCII drawing: one line per span, `name:parent` then its bar of '=' on a 1-unit grid. */
@@ -50,6 +50,23 @@ d:b  |     ===
     'a b c d b a',
   ],
   [
+    'async fire-and-forget: a child starting after its parent ended is off the path',
+    `
+a    |=====
+b:a  | ==
+c:a  |        ===
+`,
+    'a b a',
+  ],
+  [
+    'orphans: the root that ends last carries the path',
+    `
+a    |====
+x:gone|  ======
+`,
+    'x',
+  ],
+  [
     'a child ending after its parent (clock skew) is clipped to it',
     `
 a    |======
@@ -63,6 +80,7 @@ b:a  |   ======
     expect(path.segments.map((s) => s.spanId).join(' ')).toBe(expected);
     // Segments tile the root's time without overlap.
     for (let i = 1; i < path.segments.length; i++) expect(path.segments[i]!.start).toBe(path.segments[i - 1]!.end);
+    for (const s of path.segments) expect(s.selfTime).toBe(s.end - s.start);
   });
 });
 
@@ -70,4 +88,20 @@ test('a 50,000-deep chain does not overflow the stack', () => {
   const spans = spansFrom('a    |=') ;
   for (let i = 1; i < 50_000; i++) spans.push({ ...spans[0]!, spanId: `s${i}`, parentSpanId: i === 1 ? 'a' : `s${i - 1}`, durationNs: '1' });
   expect(criticalPath(buildTree(spans)).spanIds.size).toBe(50_000);
+});
+
+test('shares of the path add up to 1, and warnings name skew and orphans', () => {
+  const path = criticalPath(buildTree(spansFrom(`
+a    |==========
+b:a  | ===
+c:a  |     ========
+`)));
+  const shares = pathShares(path);
+  expect([...shares.values()].reduce((x, y) => x + y, 0)).toBeCloseTo(1);
+  expect(shares.get('a')).toBeCloseTo(0.2);
+  expect(path.warnings.some((w) => /clock skew/.test(w))).toBe(true);
+  expect(criticalPath(buildTree(spansFrom(`
+a    |====
+x:gone|  ======
+`))).warnings.some((w) => /parent/.test(w))).toBe(true);
 });
