@@ -39,6 +39,8 @@ export interface Config {
   insertConcurrency: number;
   /** pino level. @default 'info' */
   logLevel: string;
+  /** How often the dependency edge job runs; 0 turns it off (another process runs it). @default 15000 */
+  dependencyIntervalMs: number;
   /** Most rows an analytics SQL query may return. @default 100000 */
   sqlMaxRows: number;
   /** Longest an analytics SQL query may run, in seconds. @default 30 */
@@ -79,6 +81,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'queueMaxBytes', flag: 'queue-max-bytes', env: 'HINDSIGHT_QUEUE_MAX_BYTES', kind: 'int', default: 256 * MiB, min: 1024 },
   { key: 'insertConcurrency', flag: 'insert-concurrency', env: 'HINDSIGHT_INSERT_CONCURRENCY', kind: 'int', default: 2, min: 1 },
   { key: 'logLevel', flag: 'log-level', env: 'HINDSIGHT_LOG_LEVEL', kind: 'level', default: 'info' },
+  { key: 'dependencyIntervalMs', flag: 'dependency-interval-ms', env: 'HINDSIGHT_DEPENDENCY_INTERVAL_MS', kind: 'int', default: 15_000, min: 0 },
   { key: 'sqlMaxRows', flag: 'sql-max-rows', env: 'HINDSIGHT_SQL_MAX_ROWS', kind: 'int', default: 100_000, min: 1 },
   { key: 'sqlMaxExecutionSeconds', flag: 'sql-max-execution-seconds', env: 'HINDSIGHT_SQL_MAX_EXECUTION_SECONDS', kind: 'int', default: 30, min: 1 },
   { key: 'sqlMaxMemoryBytes', flag: 'sql-max-memory-bytes', env: 'HINDSIGHT_SQL_MAX_MEMORY_BYTES', kind: 'int', default: 1024 * MiB, min: 16 * MiB },

@@ -21,6 +21,7 @@ import { otlpHttpApp } from './receiver/http';
 import { openSqlClients, openStore, type Store } from './store/client';
 import { applySchema } from './store/schema';
 import { SpanWriter } from './store/writer';
+import { EdgeJob } from './store/edges';
 import { viewerApp } from '../viewer/api/app';
 
 export type Role = 'serve' | 'collector' | 'viewer';
@@ -70,6 +71,9 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   }
 
   const writer = runsCollector ? new SpanWriter(store, config, metrics) : undefined;
+  // The process that writes spans also keeps the dependency edges up to date.
+  const edges = runsCollector && config.dependencyIntervalMs > 0 ? new EdgeJob(store.client, config.database, { lagSeconds: 60, intervalMs: config.dependencyIntervalMs }, logger) : undefined;
+  edges?.start();
   const ingest = writer ? new TraceIngest(writer, metrics) : undefined;
   const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness }), config.host, config.otlpHttpPort) : undefined;
   const sql = runsViewer
@@ -99,6 +103,7 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
       readiness.reason = 'shutting down';
       const stopped = Promise.all([otlpHttp && closeHttp(otlpHttp), ui && closeHttp(ui), grpcServer && closeGrpc(grpcServer)]);
       await writer?.close();
+      await edges?.stop();
       await stopped;
       await sql?.close();
       await store.close();

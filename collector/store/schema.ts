@@ -27,9 +27,12 @@ export const TRACES_TABLE = 'otel_traces';
 export const TRACE_ID_TS_TABLE = 'otel_traces_trace_id_ts';
 export const TRACE_ID_TS_VIEW = 'otel_traces_trace_id_ts_mv';
 export const MIGRATIONS_TABLE = 'hindsight_schema_migrations';
+export const EDGES_TABLE = 'hindsight_service_edges_1m';
+export const JOBS_TABLE = 'hindsight_jobs';
 
 const tracesTtl = (o: SchemaOptions): string => `toDateTime(Timestamp) + toIntervalDay(${o.retentionDays})`;
 const traceIdTsTtl = (o: SchemaOptions): string => `Start + toIntervalDay(${o.retentionDays})`;
+const edgesTtl = (o: SchemaOptions): string => `Minute + toIntervalDay(${o.retentionDays})`;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -107,11 +110,43 @@ WHERE TraceId != ''
 GROUP BY TraceId`,
     ],
   },
+  {
+    version: 3,
+    name: 'service dependency edges per minute, and job watermarks',
+    statements: (o) => [
+      // Hindsight's own table, beside the exporter schema: one row per (minute, parent, child)
+      // once merged. Child is a service, or for uninstrumented downstreams the peer a client
+      // span names; Kind tells which.
+      `CREATE TABLE IF NOT EXISTS ${o.database}.${EDGES_TABLE}
+(
+    Minute DateTime CODEC(Delta, ZSTD(1)),
+    Parent LowCardinality(String),
+    Child LowCardinality(String),
+    Kind LowCardinality(String),
+    Calls SimpleAggregateFunction(sum, UInt64),
+    Errors SimpleAggregateFunction(sum, UInt64),
+    Latency AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toDate(Minute)
+ORDER BY (Minute, Parent, Child, Kind)
+TTL ${edgesTtl(o)}
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
+      `CREATE TABLE IF NOT EXISTS ${o.database}.${JOBS_TABLE}
+(
+    Name String,
+    Watermark DateTime,
+    UpdatedAt DateTime DEFAULT now()
+)
+ENGINE = ReplacingMergeTree(UpdatedAt)
+ORDER BY Name`,
+    ],
+  },
 ];
 
 /** The TTL each table must have for the configured retention, for start-up reconciliation. */
 export function retentionTtls(o: SchemaOptions): Record<string, string> {
-  return { [TRACES_TABLE]: tracesTtl(o), [TRACE_ID_TS_TABLE]: traceIdTsTtl(o) };
+  return { [TRACES_TABLE]: tracesTtl(o), [TRACE_ID_TS_TABLE]: traceIdTsTtl(o), [EDGES_TABLE]: edgesTtl(o) };
 }
 
 export interface SchemaReport {

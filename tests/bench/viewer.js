@@ -3,7 +3,9 @@
  * The viewer's time to first drawn waterfall rows for a 50,000-span trace, in
  * Debian's Chromium, and how smoothly it scrolls. In-run baseline: the time the
  * same page takes just to fetch and parse the trace's JSON, so the figure says what
- * the viewer adds on top of the data.
+ * the viewer adds on top of the data. Long tasks (over 50 ms on the main thread) are
+ * counted while the page loads and while it scrolls: they are what a user feels as
+ * a freeze.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -17,6 +19,26 @@ const RUNS = Number(process.env.BENCH_VIEWER_RUNS ?? 5);
 const log = (...args) => process.stderr.write(`[bench:viewer] ${args.join(' ')}\n`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/**
+ * Runs in the page before its own scripts: records long tasks, and the moment the
+ * first waterfall row enters the DOM (waitForSelector sees it a poll later).
+ */
+function instrument() {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  const observer = new MutationObserver(() => {
+    if (document.querySelector('.row')) {
+      window.__firstRowAt = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+const summarize = (tasks) => ({ count: tasks.length, total_ms: Math.round(tasks.reduce((a, t) => a + t.duration, 0)), max_ms: Math.round(Math.max(0, ...tasks.map((t) => t.duration))) });
+
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-bench-viewer-'));
   const server = await startServer(dataDir, []);
@@ -27,14 +49,21 @@ async function main() {
     await storeRequests(server.ports.otlpHttp, requests);
     const url = `http://127.0.0.1:${server.ports.ui}/trace/${traceId}`;
     const firstRows = [];
+    const firstRowsObserved = [];
+    const loadTasks = [];
     const fetchOnly = [];
     let scroll;
     for (let i = 0; i < RUNS; i++) {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.addInitScript(instrument);
       await page.goto(url);
       await page.waitForSelector('.row', { timeout: 120_000 });
       // performance.now() counts from this navigation's start.
       firstRows.push(await page.evaluate(() => performance.now()));
+      firstRowsObserved.push(await page.evaluate(() => window.__firstRowAt));
+      // Let the deferred work (the minimap) run, then take the load's long tasks.
+      await page.waitForTimeout(300);
+      loadTasks.push(summarize(await page.evaluate(() => window.__longTasks.splice(0))));
       fetchOnly.push(
         await page.evaluate(async (id) => {
           const started = performance.now();
@@ -52,11 +81,14 @@ async function main() {
         spans: SIZE,
         runs: RUNS,
         first_rows_ms: Math.round(median(firstRows)),
+        first_rows_in_dom_ms: Math.round(median(firstRowsObserved)),
         baseline_fetch_and_parse_ms: Math.round(median(fetchOnly)),
         rendered_rows: scroll.renderedRows,
         scroll_frames: scroll.frames,
         scroll_max_frame_ms: scroll.maxFrame,
         scroll_p95_frame_ms: scroll.p95Frame,
+        load_long_tasks: [...loadTasks].sort((a, b) => a.total_ms - b.total_ms)[Math.floor(loadTasks.length / 2)],
+        scroll_long_tasks: scroll.longTasks,
       }),
     );
   } finally {
@@ -69,7 +101,8 @@ async function main() {
 
 /** Scrolls the waterfall from top to bottom in 60 steps, one per frame, timing each frame. */
 async function measureScroll(page) {
-  return page.evaluate(async () => {
+  const result = await page.evaluate(async () => {
+    window.__longTasks.length = 0;
     const viewport = document.querySelector('.viewport');
     const frameTimes = [];
     let last = performance.now();
@@ -88,6 +121,9 @@ async function measureScroll(page) {
       p95Frame: Math.round(frameTimes[Math.floor(frameTimes.length * 0.95)]),
     };
   });
+  // Long tasks are reported after they end: give the last one a moment to arrive.
+  await page.waitForTimeout(100);
+  return { ...result, longTasks: summarize(await page.evaluate(() => window.__longTasks.splice(0))) };
 }
 
 main().catch((err) => {

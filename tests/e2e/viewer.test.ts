@@ -24,6 +24,8 @@ let base: string;
 let tree: ReadableSpan[];
 let slow: ReadableSpan[];
 let hostile: ReadableSpan[];
+/** Content-Security-Policy violations Chromium reported on the shared page. */
+const violations: string[] = [];
 
 async function send(port: number, spans: ReadableSpan[]): Promise<void> {
   const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces` });
@@ -51,6 +53,9 @@ beforeAll(async () => {
   page.on('pageerror', (err) => {
     throw err;
   });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
 });
 
 afterAll(async () => {
@@ -77,8 +82,14 @@ test('search by service, open a trace, collapse and expand, open a span', async 
   expect(await rows.count()).toBe(7);
   await page.click('.row >> nth=0 >> button.toggle');
   expect(await rows.count()).toBe(1);
+  // A collapse is part of the view, so it is in the URL and survives a reload.
+  expect(new URL(page.url()).searchParams.get('collapsed')).toBe(idOf(slow, 'GET /slow').spanId);
+  await page.reload();
+  await page.waitForSelector('.row');
+  expect(await rows.count()).toBe(1);
   await page.click('.row >> nth=0 >> button.toggle');
   expect(await rows.count()).toBe(7);
+  expect(page.url()).not.toContain('collapsed=');
 
   await page.click('.row >> nth=0');
   await page.waitForSelector('aside.detail');
@@ -139,6 +150,41 @@ test('keyboard: arrows move the selection, n jumps to the next match', async () 
   await page.waitForFunction(() => document.querySelector('aside.detail h3')?.textContent?.includes('query 3'));
 });
 
+test('keyboard: left collapses, Enter jumps to the next match and reveals it, the view survives a reload, Escape clears', async () => {
+  const root = idOf(tree, 'GET /checkout');
+  const call = idOf(tree, 'POST checkout');
+  const charge = idOf(tree, 'charge card');
+  await page.goto(`${base}/trace/${root.traceId}?span=${root.spanId}&find=charge`);
+  await page.waitForSelector('aside.detail');
+  const rows = page.locator('.row');
+  expect(await rows.count()).toBe(5);
+  // The find text is marked inside the matching names, as text.
+  expect(await page.locator('.row.match mark').allTextContents()).toEqual(['charge', 'charge']);
+  expect(await page.textContent('.match-count')).toBe('2 matches');
+
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector(`.row[data-span-id="${call.spanId}"].selected`);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => document.querySelectorAll('.row').length === 2);
+  expect(new URL(page.url()).searchParams.get('collapsed')).toBe(call.spanId);
+  await page.reload();
+  await page.waitForSelector(`.row[data-span-id="${call.spanId}"].selected`);
+  expect(await rows.count()).toBe(2);
+
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.row[data-span-id="${charge.spanId}"].selected`);
+  expect(await rows.count()).toBe(5);
+  expect(page.url()).not.toContain('collapsed=');
+  expect(await page.textContent('.match-count')).toBe('1 / 2');
+  expect(await page.textContent('aside.detail h3')).toContain('charge card');
+  await shot('find-and-keyboard');
+
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.querySelector('aside.detail') === null);
+  expect(new URL(page.url()).search).toBe('');
+  expect(await page.locator('.row.match').count()).toBe(0);
+});
+
 test('a scatter dot opens its trace, and dragging on the minimap zooms the waterfall', async () => {
   const { traceId } = idOf(slow, 'GET /slow');
   await page.goto(`${base}/search?service=api`);
@@ -174,6 +220,27 @@ test('hostile strings from spans render as text and run nothing', async () => {
   await shot('hostile-strings');
 });
 
+test('every page runs under the Content-Security-Policy without a violation, and inline script is refused', async () => {
+  const { traceId, spanId } = idOf(tree, 'GET /checkout');
+  await page.goto(`${base}/trace/${traceId}?span=${spanId}&find=charge`);
+  await page.waitForSelector('aside.detail');
+  await page.goto(`${base}/sql`);
+  await page.waitForSelector('.cm-editor');
+  await page.goto(`${base}/search?service=api`);
+  await page.waitForSelector('a.result');
+  expect(violations).toEqual([]);
+  // Were markup from a span ever inserted, its inline script would not run.
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__csp = 1';
+    document.body.append(script);
+  });
+  expect(await page.evaluate(() => (window as unknown as { __csp?: number }).__csp)).toBeUndefined();
+  // ...because the policy refused it (Chromium reports that on the console, a moment later).
+  for (let i = 0; i < 50 && violations.length === 0; i++) await page.waitForTimeout(20);
+  expect(violations.join('\n')).toMatch(/script-src 'self'/);
+});
+
 test('the theme follows the system and toggles', async () => {
   const dark = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
   const { traceId, spanId } = idOf(tree, 'GET /checkout');
@@ -181,6 +248,9 @@ test('the theme follows the system and toggles', async () => {
   await dark.waitForSelector('aside.detail');
   expect(await dark.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
   await dark.screenshot({ path: path.join(SHOTS, 'trace-dark.png') });
+  await dark.goto(`${base}/search?service=api`);
+  await dark.waitForSelector('a.result');
+  await dark.screenshot({ path: path.join(SHOTS, 'search-dark.png') });
   await dark.click('button.theme');
   expect(await dark.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(false);
   await dark.close();

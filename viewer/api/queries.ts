@@ -4,7 +4,7 @@
  * (validated as an identifier by the config) and fixed table names.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { TRACE_ID_TS_TABLE, TRACES_TABLE } from '../../collector/store/schema';
+import { EDGES_TABLE, TRACE_ID_TS_TABLE, TRACES_TABLE } from '../../collector/store/schema';
 import type { AttributeFilter, StatusFilter, TimeRange } from './params';
 import type { TraceSort } from './types';
 
@@ -72,6 +72,7 @@ const ORDER: Record<TraceSort, string> = {
 export class Queries {
   private readonly traces: string;
   private readonly lookup: string;
+  private readonly edges: string;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -79,6 +80,7 @@ export class Queries {
   ) {
     this.traces = `${database}.${TRACES_TABLE}`;
     this.lookup = `${database}.${TRACE_ID_TS_TABLE}`;
+    this.edges = `${database}.${EDGES_TABLE}`;
   }
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
@@ -206,6 +208,19 @@ export class Queries {
     );
   }
 
+  /** Service edges over whole minutes of the range, from the per-minute edge table. */
+  dependencies(range: TimeRange): Promise<{ parent: string; child: string; kind: string; calls: string; errors: string; latency: [number, number, number] }[]> {
+    return this.rows(
+      `SELECT Parent AS parent, Child AS child, Kind AS kind, sum(Calls) AS calls, sum(Errors) AS errors,
+              quantilesTDigestMerge(0.5, 0.95, 0.99)(Latency) AS latency
+       FROM ${this.edges}
+       WHERE Minute >= toStartOfMinute(fromUnixTimestamp64Nano({startNs:Int64})) AND Minute <= fromUnixTimestamp64Nano({endNs:Int64})
+       GROUP BY Parent, Child, Kind
+       ORDER BY calls DESC`,
+      Queries.rangeParams(range),
+    );
+  }
+
   /** The time range of a trace, from the lookup table; undefined when the trace is unknown. */
   async traceRange(traceId: string): Promise<TimeRange | undefined> {
     const [row] = await this.rows<{ startS: string; endS: string; n: string }>(
@@ -213,7 +228,8 @@ export class Queries {
        FROM ${this.lookup} WHERE TraceId = {traceId:String}`,
       { traceId },
     );
-    if (!row || row.n === '0') return undefined;
+    // 64-bit counts come back as numbers from chDB and as strings from a server.
+    if (!row || Number(row.n) === 0) return undefined;
     // Start and End are whole seconds of span starts: widen to cover the last second.
     return { startNs: BigInt(row.startS) * 1_000_000_000n, endNs: (BigInt(row.endS) + 1n) * 1_000_000_000n };
   }

@@ -14,6 +14,7 @@ import { toOtlpJson } from './otlp-json';
 import {
   BadParameter,
   STATUSES,
+  checkedRange,
   TRACE_SORTS,
   attributeFilter,
   limitParam,
@@ -27,6 +28,7 @@ import {
 import { Queries, type TraceFilters } from './queries';
 import { buildTree } from '../model/trace-tree';
 import { criticalPath } from '../model/critical-path';
+import { dependencyMap } from './dependencies';
 import type { ApiError, AttributeKeysResponse, CriticalPathResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
 
 
@@ -75,6 +77,11 @@ export function apiRouter(store: Store): Router {
     const filters = nativeFilters(req.query);
     const body: TraceSearchResponse = { traces: (await queries.searchTraces(filters)).map(toTraceSummary), limit: filters.limit };
     res.json(body);
+  });
+
+  router.get('/v1/dependencies', async (req, res) => {
+    const range = timeRange(req.query);
+    res.json(dependencyMap(await queries.dependencies(range), range));
   });
 
   router.get('/v1/traces/:traceId', async (req, res) => {
@@ -155,6 +162,24 @@ export function apiRouter(store: Store): Router {
       if (spans !== undefined) traces.push(toJaegerTrace(t.TraceId, spans));
     }
     res.json(jaegerResponse(traces));
+  });
+
+  // Jaeger's endTs and lookback are milliseconds.
+  router.get('/dependencies', async (req, res) => {
+    const endMs = optionalString(req.query, 'endTs', 16) ?? String(Date.now());
+    const lookbackMs = optionalString(req.query, 'lookback', 16) ?? String(86_400_000);
+    if (!/^\d+$/.test(endMs)) throw new BadParameter('endTs', 'expected Unix milliseconds');
+    if (!/^\d+$/.test(lookbackMs)) throw new BadParameter('lookback', 'expected milliseconds');
+    const range = checkedRange({ startNs: (BigInt(endMs) - BigInt(lookbackMs)) * 1_000_000n, endNs: BigInt(endMs) * 1_000_000n });
+    const rows = await queries.dependencies(range);
+    const calls = new Map<string, { parent: string; child: string; callCount: number }>();
+    for (const r of rows) {
+      const key = `${r.parent}\u0000${r.child}`;
+      const entry = calls.get(key) ?? { parent: r.parent, child: r.child, callCount: 0 };
+      entry.callCount += Number(r.calls);
+      calls.set(key, entry);
+    }
+    res.json(jaegerResponse([...calls.values()]));
   });
 
   router.get('/traces/:traceId', async (req, res) => {

@@ -102,6 +102,36 @@ export interface CriticalPathResponse {
   warnings: string[];
 }
 
+export interface DependencyNode {
+  id: string;
+  /** A service that sends spans, or an external peer (database, API) named by client spans. */
+  kind: 'service' | 'external';
+  /** Calls into it in the window (from edges), and those that failed. */
+  calls: number;
+  errors: number;
+  /** calls per second over the window. */
+  requestRate: number;
+}
+
+export interface DependencyEdge {
+  parent: string;
+  child: string;
+  kind: 'service' | 'external';
+  calls: number;
+  errors: number;
+  errorRate: number;
+  /** Latency of the child side, nanoseconds. */
+  p50Ns: number;
+  p95Ns: number;
+  p99Ns: number;
+}
+
+export interface DependenciesResponse {
+  nodes: DependencyNode[];
+  edges: DependencyEdge[];
+  windowSeconds: number;
+}
+
 /** Every 4xx/5xx body. `parameter` names the bad query parameter, when there is one. */
 export interface ApiError {
   error: { code: string; message: string; parameter?: string };

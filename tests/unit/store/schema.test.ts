@@ -28,6 +28,6 @@ test('migration versions are unique and increasing', () => {
 
 test('retention is rendered into every TTL', () => {
   const ddl = MIGRATIONS.flatMap((m) => m.statements({ database: 'db', retentionDays: 30 })).join('\n');
-  expect(ddl.match(/toIntervalDay\(30\)/g)).toHaveLength(2);
+  expect(ddl.match(/toIntervalDay\(30\)/g)).toHaveLength(3);
   expect(ddl).toContain('ttl_only_drop_parts = 1');
 });

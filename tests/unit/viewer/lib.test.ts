@@ -1,7 +1,7 @@
 import type { Span } from '../../../viewer/api/types';
 import { serviceColor } from '../../../viewer/ui/src/lib/colors';
 import { findSpans } from '../../../viewer/ui/src/lib/find';
-import { formatDuration } from '../../../viewer/ui/src/lib/format';
+import { formatDuration, formatShortTime } from '../../../viewer/ui/src/lib/format';
 import { DEFAULT_SEARCH, decodeSearch, decodeTraceView, encodeSearch, encodeTraceView, searchApiParams } from '../../../viewer/ui/src/lib/url-state';
 import { rowWindow, scrollToRow } from '../../../viewer/ui/src/lib/virtual';
 
@@ -37,10 +37,16 @@ describe('URL state', () => {
     expect(searchApiParams(DEFAULT_SEARCH).get('lookback')).toBe('1h');
   });
 
-  test('the trace view (span, find text, window) round-trips', () => {
-    const view = { span: 'abcd', find: 'db <x>', window: [0.25, 0.5] as [number, number] };
+  test('the trace view (span, find text, window, collapsed spans) round-trips', () => {
+    const view = { span: 'abcd', find: 'db <x>', window: [0.25, 0.5] as [number, number], collapsed: ['00f1', 'a2b3c4d5e6f70819'] };
     expect(decodeTraceView(encodeTraceView(view))).toEqual(view);
+    expect(encodeTraceView(view).get('collapsed')).toBe('00f1,a2b3c4d5e6f70819');
     expect(decodeTraceView(new URLSearchParams('window=0.9-0.1')).window).toBeUndefined();
+  });
+
+  test('an empty trace view is an empty query, and junk in collapsed is dropped', () => {
+    expect(encodeTraceView({ span: '', find: '', window: undefined, collapsed: [] }).toString()).toBe('');
+    expect(decodeTraceView(new URLSearchParams('collapsed=ab,,<x>,ab,cd')).collapsed).toEqual(['ab', 'cd']);
   });
 });
 
@@ -52,6 +58,13 @@ test.each([
   [123_000_000_000, '2m 3s'],
 ])('formatDuration(%d) = %s', (ns, text) => {
   expect(formatDuration(ns)).toBe(text);
+});
+
+test('list start times: the time of day today, the date and minute before', () => {
+  const now = new Date(2026, 10, 24, 15, 0, 0).getTime();
+  const ns = (ms: number): string => String(BigInt(ms) * 1_000_000n);
+  expect(formatShortTime(ns(new Date(2026, 10, 24, 10, 45, 16, 333).getTime()), now)).toBe('10:45:16');
+  expect(formatShortTime(ns(new Date(2026, 10, 23, 23, 59, 0).getTime()), now)).toBe('2026-11-23 23:59');
 });
 
 test('service colours are stable and spread', () => {

@@ -74,14 +74,14 @@ export const api = {
     get('attributeKeys', `/api/v1/attributes/keys?lookback=6h${service ? `&service=${encodeURIComponent(service)}` : ''}`),
   search: (params: URLSearchParams): Promise<TraceSearchResponse> => get('search', `/api/v1/traces?${params}`),
   trace: (traceId: string): Promise<TraceResponse> => get(`trace`, `/api/v1/traces/${encodeURIComponent(traceId)}`),
-  /** Whether a trace exists (for links), without cancelling the page's own trace request. */
-  traceExists: async (traceId: string): Promise<boolean> => {
-    try {
-      await get(`exists:${traceId}`, `/api/v1/traces/${encodeURIComponent(traceId)}`);
-      return true;
-    } catch (err) {
-      if (err instanceof ApiRequestError && err.status === 404) return false;
-      throw err;
-    }
+  /**
+   * Whether a trace exists (for links). HEAD: the answer is in the status, and a
+   * linked trace of 50,000 spans is not downloaded and parsed to learn it.
+   */
+  traceExists: async (traceId: string, signal?: AbortSignal): Promise<boolean> => {
+    const response = await fetch(`/api/v1/traces/${encodeURIComponent(traceId)}`, { method: 'HEAD', signal });
+    if (response.ok) return true;
+    if (response.status === 404) return false;
+    throw new ApiRequestError(response.status, 'HTTP_ERROR', `${response.status} ${response.statusText}`);
   },
 };

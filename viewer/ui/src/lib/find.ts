@@ -1,17 +1,77 @@
-/** Find-in-trace: which spans match a text, over names, services and attributes. */
+/**
+ * Find-in-trace: which spans match a text, over names, services, ids, status
+ * messages, span and resource attributes and events, case-insensitively.
+ */
 import type { Span } from '../../../api/types';
 
+/**
+ * One lower-cased text per span. Fields are joined with a newline, which the find
+ * box cannot hold, so a match never runs from one field into the next. Built once
+ * per trace: lower-casing every attribute of 50,000 spans on each keystroke took
+ * about 30 ms, a scan of the prepared texts takes a few.
+ */
+function haystack(span: Span): string {
+  const parts = [span.name, span.service, span.spanId, span.statusMessage];
+  for (const [k, v] of Object.entries(span.attributes)) parts.push(k, v);
+  for (const [k, v] of Object.entries(span.resource)) parts.push(k, v);
+  for (const e of span.events) {
+    parts.push(e.name);
+    for (const [k, v] of Object.entries(e.attributes)) parts.push(k, v);
+  }
+  return parts.join('\n').toLowerCase();
+}
+
+const normalize = (query: string): string => query.trim().toLowerCase();
+
 export function spanMatches(span: Span, query: string): boolean {
-  const q = query.trim().toLowerCase();
-  if (q === '') return false;
-  if (span.name.toLowerCase().includes(q) || span.service.toLowerCase().includes(q) || span.spanId.includes(q)) return true;
-  for (const [k, v] of Object.entries(span.attributes)) if (k.toLowerCase().includes(q) || v.toLowerCase().includes(q)) return true;
-  for (const e of span.events) if (e.name.toLowerCase().includes(q)) return true;
-  return false;
+  const q = normalize(query);
+  return q !== '' && haystack(span).includes(q);
+}
+
+export interface Finder {
+  /** Ids of matching spans, in the order the finder was given them. */
+  find(query: string): string[];
+}
+
+/** A finder over spans in display order; its index is built on the first search, not before. */
+export function createFinder(spans: readonly Span[]): Finder {
+  let texts: string[] | undefined;
+  return {
+    find(query) {
+      const q = normalize(query);
+      if (q === '') return [];
+      texts ??= spans.map(haystack);
+      const ids: string[] = [];
+      for (let i = 0; i < texts.length; i++) if (texts[i]!.includes(q)) ids.push(spans[i]!.spanId);
+      return ids;
+    },
+  };
 }
 
 /** Ids of matching spans, in the given (display) order. */
-export function findSpans(spans: Span[], query: string): string[] {
-  if (query.trim() === '') return [];
-  return spans.filter((s) => spanMatches(s, query)).map((s) => s.spanId);
+export function findSpans(spans: readonly Span[], query: string): string[] {
+  return createFinder(spans).find(query);
+}
+
+export interface TextPart {
+  text: string;
+  match: boolean;
+}
+
+/** A text split around each case-insensitive occurrence of the query, to mark matches (as text, never as markup). */
+export function highlightParts(text: string, query: string): TextPart[] {
+  const q = normalize(query);
+  if (q === '') return [{ text, match: false }];
+  const lower = text.toLowerCase();
+  // toLowerCase can change a string's length (e.g. 'İ'); then offsets would not line up, so mark nothing.
+  if (lower.length !== text.length) return [{ text, match: false }];
+  const parts: TextPart[] = [];
+  let from = 0;
+  for (let at = lower.indexOf(q); at >= 0; at = lower.indexOf(q, at + q.length)) {
+    if (at > from) parts.push({ text: text.slice(from, at), match: false });
+    parts.push({ text: text.slice(at, at + q.length), match: true });
+    from = at + q.length;
+  }
+  if (from < text.length) parts.push({ text: text.slice(from), match: false });
+  return parts.length > 0 ? parts : [{ text, match: false }];
 }

@@ -33,3 +33,10 @@ export function formatAgo(ns: string, nowMs = Date.now()): string {
   if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ago`;
   return `${Math.floor(seconds / 86400)}d ago`;
 }
+
+/** A start time for lists: the time of day when it is today, else the date and minute. */
+export function formatShortTime(ns: string, nowMs = Date.now()): string {
+  const full = formatTime(ns);
+  const today = formatTime(String(BigInt(Math.floor(nowMs)) * 1_000_000n)).slice(0, 10);
+  return full.startsWith(today) ? full.slice(11, 19) : full.slice(0, 16);
+}

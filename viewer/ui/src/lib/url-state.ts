@@ -1,6 +1,7 @@
 /**
  * All view state lives in the URL, so a link reproduces the view: search filters
- * on /search, and the selected span, find text and time window on /trace/{id}.
+ * on /search, and the selected span, find text, time window and collapsed spans on
+ * /trace/{id}.
  */
 
 export interface SearchState {
@@ -86,12 +87,18 @@ export interface TraceViewState {
   find: string;
   /** The selected time window as fractions of the trace, or undefined for all of it. */
   window: [number, number] | undefined;
+  /** Spans whose children are hidden, in the order they were collapsed. */
+  collapsed: string[];
 }
+
+const SPAN_ID = /^[0-9a-f]{1,16}$/;
 
 export function decodeTraceView(params: URLSearchParams): TraceViewState {
   const w = /^(0(?:\.\d+)?|1(?:\.0+)?)-(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(params.get('window') ?? '');
   const window: [number, number] | undefined = w && Number(w[1]) < Number(w[2]) ? [Number(w[1]), Number(w[2])] : undefined;
-  return { span: params.get('span') ?? '', find: params.get('find') ?? '', window };
+  // One comma-separated parameter: span ids are hex, and a repeated parameter per span made long URLs longer.
+  const collapsed = [...new Set((params.get('collapsed') ?? '').split(',').filter((id) => SPAN_ID.test(id)))];
+  return { span: params.get('span') ?? '', find: params.get('find') ?? '', window, collapsed };
 }
 
 export function encodeTraceView(state: TraceViewState): URLSearchParams {
@@ -99,5 +106,6 @@ export function encodeTraceView(state: TraceViewState): URLSearchParams {
   if (state.span) params.set('span', state.span);
   if (state.find) params.set('find', state.find);
   if (state.window) params.set('window', `${state.window[0].toFixed(4)}-${state.window[1].toFixed(4)}`);
+  if (state.collapsed.length > 0) params.set('collapsed', state.collapsed.join(','));
   return params;
 }
