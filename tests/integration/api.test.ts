@@ -208,6 +208,8 @@ describe('bad parameters get a 400 naming the parameter', () => {
     expect(Object.keys(body.paths)).toEqual([
       '/api/v1/services',
       '/api/v1/services/{service}/operations',
+      '/api/v1/services/{service}/metrics',
+      '/api/v1/dependencies',
       '/api/v1/attributes/keys',
       '/api/v1/traces',
       '/api/v1/traces/{traceId}',

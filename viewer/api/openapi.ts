@@ -29,6 +29,20 @@ export const OPENAPI = {
         responses: { '200': json('OperationsResponse'), '400': error },
       },
     },
+    '/api/v1/services/{service}/metrics': {
+      get: {
+        summary: 'RED metrics of a service or one operation: rate, errors and duration percentiles per bucket, and a latency histogram',
+        parameters: [{ name: 'service', in: 'path', required: true, schema: { type: 'string' } }, { name: 'operation', in: 'query', schema: { type: 'string' } }, ...timeParameters],
+        responses: { '200': { description: 'OK', content: { 'application/json': {} } }, '400': error },
+      },
+    },
+    '/api/v1/dependencies': {
+      get: {
+        summary: 'The service dependency map: nodes and edges with calls, errors and child-side latency percentiles',
+        parameters: timeParameters,
+        responses: { '200': { description: 'OK', content: { 'application/json': {} } }, '400': error },
+      },
+    },
     '/api/v1/attributes/keys': {
       get: {
         summary: 'Span and resource attribute keys seen recently, for autocompletion',

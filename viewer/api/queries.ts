@@ -221,6 +221,36 @@ export class Queries {
     );
   }
 
+  /**
+   * Rate, errors and duration percentiles of a service (or one operation) per
+   * time bucket. Server and consumer spans are the service's requests; with an
+   * operation, every span of that name counts.
+   */
+  redSeries(service: string, range: TimeRange, bucketSeconds: number, operation?: string): Promise<{ t: string; calls: string; errors: string; q: [number, number, number, number] }[]> {
+    return this.rows(
+      `SELECT toString(toUnixTimestamp(toStartOfInterval(Timestamp, toIntervalSecond({bucket:UInt32})))) AS t,
+              count() AS calls, countIf(StatusCode = 'Error') AS errors,
+              quantiles(0.5, 0.9, 0.95, 0.99)(Duration) AS q
+       FROM ${this.traces}
+       WHERE ServiceName = {service:String} AND ${Queries.RANGE}
+         AND ${operation === undefined ? "SpanKind IN ('Server', 'Consumer')" : 'SpanName = {operation:String}'}
+       GROUP BY t ORDER BY t`,
+      { ...Queries.rangeParams(range), service, bucket: bucketSeconds, operation: operation ?? '' },
+    );
+  }
+
+  /** A latency histogram of the same spans, on log-spaced buckets (powers of two of nanoseconds). */
+  redHistogram(service: string, range: TimeRange, operation?: string): Promise<{ le: string; count: string }[]> {
+    return this.rows(
+      `SELECT toString(pow(2, ceil(log2(greatest(Duration, 1))))) AS le, count() AS count
+       FROM ${this.traces}
+       WHERE ServiceName = {service:String} AND ${Queries.RANGE}
+         AND ${operation === undefined ? "SpanKind IN ('Server', 'Consumer')" : 'SpanName = {operation:String}'}
+       GROUP BY le ORDER BY toFloat64(le)`,
+      { ...Queries.rangeParams(range), service, operation: operation ?? '' },
+    );
+  }
+
   /** The time range of a trace, from the lookup table; undefined when the trace is unknown. */
   async traceRange(traceId: string): Promise<TimeRange | undefined> {
     const [row] = await this.rows<{ startS: string; endS: string; n: string }>(

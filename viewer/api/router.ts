@@ -29,7 +29,7 @@ import { Queries, type TraceFilters } from './queries';
 import { buildTree } from '../model/trace-tree';
 import { criticalPath } from '../model/critical-path';
 import { dependencyMap } from './dependencies';
-import type { ApiError, AttributeKeysResponse, CriticalPathResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
+import type { ApiError, AttributeKeysResponse, CriticalPathResponse, RedResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
 
 
 export function apiRouter(store: Store): Router {
@@ -65,6 +65,27 @@ export function apiRouter(store: Store): Router {
   router.get('/v1/services/:service/operations', async (req, res) => {
     const rows = await queries.operations(serviceParam(req.params['service']), timeRange(req.query));
     const body: OperationsResponse = { operations: rows.map((r) => ({ name: r.name, spanKind: r.spanKind, spanCount: Number(r.spanCount) })) };
+    res.json(body);
+  });
+
+  router.get('/v1/services/:service/metrics', async (req, res) => {
+    const service = serviceParam(req.params['service']);
+    const operation = optionalString(req.query, 'operation');
+    const range = timeRange(req.query);
+    const bucketSeconds = bucketFor(range);
+    const [series, histogram] = await Promise.all([queries.redSeries(service, range, bucketSeconds, operation), queries.redHistogram(service, range, operation)]);
+    const body: RedResponse = {
+      service,
+      operation,
+      bucketSeconds,
+      series: series.map((r) => {
+        const calls = Number(r.calls);
+        const errors = Number(r.errors);
+        const [p50, p90, p95, p99] = r.q.map((v) => Math.round(v));
+        return { t: Number(r.t), calls, rate: calls / bucketSeconds, errors, errorRate: calls === 0 ? 0 : errors / calls, p50Ns: p50!, p90Ns: p90!, p95Ns: p95!, p99Ns: p99! };
+      }),
+      histogram: histogram.map((h) => ({ leNs: Number(h.le), count: Number(h.count) })),
+    };
     res.json(body);
   });
 
@@ -194,6 +215,14 @@ export function apiRouter(store: Store): Router {
   });
   router.use(jaegerErrors);
   return router;
+}
+
+/** About 60 points per chart: the smallest of these bucket sizes that keeps to it. */
+const BUCKETS = [10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 86_400];
+
+export function bucketFor(range: { startNs: bigint; endNs: bigint }): number {
+  const seconds = Number((range.endNs - range.startNs) / 1_000_000_000n);
+  return BUCKETS.find((b) => seconds / b <= 60) ?? 86_400;
 }
 
 function serviceParam(value: unknown): string {

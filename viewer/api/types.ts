@@ -132,6 +132,29 @@ export interface DependenciesResponse {
   windowSeconds: number;
 }
 
+export interface RedPoint {
+  /** Bucket start, Unix seconds. */
+  t: number;
+  calls: number;
+  /** Calls per second in the bucket. */
+  rate: number;
+  errors: number;
+  errorRate: number;
+  p50Ns: number;
+  p90Ns: number;
+  p95Ns: number;
+  p99Ns: number;
+}
+
+export interface RedResponse {
+  service: string;
+  operation: string | undefined;
+  bucketSeconds: number;
+  series: RedPoint[];
+  /** Counts of spans whose duration is at most `leNs` (and above the previous bucket's). */
+  histogram: { leNs: number; count: number }[];
+}
+
 /** Every 4xx/5xx body. `parameter` names the bad query parameter, when there is one. */
 export interface ApiError {
   error: { code: string; message: string; parameter?: string };
