@@ -3,11 +3,20 @@
  * /trace/{id}) so links carry over; query strings hold each page's state.
  */
 
-export type Route = { page: 'search' } | { page: 'sql' } | { page: 'trace'; traceId: string } | { page: 'notFound' };
+export type Route =
+  | { page: 'search' }
+  | { page: 'sql' }
+  | { page: 'dependencies' }
+  | { page: 'service'; service: string }
+  | { page: 'trace'; traceId: string }
+  | { page: 'notFound' };
 
 function parse(pathname: string): Route {
   if (pathname === '/' || pathname === '/search') return { page: 'search' };
   if (pathname === '/sql') return { page: 'sql' };
+  if (pathname === '/dependencies') return { page: 'dependencies' };
+  const service = /^\/service\/([^/]+)\/?$/.exec(pathname);
+  if (service) return { page: 'service', service: decodeURIComponent(service[1]!) };
   const trace = /^\/trace\/([0-9a-fA-F]{1,32})\/?$/.exec(pathname);
   if (trace) return { page: 'trace', traceId: trace[1]!.toLowerCase() };
   return { page: 'notFound' };

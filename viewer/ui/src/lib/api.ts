@@ -2,7 +2,7 @@
  * The one client of the query API: typed results, typed errors, and cancellation
  * (a newer request of the same kind aborts the older one).
  */
-import type { ApiError, AttributeKeysResponse, OperationsResponse, ServicesResponse, TraceResponse, TraceSearchResponse } from '../../../api/types';
+import type { ApiError, AttributeKeysResponse, DependenciesResponse, OperationsResponse, RedResponse, ServicesResponse, TraceResponse, TraceSearchResponse } from '../../../api/types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -73,6 +73,9 @@ export const api = {
   attributeKeys: (service: string): Promise<AttributeKeysResponse> =>
     get('attributeKeys', `/api/v1/attributes/keys?lookback=6h${service ? `&service=${encodeURIComponent(service)}` : ''}`),
   search: (params: URLSearchParams): Promise<TraceSearchResponse> => get('search', `/api/v1/traces?${params}`),
+  dependencies: (lookback: string): Promise<DependenciesResponse> => get('dependencies', `/api/v1/dependencies?lookback=${encodeURIComponent(lookback)}`),
+  red: (service: string, lookback: string, operation: string): Promise<RedResponse> =>
+    get('red', `/api/v1/services/${encodeURIComponent(service)}/metrics?lookback=${encodeURIComponent(lookback)}${operation ? `&operation=${encodeURIComponent(operation)}` : ''}`),
   trace: (traceId: string): Promise<TraceResponse> => get(`trace`, `/api/v1/traces/${encodeURIComponent(traceId)}`),
   /**
    * Whether a trace exists (for links). HEAD: the answer is in the status, and a

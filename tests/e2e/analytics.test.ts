@@ -1,0 +1,87 @@
+/**
+ * The dependency map and a service's RED page in Chromium, from SDK spans a few
+ * minutes old so the server's edge job has whole minutes to work on.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { protobufRequest } from '../support/spans';
+import { post } from '../support/http';
+import { startChildServer, type ChildServer } from '../support/child';
+
+const SHOTS = path.join(__dirname, 'screenshots');
+let dir: string;
+let server: ChildServer;
+let browser: Browser;
+let page: Page;
+
+/** web → cart → payments (2% failing) → api.stripe.com, over the last ten minutes. */
+function shopTraffic(): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const tracer = (s: string): ReturnType<BasicTracerProvider['getTracer']> =>
+    new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': s }), spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('e2e');
+  const [web, cart, pay] = ['web', 'cart', 'payments'].map(tracer) as [ReturnType<typeof tracer>, ReturnType<typeof tracer>, ReturnType<typeof tracer>];
+  const start = Date.now() - 10 * 60_000;
+  for (let i = 0; i < 100; i++) {
+    const t = start + i * 5_000;
+    const root = web.startSpan('GET /checkout', { kind: SpanKind.SERVER, startTime: t });
+    const c = cart.startSpan('POST /cart', { kind: SpanKind.SERVER, startTime: t + 1 }, trace.setSpan(context.active(), root));
+    const p = pay.startSpan('charge', { kind: SpanKind.SERVER, startTime: t + 2 }, trace.setSpan(context.active(), c));
+    if (i % 50 === 0) p.setStatus({ code: 2 });
+    const ext = pay.startSpan('POST /v1/charges', { kind: SpanKind.CLIENT, startTime: t + 3, attributes: { 'server.address': 'api.stripe.com' } }, trace.setSpan(context.active(), p));
+    ext.end(t + 20 + (i % 10));
+    p.end(t + 25 + (i % 10));
+    c.end(t + 30 + (i % 10));
+    root.end(t + 35 + (i % 10));
+  }
+  return memory.getFinishedSpans();
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-e2e-analytics-'));
+  server = await startChildServer(dir, ['--dependency-interval-ms', '500']);
+  expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest(shopTraffic()), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.process.kill('SIGTERM');
+  await server?.exited;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the dependency map draws services and external peers; a service page draws RED charts whose histogram opens traces', async () => {
+  const base = `http://127.0.0.1:${server.ports.ui}`;
+  // The edge job runs every 500 ms; reload until its edges are there.
+  for (let attempt = 0; attempt < 40; attempt++) {
+    await page.goto(`${base}/dependencies`);
+    await page.waitForSelector('.graph');
+    await page.waitForTimeout(300);
+    if ((await page.getAttribute('.graph', 'data-edges')) === '3') break;
+  }
+  expect(await page.getAttribute('.graph', 'data-nodes')).toBe('4');
+  expect(await page.getAttribute('.graph', 'data-edges')).toBe('3');
+  await page.screenshot({ path: path.join(SHOTS, 'dependencies.png') });
+
+  await page.goto(`${base}/service/payments`);
+  await page.waitForSelector('.chart .u-over');
+  expect(await page.textContent('header h2')).toBe('payments');
+  expect(await page.locator('.histogram .bar').count()).toBeGreaterThan(0);
+  await page.screenshot({ path: path.join(SHOTS, 'service.png') });
+
+  // A histogram bar opens a search for the traces behind it.
+  await page.click('.histogram .bar >> nth=0');
+  await page.waitForURL(/\/search\?service=payments.*minDuration=/);
+  await page.waitForSelector('a.result');
+  expect(await page.locator('a.result').count()).toBeGreaterThan(0);
+});
