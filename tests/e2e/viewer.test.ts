@@ -71,6 +71,8 @@ test('search by service, open a trace, collapse and expand, open a span', async 
   await page.click('button[type=submit]');
   await page.waitForURL(/service=api/);
   const results = page.locator('a.result');
+  // The unfiltered results of the first load stay on screen until the filtered ones arrive.
+  await page.waitForSelector('section.results[aria-busy="false"]');
   await page.waitForSelector(`a.result[data-trace-id="${idOf(slow, 'GET /slow').traceId}"]`);
   expect(await results.count()).toBe(3);
   await shot('search-by-service');
@@ -106,6 +108,7 @@ test('search by attribute', async () => {
   await page.press('input[name=attr]', 'Enter');
   await page.click('button[type=submit]');
   await page.waitForURL(/attr=user.id%3Du-7/);
+  await page.waitForSelector('section.results[aria-busy="false"]');
   await page.waitForFunction(() => document.querySelectorAll('a.result').length === 1);
   const ids = await page.locator('a.result').evaluateAll((links) => links.map((l) => l.getAttribute('data-trace-id')));
   expect(ids).toEqual([idOf(slow, 'GET /slow').traceId]);

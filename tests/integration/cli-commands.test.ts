@@ -75,7 +75,7 @@ describe('against a running server', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`trace ${treeId}`);
     expect(stdout).toMatch(/^\* \|.*\|\s+\S+\s+frontend GET \/checkout$/m);
-    expect(stdout).toMatch(/^[* ] \|.*\|\s+\S+\s+payments charge card ERROR$/m);
+    expect(stdout).toMatch(/^[* ] \|.*\|\s+\S+\s+payments charge card ERROR( \(skew\))?$/m);
     expect(stdout.trim().endsWith('* critical path')).toBe(true);
   });
 
