@@ -209,6 +209,7 @@ describe('bad parameters get a 400 naming the parameter', () => {
       '/api/v1/services',
       '/api/v1/services/{service}/operations',
       '/api/v1/services/{service}/metrics',
+      '/api/v1/anomalies',
       '/api/v1/dependencies',
       '/api/v1/attributes/keys',
       '/api/v1/traces',

@@ -36,6 +36,13 @@ export const OPENAPI = {
         responses: { '200': { description: 'OK', content: { 'application/json': {} } }, '400': error },
       },
     },
+    '/api/v1/anomalies': {
+      get: {
+        summary: 'Latency anomalies (span outliers, window regressions) in a range, ranked by impact',
+        parameters: [...timeParameters, { name: 'baselineDays', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 30, default: 7 } }],
+        responses: { '200': { description: 'OK', content: { 'application/json': {} } }, '400': error },
+      },
+    },
     '/api/v1/dependencies': {
       get: {
         summary: 'The service dependency map: nodes and edges with calls, errors and child-side latency percentiles',

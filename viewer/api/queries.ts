@@ -251,6 +251,63 @@ export class Queries {
     );
   }
 
+  /**
+   * Per (service, operation) with at least `minSamples` spans over the baseline
+   * range: median and robust spread of ln(duration), p50, p95 and error rate.
+   */
+  private static baselineCte(traces: string): string {
+    return `med AS (
+      SELECT ServiceName, SpanName, quantile(0.5)(log(greatest(Duration, 1))) AS lm
+      FROM ${traces}
+      WHERE Timestamp >= fromUnixTimestamp64Nano({baseStartNs:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({endNs:Int64})
+      GROUP BY ServiceName, SpanName HAVING count() >= {minSamples:UInt32}),
+    base AS (
+      SELECT t.ServiceName AS service, t.SpanName AS operation, count() AS samples, any(med.lm) AS logMedian,
+             1.4826 * quantile(0.5)(abs(log(greatest(t.Duration, 1)) - med.lm)) AS logSigma,
+             quantile(0.5)(t.Duration) AS p50, quantile(0.95)(t.Duration) AS p95,
+             countIf(t.StatusCode = 'Error') / count() AS errorRate
+      FROM ${traces} AS t INNER JOIN med ON t.ServiceName = med.ServiceName AND t.SpanName = med.SpanName
+      WHERE t.Timestamp >= fromUnixTimestamp64Nano({baseStartNs:Int64}) AND t.Timestamp <= fromUnixTimestamp64Nano({endNs:Int64})
+      GROUP BY service, operation)`;
+  }
+
+  baselines(range: TimeRange, baseStartNs: bigint, minSamples: number): Promise<{ service: string; operation: string; samples: string; logMedian: number; logSigma: number; p50: number; p95: number; errorRate: number }[]> {
+    return this.rows(`WITH ${Queries.baselineCte(this.traces)} SELECT * FROM base`, { ...Queries.rangeParams(range), baseStartNs: baseStartNs.toString(), minSamples });
+  }
+
+  /** Spans of each baselined operation in the range beyond 2σ, 3σ and 5σ, with the worst as examples. */
+  spanTails(range: TimeRange, baseStartNs: bigint, minSamples: number): Promise<{ service: string; operation: string; spans: string; over2: string; over3: string; over5: string; examples: [number, string, string][] }[]> {
+    return this.rows(
+      `WITH ${Queries.baselineCte(this.traces)}
+       SELECT service, operation, count() AS spans,
+              countIf(z > 2) AS over2, countIf(z > 3) AS over3, countIf(z > 5) AS over5,
+              arraySlice(arrayReverseSort(x -> x.1, groupArrayIf(200)((z, TraceId, toString(Duration)), z > 2)), 1, 5) AS examples
+       FROM (
+         SELECT t.TraceId AS TraceId, t.Duration AS Duration, b.service AS service, b.operation AS operation,
+                (log(greatest(t.Duration, 1)) - b.logMedian) / greatest(b.logSigma, 0.01) AS z
+         FROM ${this.traces} AS t INNER JOIN base AS b ON t.ServiceName = b.service AND t.SpanName = b.operation
+         WHERE t.Timestamp >= fromUnixTimestamp64Nano({startNs:Int64}) AND t.Timestamp <= fromUnixTimestamp64Nano({endNs:Int64})
+       )
+       GROUP BY service, operation`,
+      { ...Queries.rangeParams(range), baseStartNs: baseStartNs.toString(), minSamples },
+    );
+  }
+
+  /** Per operation and bucket: calls, errors, median ln(duration), p50 and p95, and a few trace ids. */
+  operationBuckets(range: TimeRange, bucketSeconds: number): Promise<{ service: string; operation: string; t: string; calls: string; errors: string; logMedian: number; p50: number; p95: number; examples: string[] }[]> {
+    return this.rows(
+      `SELECT ServiceName AS service, SpanName AS operation,
+              toString(toUnixTimestamp(toStartOfInterval(Timestamp, toIntervalSecond({bucket:UInt32})))) AS t,
+              count() AS calls, countIf(StatusCode = 'Error') AS errors,
+              quantile(0.5)(log(greatest(Duration, 1))) AS logMedian, quantile(0.5)(Duration) AS p50, quantile(0.95)(Duration) AS p95,
+              arraySlice(groupArray(20)(TraceId), 1, 3) AS examples
+       FROM ${this.traces}
+       WHERE ${Queries.RANGE}
+       GROUP BY service, operation, t ORDER BY service, operation, t`,
+      { ...Queries.rangeParams(range), bucket: bucketSeconds },
+    );
+  }
+
   /** The time range of a trace, from the lookup table; undefined when the trace is unknown. */
   async traceRange(traceId: string): Promise<TimeRange | undefined> {
     const [row] = await this.rows<{ startS: string; endS: string; n: string }>(

@@ -29,6 +29,7 @@ import { Queries, type TraceFilters } from './queries';
 import { buildTree } from '../model/trace-tree';
 import { criticalPath } from '../model/critical-path';
 import { dependencyMap } from './dependencies';
+import { findAnomalies } from './anomalies';
 import type { ApiError, AttributeKeysResponse, CriticalPathResponse, RedResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
 
 
@@ -98,6 +99,12 @@ export function apiRouter(store: Store): Router {
     const filters = nativeFilters(req.query);
     const body: TraceSearchResponse = { traces: (await queries.searchTraces(filters)).map(toTraceSummary), limit: filters.limit };
     res.json(body);
+  });
+
+  router.get('/v1/anomalies', async (req, res) => {
+    const range = timeRange(req.query);
+    const baselineDays = limitParam(req.query, 'baselineDays', 7, 30);
+    res.json(await findAnomalies(queries, range, baselineDays, anomalyBucketFor(range)));
   });
 
   router.get('/v1/dependencies', async (req, res) => {
@@ -223,6 +230,12 @@ const BUCKETS = [10, 30, 60, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 86_400];
 export function bucketFor(range: { startNs: bigint; endNs: bigint }): number {
   const seconds = Number((range.endNs - range.startNs) / 1_000_000_000n);
   return BUCKETS.find((b) => seconds / b <= 60) ?? 86_400;
+}
+
+/** Anomaly buckets are finer than chart buckets: a five-minute incident must span several. */
+function anomalyBucketFor(range: { startNs: bigint; endNs: bigint }): number {
+  const seconds = Number((range.endNs - range.startNs) / 1_000_000_000n);
+  return [60, 300, 900, 3600].find((b) => seconds / b <= 240) ?? 3600;
 }
 
 function serviceParam(value: unknown): string {
