@@ -85,3 +85,26 @@ test('the dependency map draws services and external peers; a service page draws
   await page.waitForSelector('a.result');
   expect(await page.locator('a.result').count()).toBeGreaterThan(0);
 });
+
+test('the anomalies page ranks a slow stretch, and the waterfall marks outlier spans', async () => {
+  const base = `http://127.0.0.1:${server.ports.ui}`;
+  // Five calls 100× slower than the hour of steady traffic before them.
+  const memory = new InMemorySpanExporter();
+  const tracer = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'cart' }), spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('e2e');
+  const t = Date.now() - 2 * 60_000;
+  for (let i = 0; i < 5; i++) tracer.startSpan('POST /cart', { kind: SpanKind.SERVER, startTime: t + i * 1000 }).end(t + i * 1000 + 3000);
+  expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest(memory.getFinishedSpans()), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
+  const slowTrace = memory.getFinishedSpans()[0]!.spanContext().traceId;
+
+  await page.goto(`${base}/anomalies`);
+  await page.waitForSelector('.item');
+  const first = page.locator('.item').first();
+  expect(await first.getAttribute('data-severity')).toBe('critical');
+  expect(await first.textContent()).toContain('cart: POST /cart');
+  expect(await page.locator('.item svg.spark polyline').count()).toBeGreaterThan(0);
+  await page.screenshot({ path: path.join(SHOTS, 'anomalies.png') });
+
+  await page.goto(`${base}/trace/${slowTrace}`);
+  await page.waitForSelector('.row .flag.outlier');
+  expect(await page.getAttribute('.row .flag.outlier', 'title')).toMatch(/σ above its baseline/);
+});

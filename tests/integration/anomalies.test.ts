@@ -8,7 +8,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { AnomaliesResponse } from '../../viewer/api/anomalies';
+import type { AnomaliesResponse } from '../../viewer/api/types';
 import { protobufRequest } from '../support/spans';
 import { post } from '../support/http';
 import { startTestServer, stopTestServer, type TestServer } from '../support/server';

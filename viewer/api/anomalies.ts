@@ -14,30 +14,8 @@ import {
   type Severity,
 } from '../model/anomalies';
 import type { TimeRange } from './params';
+import type { AnomaliesResponse, AnomalyItem } from './types';
 import type { Queries } from './queries';
-
-export interface AnomalyItem {
-  service: string;
-  operation: string;
-  kind: 'span' | 'window';
-  severity: Severity;
-  /** Excess latency × calls, in nanoseconds: what the list is ranked by. */
-  impact: number;
-  baseline: { p50Ns: number; p95Ns: number; errorRate: number; samples: number };
-  observed: { p50Ns: number; p95Ns: number; errorRate: number; calls: number; outliers?: number };
-  /** The anomalous stretch (window kind) in Unix seconds. */
-  from?: number;
-  to?: number;
-  exampleTraceIds: string[];
-  /** The operation's p95 per bucket over the range, for a sparkline. */
-  sparkline: { t: number; p95Ns: number }[];
-}
-
-export interface AnomaliesResponse {
-  items: AnomalyItem[];
-  bucketSeconds: number;
-  baselineStart: number;
-}
 
 const MIN_BASELINE_SAMPLES = 50;
 const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, minor: 1 };

@@ -28,6 +28,7 @@ import {
 import { Queries, type TraceFilters } from './queries';
 import { buildTree } from '../model/trace-tree';
 import { criticalPath } from '../model/critical-path';
+import { zScore } from '../model/anomalies';
 import { dependencyMap } from './dependencies';
 import { findAnomalies } from './anomalies';
 import type { ApiError, AttributeKeysResponse, CriticalPathResponse, RedResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
@@ -133,6 +134,23 @@ export function apiRouter(store: Store): Router {
       warnings: path.warnings,
     };
     res.json(body);
+  });
+
+  // Spans of the trace far outside their operation's baseline (the last 7 days), for the waterfall.
+  router.get('/v1/traces/:traceId/outliers', async (req, res) => {
+    const traceId = traceIdParam(String(req.params['traceId']));
+    const spans = await traceSpans(traceId);
+    if (spans === undefined) throw new HindsightError('HS_NOT_FOUND', `trace ${traceId} not found`);
+    const endNs = BigInt(Date.now()) * 1_000_000n;
+    const baselines = await queries.baselines({ startNs: endNs - 3_600_000_000_000n, endNs }, endNs - 7n * 86_400_000_000_000n, 50);
+    const byOperation = new Map(baselines.map((b) => [`${b.service}\u0000${b.operation}`, b]));
+    const outliers = spans.flatMap((s) => {
+      const b = byOperation.get(`${s.service}\u0000${s.name}`);
+      if (!b) return [];
+      const z = zScore(Number(s.durationNs), b);
+      return z > 3 ? [{ spanId: s.spanId, z: Math.round(z * 10) / 10, severity: z > 5 ? 'critical' : 'warning', baselineP50Ns: Math.round(Math.exp(b.logMedian)) }] : [];
+    });
+    res.json({ traceId, outliers });
   });
 
   router.get('/v1/traces/:traceId/otlp', async (req, res) => {

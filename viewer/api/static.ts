@@ -20,7 +20,7 @@ export function uiDir(): string | undefined {
   }
 }
 
-const APP_PATHS = ['/', '/search', '/sql', '/dependencies', '/service/:service', '/trace/:traceId'];
+const APP_PATHS = ['/', '/search', '/sql', '/dependencies', '/anomalies', '/service/:service', '/trace/:traceId'];
 
 export function staticRouter(): Router {
   const router = Router();

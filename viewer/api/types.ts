@@ -155,6 +155,35 @@ export interface RedResponse {
   histogram: { leNs: number; count: number }[];
 }
 
+export interface OutliersResponse {
+  traceId: string;
+  /** Spans more than 3σ slower than their operation's baseline. */
+  outliers: { spanId: string; z: number; severity: 'warning' | 'critical'; baselineP50Ns: number }[];
+}
+
+export interface AnomalyItem {
+  service: string;
+  operation: string;
+  kind: 'span' | 'window';
+  severity: 'minor' | 'warning' | 'critical';
+  /** Excess latency × calls, in nanoseconds: what the list is ranked by. */
+  impact: number;
+  baseline: { p50Ns: number; p95Ns: number; errorRate: number; samples: number };
+  observed: { p50Ns: number; p95Ns: number; errorRate: number; calls: number; outliers?: number };
+  /** The anomalous stretch (window kind) in Unix seconds. */
+  from?: number;
+  to?: number;
+  exampleTraceIds: string[];
+  /** The operation's p95 per bucket over the range, for a sparkline. */
+  sparkline: { t: number; p95Ns: number }[];
+}
+
+export interface AnomaliesResponse {
+  items: AnomalyItem[];
+  bucketSeconds: number;
+  baselineStart: number;
+}
+
 /** Every 4xx/5xx body. `parameter` names the bad query parameter, when there is one. */
 export interface ApiError {
   error: { code: string; message: string; parameter?: string };

@@ -2,7 +2,7 @@
  * The one client of the query API: typed results, typed errors, and cancellation
  * (a newer request of the same kind aborts the older one).
  */
-import type { ApiError, AttributeKeysResponse, DependenciesResponse, OperationsResponse, RedResponse, ServicesResponse, TraceResponse, TraceSearchResponse } from '../../../api/types';
+import type { ApiError, AttributeKeysResponse, DependenciesResponse, OperationsResponse, RedResponse, ServicesResponse, TraceResponse, TraceSearchResponse, OutliersResponse, AnomaliesResponse } from '../../../api/types';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -77,6 +77,8 @@ export const api = {
   red: (service: string, lookback: string, operation: string): Promise<RedResponse> =>
     get('red', `/api/v1/services/${encodeURIComponent(service)}/metrics?lookback=${encodeURIComponent(lookback)}${operation ? `&operation=${encodeURIComponent(operation)}` : ''}`),
   trace: (traceId: string): Promise<TraceResponse> => get(`trace`, `/api/v1/traces/${encodeURIComponent(traceId)}`),
+  outliers: (traceId: string): Promise<OutliersResponse> => get('outliers', `/api/v1/traces/${encodeURIComponent(traceId)}/outliers`),
+  anomalies: (lookback: string): Promise<AnomaliesResponse> => get('anomalies', `/api/v1/anomalies?lookback=${encodeURIComponent(lookback)}`),
   /**
    * Whether a trace exists (for links). HEAD: the answer is in the status, and a
    * linked trace of 50,000 spans is not downloaded and parsed to learn it.
