@@ -7,7 +7,7 @@
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
-const ALL = ['ingest', 'trace', 'viewer'];
+const ALL = ['ingest', 'trace', 'viewer', 'analytics'];
 const only = (process.env.BENCH_ONLY ?? ALL.join(',')).split(',');
 let failed = false;
 for (const name of ALL.filter((n) => only.includes(n))) {
