@@ -22,11 +22,8 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, minor
 
 export async function findAnomalies(queries: Queries, range: TimeRange, baselineDays: number, bucketSeconds: number): Promise<AnomaliesResponse> {
   const baseStartNs = range.startNs - BigInt(baselineDays) * 86_400_000_000_000n;
-  const [baseRows, tailRows, bucketRows] = await Promise.all([
-    queries.baselines(range, baseStartNs, MIN_BASELINE_SAMPLES),
-    queries.spanTails(range, baseStartNs, MIN_BASELINE_SAMPLES),
-    queries.operationBuckets(range, bucketSeconds),
-  ]);
+  const [baseRows, bucketRows] = await Promise.all([queries.baselines(range, baseStartNs, MIN_BASELINE_SAMPLES), queries.operationBuckets(range, bucketSeconds)]);
+  const tailRows = await queries.spanTails(range, baseRows);
   const key = (service: string, operation: string): string => `${service}\u0000${operation}`;
   const baselines = new Map<string, OperationBaseline>(
     baseRows.map((r) => [

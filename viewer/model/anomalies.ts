@@ -1,8 +1,8 @@
 /**
  * Latency anomaly scoring, as pure functions over aggregates the store computes.
  * Durations are compared on a log scale, where lognormal jitter is a normal
- * distribution: the baseline of an operation is the median and the robust
- * spread (1.4826 × MAD) of its log-durations.
+ * distribution: the baseline of an operation is the median and a robust spread
+ * of its log-durations (the interquartile range / 1.349, σ for normal data).
  *
  * Why counts are tested against the expected tail, not flagged span by span:
  * steady lognormal traffic puts 2.3% of spans beyond 2σ and 0.13% beyond 3σ by
@@ -18,7 +18,7 @@ export interface OperationBaseline {
   samples: number;
   /** Median of ln(duration ns). */
   logMedian: number;
-  /** 1.4826 × median absolute deviation of ln(duration): σ for normal data. */
+  /** Interquartile range of ln(duration) / 1.349: σ for normal data, robust to outliers. */
   logSigma: number;
   p50Ns: number;
   p95Ns: number;
