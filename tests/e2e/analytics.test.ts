@@ -60,7 +60,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('the dependency map draws services and external peers; a service page draws RED charts whose histogram opens traces', async () => {
+test('the dependency map draws services and external peers, a node opens its service page and an edge its traces; RED charts and a histogram bar that opens traces', async () => {
   const base = `http://127.0.0.1:${server.ports.ui}`;
   // The edge job runs every 500 ms; reload until its edges are there.
   for (let attempt = 0; attempt < 40; attempt++) {
@@ -79,7 +79,23 @@ test('the dependency map draws services and external peers; a service page draws
   expect(await page.locator('.histogram .bar').count()).toBeGreaterThan(0);
   await page.screenshot({ path: path.join(SHOTS, 'service.png') });
 
+  // On the map, a service node opens its page and an edge a search for its traces.
+  await page.goto(`${base}/dependencies`);
+  await page.waitForFunction(() => document.querySelector('.graph')?.getAttribute('data-positions')?.includes('payments'));
+  const box = (await page.locator('.graph').boundingBox())!;
+  const positions = JSON.parse((await page.getAttribute('.graph', 'data-positions'))!) as Record<string, { x: number; y: number }>;
+  await page.mouse.click(box.x + positions['payments']!.x, box.y + positions['payments']!.y);
+  await page.waitForURL(`${base}/service/payments`);
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('.graph')?.getAttribute('data-positions')?.includes('cart'));
+  const again = JSON.parse((await page.getAttribute('.graph', 'data-positions'))!) as Record<string, { x: number; y: number }>;
+  const [from, to] = [again['web']!, again['cart']!];
+  await page.mouse.click(box.x + (from.x + to.x) / 2, box.y + (from.y + to.y) / 2);
+  await page.waitForURL(/\/search\?service=cart/);
+
   // A histogram bar opens a search for the traces behind it.
+  await page.goto(`${base}/service/payments`);
+  await page.waitForSelector('.histogram .bar');
   await page.click('.histogram .bar >> nth=0');
   await page.waitForURL(/\/search\?service=payments.*minDuration=/);
   await page.waitForSelector('a.result');
