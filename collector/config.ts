@@ -39,6 +39,15 @@ export interface Config {
   insertConcurrency: number;
   /** pino level. @default 'info' */
   logLevel: string;
+  /** Bearer tokens an OTLP client must present; empty = no check. @default [] */
+  ingestTokens: string[];
+  /** Bearer token for the viewer and its APIs; unset = no check. @default undefined */
+  uiToken: string | undefined;
+  /** `user:bcrypt-hash` for HTTP Basic on the viewer and its APIs. @default undefined */
+  uiBasicAuth: string | undefined;
+  /** PEM certificate and key: every port serves TLS. @default undefined */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
   /** How often the dependency edge job runs; 0 turns it off (another process runs it). @default 15000 */
   dependencyIntervalMs: number;
   /** Most rows an analytics SQL query may return. @default 100000 */
@@ -56,6 +65,8 @@ interface OptionSpec {
   kind: 'string' | 'port' | 'int' | 'list' | 'level';
   default: Config[keyof Config];
   min?: number;
+  /** The flag may be given several times; its values add up (the env var is comma separated). */
+  multiple?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -81,6 +92,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'queueMaxBytes', flag: 'queue-max-bytes', env: 'HINDSIGHT_QUEUE_MAX_BYTES', kind: 'int', default: 256 * MiB, min: 1024 },
   { key: 'insertConcurrency', flag: 'insert-concurrency', env: 'HINDSIGHT_INSERT_CONCURRENCY', kind: 'int', default: 2, min: 1 },
   { key: 'logLevel', flag: 'log-level', env: 'HINDSIGHT_LOG_LEVEL', kind: 'level', default: 'info' },
+  { key: 'ingestTokens', flag: 'ingest-token', env: 'HINDSIGHT_INGEST_TOKENS', kind: 'list', default: [], multiple: true },
+  { key: 'uiToken', flag: 'ui-token', env: 'HINDSIGHT_UI_TOKEN', kind: 'string', default: undefined },
+  { key: 'uiBasicAuth', flag: 'ui-basic-auth', env: 'HINDSIGHT_UI_BASIC_AUTH', kind: 'string', default: undefined },
+  { key: 'tlsCert', flag: 'tls-cert', env: 'HINDSIGHT_TLS_CERT', kind: 'string', default: undefined },
+  { key: 'tlsKey', flag: 'tls-key', env: 'HINDSIGHT_TLS_KEY', kind: 'string', default: undefined },
   { key: 'dependencyIntervalMs', flag: 'dependency-interval-ms', env: 'HINDSIGHT_DEPENDENCY_INTERVAL_MS', kind: 'int', default: 15_000, min: 0 },
   { key: 'sqlMaxRows', flag: 'sql-max-rows', env: 'HINDSIGHT_SQL_MAX_ROWS', kind: 'int', default: 100_000, min: 1 },
   { key: 'sqlMaxExecutionSeconds', flag: 'sql-max-execution-seconds', env: 'HINDSIGHT_SQL_MAX_EXECUTION_SECONDS', kind: 'int', default: 30, min: 1 },
@@ -121,14 +137,16 @@ function parseValue(spec: OptionSpec, raw: string, name: string): Config[keyof C
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = parseArgs({
     args: [...argv],
-    options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: 'string' as const }])),
+    options: Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: 'string' as const, multiple: o.multiple === true }])),
     strict: true,
     allowPositionals: false,
-  }).values as Record<string, string | undefined>;
+  }).values as Record<string, string | string[] | undefined>;
 
   const config: Record<string, unknown> = {};
   for (const spec of OPTIONS) {
-    const flagValue = parsed[spec.flag];
+    const given = parsed[spec.flag];
+    // A repeatable flag's values are joined as its env var would carry them.
+    const flagValue = Array.isArray(given) ? given.join(',') : given;
     const envValue = env[spec.env];
     if (flagValue !== undefined) config[spec.key] = parseValue(spec, flagValue, `--${spec.flag}`);
     else if (envValue !== undefined && envValue !== '') config[spec.key] = parseValue(spec, envValue, spec.env);
@@ -137,6 +155,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const result = config as unknown as Config;
   if (!IDENTIFIER.test(result.database)) {
     throw invalid('--clickhouse-database', result.database, 'letters, digits and _ (not starting with a digit)');
+  }
+  if ((result.tlsCert === undefined) !== (result.tlsKey === undefined)) {
+    throw invalid(result.tlsCert === undefined ? '--tls-cert' : '--tls-key', '', 'both --tls-cert and --tls-key, or neither');
+  }
+  if (result.uiBasicAuth !== undefined && !/^[^:]+:\$2[aby]\$\d\d\$.{53}$/.test(result.uiBasicAuth)) {
+    throw invalid('--ui-basic-auth', '(hidden)', 'user:bcrypt-hash, e.g. made with `npx bcryptjs`');
   }
   if (result.clickhouseUrl !== undefined && !/^https?:\/\//.test(result.clickhouseUrl)) {
     throw invalid('--clickhouse-url', result.clickhouseUrl, 'an http:// or https:// URL');

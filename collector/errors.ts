@@ -29,6 +29,8 @@ export const ERRORS = {
   HS_UNSUPPORTED_ENCODING: { http: 415, grpc: GrpcStatus.UNIMPLEMENTED, retryable: false },
   HS_NOT_FOUND: { http: 404, grpc: GrpcStatus.NOT_FOUND, retryable: false },
   HS_BAD_PARAMETER: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, retryable: false },
+  HS_UNAUTHENTICATED: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, retryable: false },
+  HS_TOO_MANY_FAILURES: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, retryable: false },
   HS_SQL_REFUSED: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, retryable: false },
   HS_SQL_FAILED: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, retryable: false },
   HS_METHOD_NOT_ALLOWED: { http: 405, grpc: GrpcStatus.UNIMPLEMENTED, retryable: false },

@@ -5,6 +5,9 @@
  * Assembles the pipeline (receivers → ingest → writer → store) and owns its start
  * and orderly stop.
  */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -12,6 +15,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Config } from './config';
 import { HindsightError } from './errors';
 import { removeOwner, writeOwner } from './lockfile';
+import { makeAuthenticator } from './auth';
 import { TraceIngest } from './ingest';
 import type { Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
@@ -75,21 +79,24 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   const edges = runsCollector && config.dependencyIntervalMs > 0 ? new EdgeJob(store.client, config.database, { lagSeconds: 60, intervalMs: config.dependencyIntervalMs }, logger) : undefined;
   edges?.start();
   const ingest = writer ? new TraceIngest(writer, metrics) : undefined;
-  const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness }), config.host, config.otlpHttpPort) : undefined;
+  const ingestAuth = makeAuthenticator({ tokens: config.ingestTokens });
+  const uiAuth = makeAuthenticator({ tokens: config.uiToken ? [config.uiToken] : [], basicAuth: config.uiBasicAuth });
+  const tls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
+  const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness, auth: ingestAuth }), config.host, config.otlpHttpPort, tls) : undefined;
   const sql = runsViewer
     ? await openSqlClients(config, { maxRows: config.sqlMaxRows, maxExecutionSeconds: config.sqlMaxExecutionSeconds, maxMemoryBytes: config.sqlMaxMemoryBytes })
     : undefined;
-  const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql }), config.host, config.uiPort) : undefined;
-  const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics }) : undefined;
-  const grpcPort = grpcServer ? await bindGrpc(grpcServer, config.host, config.otlpGrpcPort) : undefined;
+  const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth }), config.host, config.uiPort, tls) : undefined;
+  const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth }) : undefined;
+  const grpcPort = grpcServer ? await bindGrpc(grpcServer, config.host, config.otlpGrpcPort, tls) : undefined;
   readiness.reason = undefined;
 
   const ports: Ports = { otlpHttp: otlpHttp && port(otlpHttp), otlpGrpc: grpcPort, ui: ui && port(ui) };
   if (store.engine === 'embedded' && ports.ui !== undefined) {
     writeOwner(config.dataDir, {
       pid: process.pid,
-      apiUrl: `http://${config.host}:${ports.ui}`,
-      otlpUrl: ports.otlpHttp === undefined ? undefined : `http://${config.host}:${ports.otlpHttp}`,
+      apiUrl: `${tls ? "https" : "http"}://${config.host}:${ports.ui}`,
+      otlpUrl: ports.otlpHttp === undefined ? undefined : `${tls ? "https" : "http"}://${config.host}:${ports.otlpHttp}`,
     });
   }
   logger.info(
@@ -115,9 +122,11 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   return { ports, store, metrics, close };
 }
 
-function listen(app: Express, host: string, wanted: number): Promise<HttpServer> {
+/** An HTTP server, or HTTPS when a certificate is configured. */
+function listen(app: Express, host: string, wanted: number, tls: { cert: Buffer; key: Buffer } | undefined): Promise<HttpServer> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(wanted, host);
+    const server = tls ? https.createServer(tls, app) : http.createServer(app);
+    server.listen(wanted, host);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });

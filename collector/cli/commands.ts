@@ -27,7 +27,7 @@ export interface Command {
 export class UsageError extends Error {}
 
 async function getJson<T>(target: Target, path: string): Promise<T> {
-  const response = await fetch(`${target.apiUrl}${path}`);
+  const response = await fetch(`${target.apiUrl}${path}`, { headers: target.apiHeaders });
   const body = (await response.json()) as T & { error?: { message: string } };
   if (!response.ok) throw new Error(body.error?.message ?? `${response.status} ${response.statusText}`);
   return body;
@@ -57,7 +57,7 @@ export const sqlCommand: Command = {
     if (!['table', 'csv', 'json'].includes(format)) throw new UsageError(`--format must be table, csv or json, not ${format}`);
     const response = await fetch(`${target.apiUrl}/api/v1/sql`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...target.apiHeaders },
       body: JSON.stringify({ query, format: format === 'table' ? 'json' : format }),
     });
     const text = await response.text();
@@ -165,7 +165,7 @@ export const exportCommand: Command = {
     const format = str(flags, 'format') ?? 'otlp';
     if (format !== 'otlp' && format !== 'jaeger') throw new UsageError(`--format must be otlp or jaeger, not ${format}`);
     const path = format === 'otlp' ? `/api/v1/traces/${encodeURIComponent(id!)}/otlp` : `/api/traces/${encodeURIComponent(id!)}`;
-    const response = await fetch(`${target.apiUrl}${path}`);
+    const response = await fetch(`${target.apiUrl}${path}`, { headers: target.apiHeaders });
     const body = (await response.json()) as { error?: { message: string }; errors?: { msg: string }[] };
     if (!response.ok) throw new Error(body.error?.message ?? body.errors?.[0]?.msg ?? `${response.status}`);
     out.write(`${JSON.stringify(body, null, 2)}\n`);
@@ -251,7 +251,7 @@ export const importCommand: Command = {
         continue;
       }
       for (const message of messages) {
-        const response = await fetch(`${target.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'Content-Type': message.contentType }, body: message.body });
+        const response = await fetch(`${target.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'Content-Type': message.contentType, ...target.ingestHeaders }, body: message.body });
         const body = Buffer.from(await response.arrayBuffer());
         if (!response.ok) {
           process.stderr.write(`hindsight import: ${file}: refused with ${response.status}\n`);

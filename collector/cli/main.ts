@@ -24,6 +24,8 @@ const CLIENT_FLAGS = `client options:
   --url URL          a running Hindsight's viewer/API (default http://127.0.0.1:16686 when it answers)
   --data-dir DIR     open this data directory when no server holds it (default ./data)
   --otlp-url URL     where import sends spans (default http://127.0.0.1:4318)
+  --token TOKEN      the viewer token of a server run with --ui-token (or HINDSIGHT_UI_TOKEN);
+                     import sends the first of HINDSIGHT_INGEST_TOKENS
   --help             this help`;
 
 const USAGE = `usage: hindsight <command> [options]
@@ -79,7 +81,7 @@ async function runClient(command: Command, argv: string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { ...command.options, url: { type: 'string' }, 'data-dir': { type: 'string' }, 'otlp-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { ...command.options, url: { type: 'string' }, 'data-dir': { type: 'string' }, 'otlp-url': { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });
@@ -97,7 +99,7 @@ async function runClient(command: Command, argv: string[]): Promise<number> {
     process.stderr.write(`hindsight ${command.name}: wrong number of arguments\n\n${clientUsage(command)}`);
     return 2;
   }
-  const target = await openTarget({ url: values.url as string | undefined, otlpUrl: values['otlp-url'] as string | undefined, dataDir: values['data-dir'] as string | undefined });
+  const target = await openTarget({ url: values.url as string | undefined, otlpUrl: values['otlp-url'] as string | undefined, dataDir: values['data-dir'] as string | undefined, token: values.token as string | undefined });
   try {
     return await command.run(target, positionals, values, stdoutOutput());
   } catch (err) {

@@ -13,10 +13,14 @@ import { startServer } from '../server';
 export interface Target {
   apiUrl: string;
   otlpUrl: string;
+  /** The viewer credential (--token, HINDSIGHT_UI_TOKEN) and the ingest token (HINDSIGHT_INGEST_TOKENS), as headers. */
+  apiHeaders: Record<string, string>;
+  ingestHeaders: Record<string, string>;
   close(): Promise<void>;
 }
 
 export interface TargetOptions {
+  token?: string;
   url?: string;
   otlpUrl?: string;
   dataDir?: string;
@@ -33,8 +37,18 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-export async function openTarget(options: TargetOptions): Promise<Target> {
-  const remote = (apiUrl: string, otlpUrl: string | undefined): Target => ({ apiUrl: apiUrl.replace(/\/$/, ''), otlpUrl: otlpUrl ?? DEFAULT_OTLP_URL, close: async () => undefined });
+export async function openTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
+  const token = options.token ?? env['HINDSIGHT_UI_TOKEN'];
+  const ingestToken = env['HINDSIGHT_INGEST_TOKENS']?.split(',')[0]?.trim();
+  const apiHeaders: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  const ingestHeaders: Record<string, string> = ingestToken ? { Authorization: `Bearer ${ingestToken}` } : {};
+  const remote = (apiUrl: string, otlpUrl: string | undefined): Target => ({
+    apiUrl: apiUrl.replace(/\/$/, ''),
+    otlpUrl: otlpUrl ?? DEFAULT_OTLP_URL,
+    apiHeaders,
+    ingestHeaders,
+    close: async () => undefined,
+  });
   if (options.url !== undefined) {
     if (!(await reachable(options.url))) throw new HindsightError('HS_STORE_UNAVAILABLE', `no Hindsight answers at ${options.url}`);
     return remote(options.url, options.otlpUrl);
@@ -45,5 +59,5 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   if (owner) return remote(owner.apiUrl, options.otlpUrl ?? owner.otlpUrl);
   const config = makeConfig({ dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, uiPort: 0, logLevel: 'silent' });
   const server = await startServer(config, createLogger(config));
-  return { apiUrl: `http://127.0.0.1:${server.ports.ui}`, otlpUrl: `http://127.0.0.1:${server.ports.otlpHttp}`, close: () => server.close() };
+  return { apiUrl: `http://127.0.0.1:${server.ports.ui}`, otlpUrl: `http://127.0.0.1:${server.ports.otlpHttp}`, apiHeaders: {}, ingestHeaders: {}, close: () => server.close() };
 }

@@ -30,7 +30,7 @@ export function filterParams(filter: string): URLSearchParams {
 }
 
 async function getJson<T>(target: Target, path: string): Promise<T> {
-  const response = await fetch(`${target.apiUrl}${path}`);
+  const response = await fetch(`${target.apiUrl}${path}`, { headers: target.apiHeaders });
   if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
   return (await response.json()) as T;
 }

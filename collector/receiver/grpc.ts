@@ -13,6 +13,8 @@ import type { TraceIngest } from '../ingest';
 import { encodeResponse } from '../otlp/codec';
 import { otlpTypes } from '../otlp/proto';
 import { retryInfoDetails } from '../otlp/retry-info';
+import type { AuthResult, Authenticator } from '../auth';
+import { authError } from './auth-errors';
 
 const SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
 
@@ -40,6 +42,7 @@ function traceServiceDefinition(): grpc.ServiceDefinition {
 
 export interface GrpcReceiverDeps {
   config: Pick<Config, 'maxBodyBytes'>;
+  auth?: Authenticator | undefined;
   ingest: TraceIngest;
   metrics: Metrics;
 }
@@ -49,7 +52,10 @@ export function otlpGrpcServer(deps: GrpcReceiverDeps): grpc.Server {
     'grpc.max_receive_message_length': deps.config.maxBodyBytes,
   });
   const exportHandler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
-    void deps.ingest.export(call.request, 'protobuf', 'grpc').then((result) => {
+    const authorized = deps.auth
+      ? deps.auth.check(call.metadata.get('authorization')[0]?.toString(), call.getPeer().replace(/:\d+$/, ''))
+      : Promise.resolve<AuthResult>('ok');
+    void authorized.then((auth) => (auth === 'ok' ? deps.ingest.export(call.request, 'protobuf', 'grpc') : { ok: false as const, error: authError(auth) })).then((result) => {
       if (result.ok) {
         deps.metrics.requests.inc({ transport: 'grpc', status: 'OK' });
         callback(null, encodeResponse(result.partial, 'protobuf'));
@@ -72,8 +78,9 @@ function grpcError(error: HindsightError): Partial<grpc.StatusObject> {
   return { code: error.grpcStatus, details: error.message, metadata };
 }
 
-export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
+export function bindGrpc(server: grpc.Server, host: string, port: number, tls?: { cert: Buffer; key: Buffer }): Promise<number> {
+  const credentials = tls ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false) : grpc.ServerCredentials.createInsecure();
   return new Promise((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    server.bindAsync(`${host}:${port}`, credentials, (err, bound) => (err ? reject(err) : resolve(bound)));
   });
 }

@@ -10,6 +10,8 @@ import type { Metrics } from '../metrics';
 import type { TraceIngest } from '../ingest';
 import { encodeResponse, encodeStatus, type Encoding } from '../otlp/codec';
 import { opsRouter, type Readiness } from '../ops';
+import { authError } from './auth-errors';
+import type { Authenticator } from '../auth';
 
 export const TRACES_PATH = '/v1/traces';
 
@@ -24,6 +26,8 @@ const ENCODINGS = new Set(['identity', 'gzip', 'x-gzip', 'deflate']);
 
 export interface HttpReceiverDeps {
   config: Pick<Config, 'maxBodyBytes' | 'corsOrigins'>;
+  /** Checks OTLP clients' ingest tokens; undefined when none are configured. */
+  auth?: Authenticator | undefined;
   ingest: TraceIngest;
   metrics: Metrics;
   readiness: Readiness;
@@ -49,8 +53,17 @@ export function otlpHttpApp(deps: HttpReceiverDeps): Express {
   // limit, so a gzip bomb stops at maxBodyBytes instead of filling memory.
   const readBody = express.raw({ type: () => true, limit: config.maxBodyBytes, inflate: true });
 
-  app.post(TRACES_PATH, corsMiddleware, (req, res, next) => {
+  app.post(TRACES_PATH, corsMiddleware, async (req, res, next) => {
     const encoding = requestEncoding(req);
+    if (deps.auth) {
+      const result = await deps.auth.check(req.headers.authorization, req.socket.remoteAddress ?? '');
+      if (result !== 'ok') {
+        res.setHeader('Connection', 'close');
+        if (result !== 'blocked') res.setHeader('WWW-Authenticate', deps.auth.challenge);
+        sendError(res, authError(result), encoding ?? 'json', metrics);
+        return;
+      }
+    }
     const error = encoding === undefined ? unsupportedContentType(req) : unsupportedContentEncoding(req);
     if (error !== undefined) {
       // Refuse before reading the body; close the connection rather than drain an unwanted upload.

@@ -184,3 +184,24 @@ describe('usage', () => {
     expect(code).toBe(message.startsWith('no Hindsight') ? 1 : 2);
   });
 });
+
+test('against a server with tokens, --token and HINDSIGHT_INGEST_TOKENS carry the credentials', async () => {
+  const guarded = await startChildServer(path.join(dir, 'guarded'), ['--ui-token', 'view', '--ingest-token', 'send']);
+  try {
+    const url = `http://127.0.0.1:${guarded.ports.ui}`;
+    expect((await hindsight(['services', '--url', url])).code).toBe(1);
+    const file = path.join(dir, 'guarded.json');
+    fs.writeFileSync(file, jsonRequest(makeTraces().spans));
+    const refused = await hindsight(['import', file, '--url', url, '--otlp-url', `http://127.0.0.1:${guarded.ports.otlpHttp}`, '--token', 'view']);
+    expect(refused.stderr).toContain('refused with 401');
+    const imported = await exec(process.execPath, [CLI, 'import', file, '--url', url, '--otlp-url', `http://127.0.0.1:${guarded.ports.otlpHttp}`, '--token', 'view'], {
+      env: { ...process.env, HINDSIGHT_INGEST_TOKENS: 'send' },
+    });
+    expect(imported.stdout).toBe('imported 6 spans from 1 of 1 files; rejected 0\n');
+    const services = await hindsight(['services', '--url', url, '--token', 'view']);
+    expect(services.stdout).toContain('frontend');
+  } finally {
+    guarded.process.kill('SIGTERM');
+    await guarded.exited;
+  }
+});

@@ -20,11 +20,18 @@ export interface GrpcResult {
 }
 
 /** One Export call with raw bytes, as a misbehaving client could send them. */
-export function grpcExport(address: string, body: Buffer, options: grpc.ChannelOptions = {}): Promise<GrpcResult> {
-  const client = new grpc.Client(address.replace(/^http:\/\//, ''), grpc.credentials.createInsecure(), options);
+export function grpcExport(
+  address: string,
+  body: Buffer,
+  options: grpc.ChannelOptions = {},
+  extra: { metadata?: Record<string, string>; credentials?: grpc.ChannelCredentials } = {},
+): Promise<GrpcResult> {
+  const client = new grpc.Client(address.replace(/^https?:\/\//, ''), extra.credentials ?? grpc.credentials.createInsecure(), options);
   const identity = (b: Buffer): Buffer => b;
+  const metadata = new grpc.Metadata();
+  for (const [k, v] of Object.entries(extra.metadata ?? {})) metadata.set(k, v);
   return new Promise((resolve) => {
-    client.makeUnaryRequest(EXPORT_PATH, identity, identity, body, (error, response) => {
+    client.makeUnaryRequest(EXPORT_PATH, identity, identity, body, metadata, (error, response) => {
       client.close();
       resolve({ error, response });
     });

@@ -36,11 +36,28 @@ describe('loadConfig', () => {
 
   test('every option has a flag and a HINDSIGHT_ environment variable', () => {
     for (const option of OPTIONS) {
-      expect(option.env).toBe(`HINDSIGHT_${option.flag.toUpperCase().replaceAll('-', '_')}`);
+      // A repeatable flag's variable holds the list, so its name is plural.
+      expect(option.env).toBe(`HINDSIGHT_${option.flag.toUpperCase().replaceAll('-', '_')}${option.multiple ? 'S' : ''}`);
     }
   });
 
   test('makeConfig overrides defaults', () => {
     expect(makeConfig({ uiPort: 0 }).uiPort).toBe(0);
+  });
+});
+
+describe('access control options', () => {
+  test('--ingest-token repeats; the environment takes a comma separated list', () => {
+    expect(loadConfig(['--ingest-token', 'a', '--ingest-token', 'b'], {}).ingestTokens).toEqual(['a', 'b']);
+    expect(loadConfig([], { HINDSIGHT_INGEST_TOKENS: 'x,y' }).ingestTokens).toEqual(['x', 'y']);
+  });
+
+  test('TLS needs both the certificate and the key', () => {
+    expect(() => loadConfig(['--tls-cert', 'c.pem'], {})).toThrow(/both --tls-cert and --tls-key/);
+  });
+
+  test('basic auth must be user:bcrypt-hash, and the value is never echoed', () => {
+    expect(() => loadConfig(['--ui-basic-auth', 'admin:plaintext'], {})).toThrow('--ui-basic-auth="(hidden)" is invalid');
+    expect(loadConfig(['--ui-basic-auth', `admin:$2b$04$${'a'.repeat(53)}`], {}).uiBasicAuth).toMatch(/^admin:/);
   });
 });

@@ -2,7 +2,7 @@
  * The viewer's port: the query API (native under /api/v1, Jaeger-compatible under
  * /api), the built Svelte app, and the operational routes.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../../collector/config';
 import type { Metrics } from '../../collector/metrics';
 import { opsRouter, type Readiness } from '../../collector/ops';
@@ -10,6 +10,32 @@ import type { Store } from '../../collector/store/client';
 import { apiRouter } from './router';
 import { sqlRouter, type SqlClients } from './sql';
 import { staticRouter } from './static';
+import type { Authenticator } from '../../collector/auth';
+import { authError } from '../../collector/receiver/auth-errors';
+
+/** The usual headers: no framing, no sniffing, no referrer, and scripts only from the app itself. */
+function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  next();
+}
+
+function requireCredential(auth: Authenticator) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const result = await auth.check(req.headers.authorization, req.socket.remoteAddress ?? '');
+    if (result === 'ok') {
+      next();
+      return;
+    }
+    // The viewer asks for its sign-in page to handle the challenge, not the browser's own dialog.
+    if (result !== 'blocked') res.setHeader('WWW-Authenticate', req.headers['x-hindsight-client'] === 'viewer' ? 'Bearer realm="hindsight"' : auth.challenge);
+    const error = authError(result);
+    if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    res.status(error.httpStatus).json({ error: { code: error.code, message: error.message } });
+  };
+}
 
 export interface ViewerDeps {
   store: Store;
@@ -17,12 +43,17 @@ export interface ViewerDeps {
   metrics: Metrics;
   readiness: Readiness;
   sql: SqlClients;
+  /** Checks the viewer's credential on every API route; undefined when none is configured. */
+  auth?: Authenticator | undefined;
 }
 
 export function viewerApp(deps: ViewerDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.use(opsRouter(deps.metrics, deps.readiness));
+  // The app's files carry no data and are public; every API route (native, Jaeger, SQL) needs the credential.
+  if (deps.auth) app.use('/api', requireCredential(deps.auth));
   app.use('/api/v1/sql', sqlRouter(deps.sql, deps.store.database));
   app.use('/api', apiRouter(deps.store));
   app.use(staticRouter());

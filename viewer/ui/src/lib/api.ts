@@ -3,6 +3,7 @@
  * (a newer request of the same kind aborts the older one).
  */
 import type { ApiError, AttributeKeysResponse, DependenciesResponse, OperationsResponse, RedResponse, ServicesResponse, TraceResponse, TraceSearchResponse, OutliersResponse, AnomaliesResponse } from '../../../api/types';
+import { credentialHeaders, unauthorized } from './credential';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -23,7 +24,8 @@ async function get<T>(kind: string, path: string): Promise<T> {
   const controller = new AbortController();
   inFlight.set(kind, controller);
   try {
-    const response = await fetch(path, { signal: controller.signal, headers: { Accept: 'application/json' } });
+    const response = await fetch(path, { signal: controller.signal, headers: { Accept: 'application/json', ...credentialHeaders() } });
+    if (response.status === 401) unauthorized();
     if (!response.ok) {
       const error = ((await response.json().catch(() => undefined)) as ApiError | undefined)?.error;
       throw new ApiRequestError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `${response.status} ${response.statusText}`, error?.parameter);
@@ -52,7 +54,8 @@ export class SqlError extends Error {
 
 /** POST /api/v1/sql; the response body as text (JSON, CSV or TSV). */
 export async function runSql(query: string, format: 'json' | 'csv' | 'tsv', signal?: AbortSignal): Promise<string> {
-  const response = await fetch('/api/v1/sql', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query, format }), signal });
+  const response = await fetch('/api/v1/sql', { method: 'POST', headers: { 'Content-Type': 'application/json', ...credentialHeaders() }, body: JSON.stringify({ query, format }), signal });
+  if (response.status === 401) unauthorized();
   const text = await response.text();
   if (!response.ok) {
     let error: { message?: string; clickhouseCode?: string } | undefined;
@@ -84,7 +87,7 @@ export const api = {
    * linked trace of 50,000 spans is not downloaded and parsed to learn it.
    */
   traceExists: async (traceId: string, signal?: AbortSignal): Promise<boolean> => {
-    const response = await fetch(`/api/v1/traces/${encodeURIComponent(traceId)}`, { method: 'HEAD', signal });
+    const response = await fetch(`/api/v1/traces/${encodeURIComponent(traceId)}`, { method: 'HEAD', signal, headers: credentialHeaders() });
     if (response.ok) return true;
     if (response.status === 404) return false;
     throw new ApiRequestError(response.status, 'HTTP_ERROR', `${response.status} ${response.statusText}`);
