@@ -10,19 +10,9 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { AnomaliesResponse } from '../../viewer/api/types';
 import { protobufRequest } from '../support/spans';
+import { mulberry32 } from '../support/mutate';
 import { post } from '../support/http';
 import { startTestServer, stopTestServer, type TestServer } from '../support/server';
-
-/** A small deterministic PRNG, so the data (and the result) is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const OPERATIONS = [
   { service: 'catalog', name: 'GET /products', medianMs: 20, sigma: 0.3 },

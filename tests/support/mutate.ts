@@ -1,5 +1,6 @@
 /** Deterministic mutations of request bodies, for fuzzing the decoders. */
 
+/** A small deterministic PRNG, so generated data (and results) are the same on every run. */
 export function mulberry32(seed: number): () => number {
   let a = seed;
   return () => {
