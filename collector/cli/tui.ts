@@ -107,6 +107,15 @@ export function reduce(state: TuiState, action: TuiAction): TuiState {
 type Ink = typeof import('ink', { with: { 'resolution-mode': 'import' } });
 
 export async function runTui(target: Target): Promise<number> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    process.stderr.write('hindsight tui needs an interactive terminal; use `hindsight traces search` or `hindsight trace show` in scripts\n');
+    return 2;
+  }
+  // Ink reads CI and CONTINUOUS_INTEGRATION once, when it loads, and then draws only the
+  // last frame at exit. This command is interactive by definition (both ends are a
+  // terminal, checked above), so a CI variable left in the shell must not blank it.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   const ink: Ink = await import('ink');
   const { Box, Text, useApp, useInput, useStdout } = ink;
 

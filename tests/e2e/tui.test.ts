@@ -47,7 +47,8 @@ beforeAll(async () => {
     ...makeSimpleTrace({ service: 'billing', name: 'POST /charge', durationMs: 300, error: true, children: 2, attributes: { 'order.id': 'o-42' } }),
   ];
   expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest(spans), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
-  tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '40', `${process.execPath} ${CLI} tui --url http://127.0.0.1:${server.ports.ui}`);
+  // CI=true as CI machines set it: the TUI must still draw every frame in a terminal.
+  tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '40', `env CI=true ${process.execPath} ${CLI} tui --url http://127.0.0.1:${server.ports.ui}`);
 });
 
 afterAll(async () => {

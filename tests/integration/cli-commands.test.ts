@@ -100,6 +100,12 @@ describe('against a running server', () => {
     expect(missing.stderr).toContain('not found');
   });
 
+  test('tui without a terminal says so and exits 2', async () => {
+    const { code, stderr } = await hindsight(['tui', '--url', url]);
+    expect(stderr).toContain('hindsight tui needs an interactive terminal');
+    expect(code).toBe(2);
+  });
+
   test('a data directory held by a server is reached through that server', async () => {
     const { code, stdout } = await hindsight(['services', '--data-dir', path.join(dir, 'served')]);
     expect(code).toBe(0);
@@ -167,7 +173,7 @@ describe('against a bare data directory', () => {
 });
 
 describe('usage', () => {
-  test.each(['serve', 'collector', 'viewer', 'sql', 'traces', 'trace', 'services', 'export', 'import'])('%s --help', async (command) => {
+  test.each(['serve', 'collector', 'viewer', 'sql', 'traces', 'trace', 'services', 'export', 'import', 'tui'])('%s --help', async (command) => {
     const { code, stdout } = await hindsight([command, '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain(`usage: hindsight ${command}`);
