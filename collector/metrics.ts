@@ -16,6 +16,7 @@ export interface Metrics {
   batchSpans: Histogram;
   insertSeconds: Histogram;
   insertFailures: Counter<'retryable'>;
+  storeUp: Gauge;
   queueSpans: Gauge;
   queueBytes: Gauge;
 }
@@ -74,6 +75,7 @@ export function createMetrics(): Metrics {
       labelNames: ['retryable'],
       registers,
     }),
+    storeUp: new Gauge({ name: 'hindsight_store_up', help: '1 while the store takes writes, 0 while it is unreachable or refusing them', registers }),
     queueSpans: new Gauge({ name: 'hindsight_queue_spans', help: 'Spans waiting for or inside an insert', registers }),
     queueBytes: new Gauge({ name: 'hindsight_queue_bytes', help: 'Row text bytes waiting for or inside an insert', registers }),
   };

@@ -25,6 +25,8 @@ import { otlpHttpApp } from './receiver/http';
 import { openSqlClients, openStore, type Store } from './store/client';
 import { applySchema } from './store/schema';
 import { SpanWriter } from './store/writer';
+import { StoreHealth } from './store/health';
+import { toStoreError } from './store/store-errors';
 import { EdgeJob } from './store/edges';
 import { viewerApp } from '../viewer/api/app';
 
@@ -47,10 +49,14 @@ export interface RunningServer {
 
 class ProcessReadiness implements Readiness {
   reason: string | undefined = 'applying the schema';
+  health: StoreHealth | undefined;
   notReadyReason(): string | undefined {
-    return this.reason;
+    return this.reason ?? this.health?.notReadyReason();
   }
 }
+
+/** How often a store that failed is probed for its return. */
+const STORE_PROBE_INTERVAL_MS = 1000;
 
 export async function startServer(config: Config, logger: Logger, role: Role = 'serve'): Promise<RunningServer> {
   if (role !== 'serve' && config.clickhouseUrl === undefined) {
@@ -65,19 +71,39 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   const metrics = createMetrics();
   const readiness = new ProcessReadiness();
   const store = openStore(config);
-  try {
+  const ping = (): Promise<void> => store.ping();
+  const health = new StoreHealth(ping, STORE_PROBE_INTERVAL_MS, logger, metrics);
+  readiness.health = health;
+  const schemaApplied = async (): Promise<void> => {
+    store.faults.check('query');
     const schema = await applySchema(store.client, { database: config.database, retentionDays: config.retentionDays });
     if (schema.applied.length > 0) logger.info({ migrations: schema.applied }, 'schema migrations applied');
     if (schema.retentionChanged.length > 0) logger.info({ tables: schema.retentionChanged, retentionDays: config.retentionDays }, 'retention changed');
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-
-  const writer = runsCollector ? new SpanWriter(store, config, metrics) : undefined;
+  };
   // The process that writes spans also keeps the dependency edges up to date.
   const edges = runsCollector && config.dependencyIntervalMs > 0 ? new EdgeJob(store.client, config.database, { lagSeconds: 60, intervalMs: config.dependencyIntervalMs }, logger) : undefined;
-  edges?.start();
+  try {
+    await schemaApplied();
+    edges?.start();
+  } catch (err) {
+    const error = toStoreError(err);
+    // Embedded storage is a local directory: failing to open it is fatal. A server may
+    // come up after Hindsight does, so wait for it: refuse writes with 503 meanwhile,
+    // apply the schema on the first probe that reaches it, then carry on.
+    if (store.engine === 'embedded' || !error.retryable) {
+      await store.close();
+      throw err;
+    }
+    logger.warn({ url: config.clickhouseUrl, err: error.message }, 'ClickHouse is unreachable at start; waiting for it');
+    health.setProbe(async () => {
+      await schemaApplied();
+      health.setProbe(ping);
+      edges?.start();
+    });
+    health.failed(error);
+  }
+
+  const writer = runsCollector ? new SpanWriter(store, config, metrics, health) : undefined;
   const ingest = writer ? new TraceIngest(writer, metrics) : undefined;
   const ingestAuth = makeAuthenticator({ tokens: config.ingestTokens });
   const uiAuth = makeAuthenticator({ tokens: config.uiToken ? [config.uiToken] : [], basicAuth: config.uiBasicAuth });
@@ -110,6 +136,7 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
       readiness.reason = 'shutting down';
       const stopped = Promise.all([otlpHttp && closeHttp(otlpHttp), ui && closeHttp(ui), grpcServer && closeGrpc(grpcServer)]);
       await writer?.close();
+      health.stop();
       await edges?.stop();
       await stopped;
       await sql?.close();

@@ -12,29 +12,47 @@ export interface ClickHouseErrorInfo {
 }
 
 /**
- * ClickHouse's error, recognised by shape rather than by class: chdb raises the
- * ClickHouseError of its own copy of @clickhouse/client-common, which is not the
- * class @clickhouse/client exports, so instanceof misses every embedded error.
+ * ClickHouse's error, recognised by shape rather than by class. Two shapes reach us:
+ * - the ClickHouseError of @clickhouse/client (a server, or chdb's connection, which
+ *   raises the class of its own copy of client-common, so instanceof misses it):
+ *   `code` is ClickHouse's number as a string, `type` its name;
+ * - chdb's own ChdbError (its raw insert): `clickhouseCode` is the number, and the
+ *   name ends the message as "(NAME)".
  */
 export function clickhouseErrorOf(err: unknown): ClickHouseErrorInfo | undefined {
-  if (!(err instanceof Error) || !('code' in err)) return undefined;
-  const code = (err as { code: unknown }).code;
-  if (typeof code !== 'string' || !/^\d+$/.test(code)) return undefined;
-  const type = (err as { type?: unknown }).type;
-  return { code, type: typeof type === 'string' ? type : undefined, message: err.message };
+  if (!(err instanceof Error)) return undefined;
+  const { code, type, clickhouseCode } = err as { code?: unknown; type?: unknown; clickhouseCode?: unknown };
+  if (typeof code === 'string' && /^\d+$/.test(code)) {
+    return { code, type: typeof type === 'string' ? type : undefined, message: err.message };
+  }
+  if (typeof clickhouseCode === 'number') {
+    const name = /\(([A-Z_]+)\)\s*$/.exec(err.message)?.[1];
+    const message = err.message.replace(/^Code: \d+\. DB::Exception: /, '').replace(/\s*\([A-Z_]+\)\s*$/, '');
+    return { code: String(clickhouseCode), type: name, message };
+  }
+  return undefined;
 }
 
-/** ClickHouse error codes that describe a passing condition, not bad data. */
-const RETRYABLE_CLICKHOUSE_CODES = new Set([
-  '159', // TIMEOUT_EXCEEDED
-  '202', // TOO_MANY_SIMULTANEOUS_QUERIES
-  '209', // SOCKET_TIMEOUT
-  '210', // NETWORK_ERROR
-  '241', // MEMORY_LIMIT_EXCEEDED
-  '242', // TABLE_IS_READ_ONLY
-  '252', // TOO_MANY_PARTS
-  '319', // UNKNOWN_STATUS_OF_INSERT
-  '425', // SYSTEM_ERROR
+/**
+ * ClickHouse error codes that blame the rows themselves: retrying the same rows
+ * cannot help. Every other failure of an insert (the server is down, read-only,
+ * overloaded, out of memory or disk, misconfigured) is the store's condition, not
+ * the data's, so the exporter is told to retry later and nothing is lost meanwhile.
+ */
+const DATA_ERROR_CODES = new Set([
+  '6', // CANNOT_PARSE_TEXT
+  '26', // CANNOT_PARSE_QUOTED_STRING
+  '27', // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+  '38', // CANNOT_PARSE_DATE
+  '41', // CANNOT_PARSE_DATETIME
+  '53', // TYPE_MISMATCH
+  '69', // ARGUMENT_OUT_OF_BOUND
+  '70', // CANNOT_CONVERT_TYPE
+  '72', // CANNOT_PARSE_NUMBER
+  '117', // INCORRECT_DATA
+  '131', // TOO_LARGE_STRING_SIZE
+  '321', // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
+  '349', // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
 ]);
 
 const RETRYABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -43,7 +61,7 @@ export function toStoreError(err: unknown): HindsightError {
   if (err instanceof HindsightError) return err;
   const clickhouse = clickhouseErrorOf(err);
   if (clickhouse) {
-    const retryable = RETRYABLE_CLICKHOUSE_CODES.has(clickhouse.code);
+    const retryable = !DATA_ERROR_CODES.has(clickhouse.code);
     return new HindsightError(
       retryable ? 'HS_STORE_UNAVAILABLE' : 'HS_STORE_REJECTED',
       `ClickHouse error ${clickhouse.code} (${clickhouse.type ?? 'unknown'}): ${clickhouse.message}`,

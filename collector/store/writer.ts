@@ -11,13 +11,13 @@
  * batchMaxAgeMs; at most insertConcurrency inserts run at once, and while they run
  * the next batch keeps growing, so a slow store gets fewer, larger inserts.
  */
-import { Readable } from 'node:stream';
 import type { Config } from '../config';
 import { HindsightError } from '../errors';
 import type { Metrics } from '../metrics';
 import type { SpanRows } from './columns';
 import { SPAN_COLUMNS } from './columns';
 import type { Store } from './client';
+import type { StoreHealth } from './health';
 import { TRACES_TABLE } from './schema';
 import { toStoreError } from './store-errors';
 
@@ -44,16 +44,13 @@ export class SpanWriter {
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
   private idleWaiters: (() => void)[] = [];
-  private readonly insertQuery: string;
 
   constructor(
     private readonly store: Store,
     private readonly config: WriterConfig,
     private readonly metrics: Metrics,
-  ) {
-    const columns = SPAN_COLUMNS.map((c) => `\`${c}\``).join(', ');
-    this.insertQuery = `INSERT INTO ${store.database}.${TRACES_TABLE} (${columns}) FORMAT JSONCompactEachRow`;
-  }
+    private readonly health: StoreHealth,
+  ) {}
 
   /** Resolves once the rows are stored, or at once when they are refused. Never rejects. */
   write(rows: SpanRows): Promise<WriteOutcome> {
@@ -61,6 +58,8 @@ export class SpanWriter {
     if (this.closing) {
       return Promise.resolve({ kind: 'retryable', error: new HindsightError('HS_SHUTTING_DOWN', 'Hindsight is shutting down') });
     }
+    const refusal = this.health.refusal();
+    if (refusal !== undefined) return Promise.resolve({ kind: 'retryable', error: refusal });
     // An empty queue admits any request, so one larger than the bound still gets in alone.
     const bytes = rows.data.length;
     const empty = this.queuedSpans === 0;
@@ -156,6 +155,8 @@ export class SpanWriter {
 
   private async insertBatch(batch: Pending[], spans: number): Promise<void> {
     const error = await this.insert(batch.map((p) => p.rows.data), spans);
+    if (error === undefined) this.health.succeeded();
+    else this.health.failed(error);
     if (error === undefined) {
       for (const p of batch) p.settle({ kind: 'accepted' });
       return;
@@ -176,8 +177,7 @@ export class SpanWriter {
   private async insert(chunks: Buffer[], spans: number): Promise<HindsightError | undefined> {
     const stop = this.metrics.insertSeconds.startTimer();
     try {
-      const result = await this.store.client.exec({ query: this.insertQuery, values: Readable.from(chunks) });
-      result.stream.resume();
+      await this.store.insertRows(TRACES_TABLE, SPAN_COLUMNS, chunks);
       this.metrics.batchSpans.observe(spans);
       return undefined;
     } catch (err) {

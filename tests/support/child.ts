@@ -17,7 +17,12 @@ export interface ChildServer {
 }
 
 export function startChildServer(dataDir: string, extraArgs: string[] = []): Promise<ChildServer> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs], {
+  return startChild(['serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs]);
+}
+
+/** Any `hindsight` server command; resolves once it logs its bound ports. */
+export function startChild(args: string[]): Promise<ChildServer> {
+  const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

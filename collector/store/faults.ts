@@ -1,0 +1,36 @@
+/**
+ * The store's fault seam. Production code never sets a fault; tests do, to see
+ * the write path meet an unreachable or refusing ClickHouse exactly as it would
+ * meet a real one: the errors thrown here have the shapes the real failures have
+ * (a Node socket error, a ClickHouse exception), so everything above the store,
+ * from the error translation to the status codes, runs unchanged.
+ */
+
+/**
+ * - `unreachable`: every insert and query fails as a refused connection does;
+ * - `refusing`: the engine answers queries but refuses inserts, as a ClickHouse
+ *   whose table went read-only does (a replica that lost Keeper, a full disk).
+ */
+export type StoreFault = 'unreachable' | 'refusing';
+
+export class StoreFaults {
+  private fault: StoreFault | undefined;
+
+  set(fault: StoreFault | undefined): void {
+    this.fault = fault;
+  }
+
+  get current(): StoreFault | undefined {
+    return this.fault;
+  }
+
+  /** Throws what the engine would throw for this operation under the current fault. */
+  check(operation: 'insert' | 'query'): void {
+    if (this.fault === 'unreachable') {
+      throw Object.assign(new Error('connect ECONNREFUSED (injected by the store fault seam)'), { code: 'ECONNREFUSED' });
+    }
+    if (this.fault === 'refusing' && operation === 'insert') {
+      throw Object.assign(new Error('Table is in readonly mode (injected by the store fault seam)'), { code: '242', type: 'TABLE_IS_READ_ONLY' });
+    }
+  }
+}
