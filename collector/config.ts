@@ -27,6 +27,12 @@ export interface Config {
   corsOrigins: string[];
   /** Largest request body accepted, after decompression. @default 16 MiB */
   maxBodyBytes: number;
+  /** An HTTP request's headers must arrive within this time. @default 10000 */
+  httpHeaderTimeoutMs: number;
+  /** A whole HTTP request, body included, must arrive within this time. @default 60000 */
+  httpRequestTimeoutMs: number;
+  /** An idle kept-alive HTTP connection is closed after this time. @default 65000 */
+  httpKeepAliveTimeoutMs: number;
   /** A batch is inserted once it holds this many spans. @default 50000 */
   batchMaxSpans: number;
   /** ...or once its oldest span has waited this long. @default 200 */
@@ -86,6 +92,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'retentionDays', flag: 'retention-days', env: 'HINDSIGHT_RETENTION_DAYS', kind: 'int', default: 7, min: 1 },
   { key: 'corsOrigins', flag: 'cors-origins', env: 'HINDSIGHT_CORS_ORIGINS', kind: 'list', default: [] },
   { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'HINDSIGHT_MAX_BODY_BYTES', kind: 'int', default: 16 * MiB, min: 1024 },
+  { key: 'httpHeaderTimeoutMs', flag: 'http-header-timeout-ms', env: 'HINDSIGHT_HTTP_HEADER_TIMEOUT_MS', kind: 'int', default: 10_000, min: 100 },
+  { key: 'httpRequestTimeoutMs', flag: 'http-request-timeout-ms', env: 'HINDSIGHT_HTTP_REQUEST_TIMEOUT_MS', kind: 'int', default: 60_000, min: 100 },
+  { key: 'httpKeepAliveTimeoutMs', flag: 'http-keep-alive-timeout-ms', env: 'HINDSIGHT_HTTP_KEEP_ALIVE_TIMEOUT_MS', kind: 'int', default: 65_000, min: 100 },
   { key: 'batchMaxSpans', flag: 'batch-max-spans', env: 'HINDSIGHT_BATCH_MAX_SPANS', kind: 'int', default: 50_000, min: 1 },
   { key: 'batchMaxAgeMs', flag: 'batch-max-age-ms', env: 'HINDSIGHT_BATCH_MAX_AGE_MS', kind: 'int', default: 200, min: 0 },
   { key: 'queueMaxSpans', flag: 'queue-max-spans', env: 'HINDSIGHT_QUEUE_MAX_SPANS', kind: 'int', default: 200_000, min: 1 },

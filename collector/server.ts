@@ -108,11 +108,11 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   const ingestAuth = makeAuthenticator({ tokens: config.ingestTokens });
   const uiAuth = makeAuthenticator({ tokens: config.uiToken ? [config.uiToken] : [], basicAuth: config.uiBasicAuth });
   const tls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
-  const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness, auth: ingestAuth }), config.host, config.otlpHttpPort, tls) : undefined;
+  const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness, auth: ingestAuth }), config.host, config.otlpHttpPort, tls, config) : undefined;
   const sql = runsViewer
     ? await openSqlClients(config, { maxRows: config.sqlMaxRows, maxExecutionSeconds: config.sqlMaxExecutionSeconds, maxMemoryBytes: config.sqlMaxMemoryBytes })
     : undefined;
-  const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth }), config.host, config.uiPort, tls) : undefined;
+  const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth }), config.host, config.uiPort, tls, config) : undefined;
   const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth }) : undefined;
   const grpcPort = grpcServer ? await bindGrpc(grpcServer, config.host, config.otlpGrpcPort, tls) : undefined;
   readiness.reason = undefined;
@@ -149,10 +149,26 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   return { ports, store, metrics, close };
 }
 
-/** An HTTP server, or HTTPS when a certificate is configured. */
-function listen(app: Express, host: string, wanted: number, tls: { cert: Buffer; key: Buffer } | undefined): Promise<HttpServer> {
+type Timeouts = Pick<Config, 'httpHeaderTimeoutMs' | 'httpRequestTimeoutMs' | 'httpKeepAliveTimeoutMs'>;
+
+/**
+ * An HTTP server, or HTTPS when a certificate is configured. Slow or idle clients
+ * cannot hold it: headers must arrive within the header timeout (which also closes
+ * connections that never send a request), a whole request within the request
+ * timeout (slowloris bodies get 408), and an idle kept-alive connection closes after
+ * the keep-alive timeout, which is longer than exporters' usual 5 s between batches
+ * so that they do not race the close.
+ */
+function listen(app: Express, host: string, wanted: number, tls: { cert: Buffer; key: Buffer } | undefined, timeouts: Timeouts): Promise<HttpServer> {
   return new Promise((resolve, reject) => {
-    const server = tls ? https.createServer(tls, app) : http.createServer(app);
+    const options: http.ServerOptions = {
+      headersTimeout: timeouts.httpHeaderTimeoutMs,
+      requestTimeout: Math.max(timeouts.httpRequestTimeoutMs, timeouts.httpHeaderTimeoutMs),
+      keepAliveTimeout: timeouts.httpKeepAliveTimeoutMs,
+      // How often those timeouts are checked; Node's default of 30 s would let them overrun.
+      connectionsCheckingInterval: Math.min(1000, timeouts.httpHeaderTimeoutMs),
+    };
+    const server = tls ? https.createServer({ ...tls, ...options }, app) : http.createServer(options, app);
     server.listen(wanted, host);
     server.once('listening', () => resolve(server));
     server.once('error', reject);

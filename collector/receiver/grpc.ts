@@ -41,7 +41,7 @@ function traceServiceDefinition(): grpc.ServiceDefinition {
 }
 
 export interface GrpcReceiverDeps {
-  config: Pick<Config, 'maxBodyBytes'>;
+  config: Pick<Config, 'maxBodyBytes' | 'httpKeepAliveTimeoutMs'>;
   auth?: Authenticator | undefined;
   ingest: TraceIngest;
   metrics: Metrics;
@@ -50,6 +50,8 @@ export interface GrpcReceiverDeps {
 export function otlpGrpcServer(deps: GrpcReceiverDeps): grpc.Server {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': deps.config.maxBodyBytes,
+    // Connections with no call in flight are closed like idle HTTP keep-alives.
+    'grpc.max_connection_idle_ms': deps.config.httpKeepAliveTimeoutMs,
   });
   const exportHandler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
     const authorized = deps.auth
