@@ -7,6 +7,7 @@ import { rejectionMessage, REJECT_REASONS } from './otlp/normalize';
 import { asHindsightError, type HindsightError } from './errors';
 import type { Metrics, Transport } from './metrics';
 import type { SpanWriter } from './store/writer';
+import { requestKey } from './store/idempotency';
 
 export type ExportResult =
   | { ok: true; partial: PartialSuccess | undefined }
@@ -32,7 +33,8 @@ export class TraceIngest {
       if (count) this.metrics.spansRejected.inc({ reason }, count);
     }
 
-    const outcome = await this.writer.write(rows);
+    // Exporters retry a request byte for byte: its hash lets the writer store it once.
+    const outcome = await this.writer.write(rows, requestKey(body));
     if (outcome.kind !== 'accepted') {
       this.metrics.spansRefused.inc({ transport, reason: outcome.error.code }, rows.spans);
       return { ok: false, error: outcome.error };

@@ -17,6 +17,7 @@ export interface Metrics {
   insertSeconds: Histogram;
   insertFailures: Counter<'retryable'>;
   storeUp: Gauge;
+  duplicateRequests: Counter;
   queueSpans: Gauge;
   queueBytes: Gauge;
 }
@@ -73,6 +74,11 @@ export function createMetrics(): Metrics {
       name: 'hindsight_insert_failures_total',
       help: 'Failed inserts, by whether the failure was retryable',
       labelNames: ['retryable'],
+      registers,
+    }),
+    duplicateRequests: new Counter({
+      name: 'hindsight_duplicate_requests_total',
+      help: 'Requests acknowledged without storing them again: retries of requests already stored or being stored',
       registers,
     }),
     storeUp: new Gauge({ name: 'hindsight_store_up', help: '1 while the store takes writes, 0 while it is unreachable or refusing them', registers }),

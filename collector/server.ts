@@ -26,6 +26,7 @@ import { openSqlClients, openStore, type Store } from './store/client';
 import { applySchema } from './store/schema';
 import { SpanWriter } from './store/writer';
 import { StoreHealth } from './store/health';
+import { IngestJournal, RecentRequests } from './store/idempotency';
 import { toStoreError } from './store/store-errors';
 import { EdgeJob } from './store/edges';
 import { viewerApp } from '../viewer/api/app';
@@ -103,7 +104,14 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
     health.failed(error);
   }
 
-  const writer = runsCollector ? new SpanWriter(store, config, metrics, health) : undefined;
+  const recent = new RecentRequests();
+  let journal: IngestJournal | undefined;
+  if (runsCollector && store.engine === 'embedded') {
+    const opened = await IngestJournal.open(config.dataDir, store, logger);
+    journal = opened.journal;
+    for (const key of opened.stored) recent.add(key);
+  }
+  const writer = runsCollector ? new SpanWriter(store, config, metrics, health, recent, journal) : undefined;
   const ingest = writer ? new TraceIngest(writer, metrics) : undefined;
   const ingestAuth = makeAuthenticator({ tokens: config.ingestTokens });
   const uiAuth = makeAuthenticator({ tokens: config.uiToken ? [config.uiToken] : [], basicAuth: config.uiBasicAuth });
@@ -136,6 +144,7 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
       readiness.reason = 'shutting down';
       const stopped = Promise.all([otlpHttp && closeHttp(otlpHttp), ui && closeHttp(ui), grpcServer && closeGrpc(grpcServer)]);
       await writer?.close();
+      journal?.close();
       health.stop();
       await edges?.stop();
       await stopped;

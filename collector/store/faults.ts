@@ -15,6 +15,12 @@ export type StoreFault = 'unreachable' | 'refusing';
 
 export class StoreFaults {
   private fault: StoreFault | undefined;
+  /**
+   * HINDSIGHT_TEST_KILL_AFTER_INSERTS=n: the process kills itself with SIGKILL right
+   * after its n-th insert is stored and before any of its requests is acknowledged,
+   * the worst moment for a crash. Only the crash tests set it.
+   */
+  private killAfterInserts = Number(process.env.HINDSIGHT_TEST_KILL_AFTER_INSERTS ?? 0);
 
   set(fault: StoreFault | undefined): void {
     this.fault = fault;
@@ -22,6 +28,10 @@ export class StoreFaults {
 
   get current(): StoreFault | undefined {
     return this.fault;
+  }
+
+  afterInsert(): void {
+    if (this.killAfterInserts > 0 && --this.killAfterInserts === 0) process.kill(process.pid, 'SIGKILL');
   }
 
   /** Throws what the engine would throw for this operation under the current fault. */

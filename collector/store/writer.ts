@@ -18,6 +18,7 @@ import type { SpanRows } from './columns';
 import { SPAN_COLUMNS } from './columns';
 import type { Store } from './client';
 import type { StoreHealth } from './health';
+import { probeOf, RecentRequests, type IngestJournal } from './idempotency';
 import { TRACES_TABLE } from './schema';
 import { toStoreError } from './store-errors';
 
@@ -30,6 +31,8 @@ type WriterConfig = Pick<Config, 'batchMaxSpans' | 'batchMaxAgeMs' | 'queueMaxSp
 
 interface Pending {
   rows: SpanRows;
+  /** The request's identity (requestKey), when it came from one. */
+  key: string | undefined;
   settle(outcome: WriteOutcome): void;
 }
 
@@ -44,17 +47,42 @@ export class SpanWriter {
   private timer: NodeJS.Timeout | undefined;
   private closing = false;
   private idleWaiters: (() => void)[] = [];
+  /** Writes queued or running, by request key: a retry joins the write already under way. */
+  private readonly underway = new Map<string, Promise<WriteOutcome>>();
 
   constructor(
     private readonly store: Store,
     private readonly config: WriterConfig,
     private readonly metrics: Metrics,
     private readonly health: StoreHealth,
+    private readonly recent: RecentRequests = new RecentRequests(),
+    private readonly journal: IngestJournal | undefined = undefined,
   ) {}
 
-  /** Resolves once the rows are stored, or at once when they are refused. Never rejects. */
-  write(rows: SpanRows): Promise<WriteOutcome> {
+  /**
+   * Resolves once the rows are stored, or at once when they are refused. Never rejects.
+   * With the request's key, a request already stored or being stored is not stored again.
+   */
+  write(rows: SpanRows, key?: string): Promise<WriteOutcome> {
     if (rows.spans === 0) return Promise.resolve({ kind: 'accepted' });
+    if (key !== undefined) {
+      const underway = this.underway.get(key);
+      if (underway !== undefined || this.recent.has(key)) {
+        this.metrics.duplicateRequests.inc();
+        return underway ?? Promise.resolve({ kind: 'accepted' });
+      }
+      const write = this.enqueue(rows, key);
+      this.underway.set(key, write);
+      void write.then((outcome) => {
+        this.underway.delete(key);
+        if (outcome.kind === 'accepted') this.recent.add(key);
+      });
+      return write;
+    }
+    return this.enqueue(rows, undefined);
+  }
+
+  private enqueue(rows: SpanRows, key: string | undefined): Promise<WriteOutcome> {
     if (this.closing) {
       return Promise.resolve({ kind: 'retryable', error: new HindsightError('HS_SHUTTING_DOWN', 'Hindsight is shutting down') });
     }
@@ -75,6 +103,7 @@ export class SpanWriter {
     return new Promise((resolve) => {
       this.pending.push({
         rows,
+        key,
         settle: (outcome) => {
           this.queuedSpans -= rows.spans;
           this.queuedBytes -= bytes;
@@ -154,7 +183,7 @@ export class SpanWriter {
   }
 
   private async insertBatch(batch: Pending[], spans: number): Promise<void> {
-    const error = await this.insert(batch.map((p) => p.rows.data), spans);
+    const error = await this.insert(batch, spans);
     if (error === undefined) this.health.succeeded();
     else this.health.failed(error);
     if (error === undefined) {
@@ -168,16 +197,19 @@ export class SpanWriter {
     // A permanent failure may come from one request's rows: insert each alone so the
     // others are not lost with it.
     for (const p of batch) {
-      const own = await this.insert([p.rows.data], p.rows.spans);
+      const own = await this.insert([p], p.rows.spans);
       p.settle(own === undefined ? { kind: 'accepted' } : { kind: own.retryable ? 'retryable' : 'failed', error: own });
     }
   }
 
-  /** One INSERT; the store's error translated, never thrown. */
-  private async insert(chunks: Buffer[], spans: number): Promise<HindsightError | undefined> {
+  /** One INSERT, journaled before and after; the store's error translated, never thrown. */
+  private async insert(batch: Pending[], spans: number): Promise<HindsightError | undefined> {
     const stop = this.metrics.insertSeconds.startTimer();
     try {
-      await this.store.insertRows(TRACES_TABLE, SPAN_COLUMNS, chunks);
+      const journaled = this.journal?.begin(batch.filter((p) => p.key !== undefined).map((p) => ({ key: p.key as string, probe: probeOf(p.rows) })));
+      await this.store.insertRows(TRACES_TABLE, SPAN_COLUMNS, batch.map((p) => p.rows.data));
+      if (journaled !== undefined) this.journal?.stored(journaled);
+      this.store.faults.afterInsert();
       this.metrics.batchSpans.observe(spans);
       return undefined;
     } catch (err) {

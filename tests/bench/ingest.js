@@ -5,9 +5,12 @@
  * Prints one JSON line. The decode-only rate of the same payloads, measured in the
  * same run, is the baseline the end-to-end rate is read against on a noisy machine.
  *
- * On-disk size is measured twice: on the replayed load (the same payloads sent
- * again and again compress better than real traffic would) and on a separate run
- * that stores BENCH_UNIQUE_REQUESTS distinct payloads once each, the honest figure.
+ * The load cycles through BENCH_REQUESTS payloads with their trace ids changed on
+ * every round (payloads.distinctRequests): the collector stores a byte-identical
+ * request only once, as exporters' retries need. On-disk size is measured twice: on
+ * that load (the same attributes again and again compress better than real traffic
+ * would) and on a separate run that stores BENCH_UNIQUE_REQUESTS payloads made
+ * independently by the SDK, the honest figure.
  *
  * Env: BENCH_SECONDS (default 25), BENCH_CONCURRENCY (default 32), BENCH_REQUESTS
  * (distinct payloads, default 50), BENCH_SERVER_ARGS (extra `hindsight serve` flags).
@@ -17,8 +20,9 @@ const os = require('node:os');
 const path = require('node:path');
 const http = require('node:http');
 const { execFileSync } = require('node:child_process');
-const { makeRequests } = require('./payloads');
+const { makeRequests, distinctRequests } = require('./payloads');
 const { startServer } = require('./server');
+const { postOnce, procStatus } = require('./client');
 
 const ROOT = path.resolve(__dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
@@ -55,36 +59,16 @@ function baselines(payloads) {
   };
 }
 
-function procStatus(pid, field) {
-  try {
-    const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
-    return line ? Number(line.split(/\s+/)[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function postOnce(agent, port, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ agent, host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers: { 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function load(port, payloads) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies = [];
   let accepted = 0;
   let refused = 0;
-  let next = 0;
+  const nextBody = distinctRequests(payloads);
   const deadline = performance.now() + SECONDS * 1000;
   async function client() {
     while (performance.now() < deadline) {
-      const body = payloads[next++ % payloads.length];
+      const body = nextBody();
       const started = performance.now();
       const { status, retryAfter } = await postOnce(agent, port, body);
       if (status === 200) {

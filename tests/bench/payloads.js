@@ -115,4 +115,30 @@ function makeRequests(count, spansPerRequest = 1000) {
   return requests;
 }
 
-module.exports = { makeRequests };
+/**
+ * A source of distinct requests made from a few serialized ones: the n-th variant
+ * of a request has every trace id changed (its first 4 bytes XOR n), so the spans
+ * are new to the collector, which stores a request it has already stored only once,
+ * as exporters' retries require. Trace ids are found as the SDK writes a Span or a
+ * Link: field 1 (16 bytes) followed by field 2 (8 bytes).
+ */
+function distinctRequests(payloads) {
+  const offsets = payloads.map((p) => {
+    const found = [];
+    for (let i = 0; i + 28 <= p.length; i++) {
+      if (p[i] === 0x0a && p[i + 1] === 0x10 && p[i + 18] === 0x12 && p[i + 19] === 0x08) found.push(i + 2);
+    }
+    return found;
+  });
+  let next = 0;
+  return () => {
+    const index = next % payloads.length;
+    const n = Math.floor(next / payloads.length);
+    next++;
+    const body = Buffer.from(payloads[index]);
+    if (n > 0) for (const at of offsets[index]) body.writeUInt32BE((body.readUInt32BE(at) ^ n) >>> 0, at);
+    return body;
+  };
+}
+
+module.exports = { makeRequests, distinctRequests };

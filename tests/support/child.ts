@@ -16,14 +16,15 @@ export interface ChildServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startChildServer(dataDir: string, extraArgs: string[] = []): Promise<ChildServer> {
-  return startChild(['serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs]);
+export function startChildServer(dataDir: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<ChildServer> {
+  return startChild(['serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs], env);
 }
 
 /** Any `hindsight` server command; resolves once it logs its bound ports. */
-export function startChild(args: string[]): Promise<ChildServer> {
+export function startChild(args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -1,0 +1,189 @@
+/**
+ * Exactly-once storage of requests that exporters retry.
+ *
+ * An exporter that got no answer sends the same request again, byte for byte, so a
+ * request is known by a hash of its body (requestKey). The writer then:
+ * - joins a retry to the write of the same request while that is queued or running;
+ * - acknowledges a retry of a request stored within the last RECENT_TTL_MS without
+ *   storing it again (RecentRequests);
+ * - survives a crash between an insert and its acknowledgements with the journal in
+ *   the data directory (IngestJournal): each batch is journaled before its insert and
+ *   marked after it. On restart, the requests of marked batches, and of unmarked ones
+ *   whose insert is found to have landed (one span of each request is looked up), join
+ *   RecentRequests, so their retries are acknowledged and not stored twice.
+ *
+ * The journal is written through the page cache: it survives the process being
+ * killed, as the table parts it describes do, but not a power cut.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../log';
+import type { SpanRows } from './columns';
+import type { Store } from './client';
+import { TRACES_TABLE } from './schema';
+
+const RECENT_TTL_MS = 15 * 60_000;
+const RECENT_MAX = 200_000;
+const JOURNAL_FILE = 'hindsight.ingest-journal';
+const JOURNAL_MAX_BYTES = 4 * 1024 * 1024;
+/** Lines kept when the journal is rotated: far more than the batches that can be in flight. */
+const JOURNAL_KEEP_LINES = 256;
+
+export function requestKey(body: Buffer): string {
+  return createHash('sha256').update(body).digest('base64url').slice(0, 24);
+}
+
+/** Keys of requests stored lately, oldest first, bounded in age and number. */
+export class RecentRequests {
+  private readonly stored = new Map<string, number>();
+
+  add(key: string, now = Date.now()): void {
+    this.stored.delete(key);
+    this.stored.set(key, now + RECENT_TTL_MS);
+    if (this.stored.size > RECENT_MAX) this.stored.delete(this.stored.keys().next().value as string);
+  }
+
+  has(key: string, now = Date.now()): boolean {
+    for (const [oldest, expires] of this.stored) {
+      if (expires > now) break;
+      this.stored.delete(oldest);
+    }
+    return this.stored.has(key);
+  }
+
+  get size(): number {
+    return this.stored.size;
+  }
+}
+
+/** One span of a request, enough to look the request up in otel_traces. */
+export type Probe = [timestampNs: string, traceId: string, spanId: string];
+
+/** The first row of JSONCompactEachRow span rows starts with Timestamp, TraceId, SpanId (SPAN_COLUMNS). */
+export function probeOf(rows: SpanRows): Probe | undefined {
+  const match = /^\[(\d+),"([0-9a-f]{32})","([0-9a-f]{16})"/.exec(rows.data.subarray(0, 80).toString('latin1'));
+  return match ? [match[1] as string, match[2] as string, match[3] as string] : undefined;
+}
+
+export interface JournaledRequest {
+  key: string;
+  probe: Probe | undefined;
+}
+
+/**
+ * A batch before its insert, the mark after it, and the keys an earlier recovery
+ * found stored: carried from journal to journal so that a second crash before the
+ * exporters' retries arrive does not forget them.
+ */
+type JournalLine = { batch: number; requests: JournaledRequest[] } | { stored: number } | { recovered: string[]; at: number };
+
+export class IngestJournal {
+  private fd: number;
+  private bytes = 0;
+  private tail: string[] = [];
+  private nextBatch = 1;
+
+  private constructor(
+    private readonly file: string,
+    /** The recovered-keys line, kept at the head of the journal through rotations. */
+    private readonly head: string,
+  ) {
+    fs.writeFileSync(`${file}.tmp`, head);
+    fs.renameSync(`${file}.tmp`, file);
+    this.fd = fs.openSync(file, 'a');
+    this.bytes = Buffer.byteLength(head);
+  }
+
+  /**
+   * Opens the journal in the data directory, after finding out which requests of the
+   * previous process's last batches are stored. Returns their keys.
+   */
+  static async open(dataDir: string, store: Store, logger: Logger): Promise<{ journal: IngestJournal; stored: string[] }> {
+    const file = path.join(dataDir, JOURNAL_FILE);
+    const stored = fs.existsSync(file) ? await recover(fs.readFileSync(file, 'utf8'), store) : { keys: [], probed: 0 };
+    if (stored.probed > 0 || stored.keys.length > 0) {
+      logger.info({ storedRequests: stored.keys.length, probedRequests: stored.probed }, 'ingest journal read: retries of these requests will not be stored twice');
+    }
+    const head = stored.keys.length > 0 ? `${JSON.stringify({ recovered: stored.keys, at: Date.now() })}\n` : '';
+    return { journal: new IngestJournal(file, head), stored: stored.keys };
+  }
+
+  /** Journals a batch before its insert; returns its number for stored(). */
+  begin(requests: JournaledRequest[]): number {
+    const batch = this.nextBatch++;
+    this.append({ batch, requests });
+    return batch;
+  }
+
+  stored(batch: number): void {
+    this.append({ stored: batch });
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+
+  private append(line: JournalLine): void {
+    const text = `${JSON.stringify(line)}\n`;
+    fs.writeSync(this.fd, text);
+    this.bytes += Buffer.byteLength(text);
+    this.tail.push(text);
+    if (this.tail.length > JOURNAL_KEEP_LINES) this.tail.shift();
+    if (this.bytes > JOURNAL_MAX_BYTES) this.rotate();
+  }
+
+  /** Rewrites the journal with its last lines only: a crash can only concern the newest batches. */
+  private rotate(): void {
+    const content = this.head + this.tail.join('');
+    fs.writeFileSync(`${this.file}.tmp`, content);
+    fs.renameSync(`${this.file}.tmp`, this.file);
+    fs.closeSync(this.fd);
+    this.fd = fs.openSync(this.file, 'a');
+    this.bytes = Buffer.byteLength(content);
+  }
+}
+
+async function recover(text: string, store: Store): Promise<{ keys: string[]; probed: number }> {
+  const begun = new Map<number, JournaledRequest[]>();
+  const done = new Set<number>();
+  const keys: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let parsed: JournalLine;
+    try {
+      parsed = JSON.parse(line) as JournalLine;
+    } catch {
+      continue; // a line torn by the crash: its batch was never inserted
+    }
+    if ('batch' in parsed) begun.set(parsed.batch, parsed.requests);
+    else if ('stored' in parsed) done.add(parsed.stored);
+    else if (parsed.at + RECENT_TTL_MS > Date.now()) keys.push(...parsed.recovered);
+  }
+  const unknown: JournaledRequest[] = [];
+  for (const [batch, requests] of begun) {
+    if (done.has(batch)) keys.push(...requests.map((r) => r.key));
+    else unknown.push(...requests);
+  }
+  const probes = unknown.filter((r): r is JournaledRequest & { probe: Probe } => r.probe !== undefined);
+  if (probes.length > 0) {
+    const found = await storedProbes(store, probes.map((r) => r.probe));
+    for (const r of probes) if (found.has(`${r.probe[1]}:${r.probe[2]}`)) keys.push(r.key);
+  }
+  return { keys, probed: probes.length };
+}
+
+async function storedProbes(store: Store, probes: Probe[]): Promise<Set<string>> {
+  const times = probes.map((p) => BigInt(p[0]));
+  const min = times.reduce((a, b) => (b < a ? b : a));
+  const max = times.reduce((a, b) => (b > a ? b : a));
+  const result = await store.client.query({
+    query: `SELECT TraceId, SpanId FROM ${store.database}.${TRACES_TABLE}
+      WHERE Timestamp BETWEEN fromUnixTimestamp64Nano({min:Int64}) AND fromUnixTimestamp64Nano({max:Int64})
+        AND TraceId IN {traces:Array(String)} AND SpanId IN {spans:Array(String)}`,
+    query_params: { min: String(min), max: String(max), traces: probes.map((p) => p[1]), spans: probes.map((p) => p[2]) },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ TraceId: string; SpanId: string }>();
+  return new Set(rows.map((r) => `${r.TraceId}:${r.SpanId}`));
+}
