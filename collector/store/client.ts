@@ -39,55 +39,53 @@ type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connect
 
 let embeddedPath: string | undefined;
 
+type InsertRows = Store['insertRows'];
+
 export function openStore(config: Config): Store {
-  const faults = new StoreFaults();
   const database = config.database;
   if (config.clickhouseUrl === undefined) {
     const { client, connection } = embeddedConnection(config.dataDir);
-    return {
-      client,
-      database,
-      engine: 'embedded',
-      faults,
-      // The raw insert hands the bytes to chDB as they are, off the event loop, where
-      // the client's exec would copy them into the SQL text as a JS string first:
-      // 98k against 59k rows/s for the same batches (see ARCHITECTURE.md).
-      // async_insert = 0: the writer already batches, so chDB's own buffer only adds a copy.
-      insertRows: async (table, columns, chunks) => {
-        faults.check('insert');
-        await connection.chdb.rawInsert({
-          table: `${database}.${table}`,
-          columns: [...columns],
-          values: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
-          format: 'JSONCompactEachRow',
-          settings: { async_insert: 0 },
-        });
-      },
-      ping: () => pingThrough(client, faults),
-      close: () => client.close(),
-    };
+    // The raw insert hands the bytes to chDB as they are, off the event loop, where
+    // the client's exec would copy them into the SQL text as a JS string first:
+    // 98k against 59k rows/s for the same batches. async_insert = 0: the writer
+    // already batches, so chDB's own buffer would only add a copy.
+    return storeOver(client, database, 'embedded', async (table, columns, chunks) => {
+      await connection.chdb.rawInsert({
+        table: `${database}.${table}`,
+        columns: [...columns],
+        values: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+        format: 'JSONCompactEachRow',
+        settings: { async_insert: 0 },
+      });
+    });
   }
   const client = serverClient(config);
+  return storeOver(client, database, 'server', async (table, columns, chunks) => {
+    const names = columns.map((c) => `\`${c}\``).join(', ');
+    const result = await client.exec({ query: `INSERT INTO ${database}.${table} (${names}) FORMAT JSONCompactEachRow`, values: Readable.from(chunks) });
+    result.stream.resume();
+  });
+}
+
+/** A Store over one client and its engine's insert, both behind the fault seam. */
+function storeOver(client: ClickHouseClient, database: string, engine: Engine, insert: InsertRows): Store {
+  const faults = new StoreFaults();
   return {
     client,
     database,
-    engine: 'server',
+    engine,
     faults,
     insertRows: async (table, columns, chunks) => {
       faults.check('insert');
-      const names = columns.map((c) => `\`${c}\``).join(', ');
-      const result = await client.exec({ query: `INSERT INTO ${database}.${table} (${names}) FORMAT JSONCompactEachRow`, values: Readable.from(chunks) });
-      result.stream.resume();
+      await insert(table, columns, chunks);
     },
-    ping: () => pingThrough(client, faults),
+    ping: async () => {
+      faults.check('query');
+      const result = await client.ping();
+      if (!result.success) throw result.error;
+    },
     close: () => client.close(),
   };
-}
-
-async function pingThrough(client: ClickHouseClient, faults: StoreFaults): Promise<void> {
-  faults.check('query');
-  const result = await client.ping();
-  if (!result.success) throw result.error;
 }
 
 /** Limits every analytics SQL query runs under. */

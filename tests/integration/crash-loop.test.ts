@@ -4,29 +4,13 @@
  * restarted on the same data directory and ports. Every acknowledged span must be
  * stored exactly once, counted by id; the figures are printed.
  */
-import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { makeSimpleTrace, protobufRequest } from '../support/spans';
 import { post } from '../support/http';
-import { queryDataDir, startChildServer, type ChildServer } from '../support/child';
+import { childSlotPerTest, queryDataDir, startChildServer, type ChildServer } from '../support/child';
 
-let dataDir: string;
-let running: ChildServer | undefined;
-
-beforeEach(() => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-crash-'));
-});
-afterEach(async () => {
-  if (running && running.process.exitCode === null && running.process.signalCode === null) {
-    running.process.kill('SIGKILL');
-    await running.exited;
-  }
-  running = undefined;
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const slot = childSlotPerTest('hindsight-crash-');
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,29 +25,29 @@ function freePort(): Promise<number> {
 
 /** Each stored span id with how many times it is stored. */
 function storedCounts(): Map<string, number> {
-  const rows = queryDataDir(dataDir, 'SELECT SpanId, count() AS n FROM otel.otel_traces GROUP BY SpanId') as { SpanId: string; n: string }[];
+  const rows = queryDataDir(slot.dataDir, 'SELECT SpanId, count() AS n FROM otel.otel_traces GROUP BY SpanId') as { SpanId: string; n: string }[];
   return new Map(rows.map((r) => [r.SpanId, Number(r.n)]));
 }
 
 test('a request whose insert landed just before kill -9 is stored once when the exporter retries it', async () => {
   const spans = makeSimpleTrace({ service: 'killed-before-ack', children: 9 });
   const body = protobufRequest(spans);
-  running = await startChildServer(dataDir, [], { HINDSIGHT_TEST_KILL_AFTER_INSERTS: '1' });
-  const first = await post(`http://127.0.0.1:${running.ports.otlpHttp}/v1/traces`, body, { 'Content-Type': 'application/x-protobuf' }).then(
+  slot.running = await startChildServer(slot.dataDir, [], { HINDSIGHT_TEST_KILL_AFTER_INSERTS: '1' });
+  const first = await post(`http://127.0.0.1:${slot.running.ports.otlpHttp}/v1/traces`, body, { 'Content-Type': 'application/x-protobuf' }).then(
     (response) => response.status,
     (err: Error) => err.message,
   );
   expect(first).toBe('fetch failed'); // no answer: the process died between the insert and the acknowledgement
-  expect((await running.exited).signal).toBe('SIGKILL');
+  expect((await slot.running.exited).signal).toBe('SIGKILL');
 
-  running = await startChildServer(dataDir);
-  expect(running.logs.join('\n')).toContain('ingest journal read');
-  const retry = await post(`http://127.0.0.1:${running.ports.otlpHttp}/v1/traces`, body, { 'Content-Type': 'application/x-protobuf' });
+  slot.running = await startChildServer(slot.dataDir);
+  expect(slot.running.logs.join('\n')).toContain('ingest journal read');
+  const retry = await post(`http://127.0.0.1:${slot.running.ports.otlpHttp}/v1/traces`, body, { 'Content-Type': 'application/x-protobuf' });
   expect(retry.status).toBe(200);
-  const metrics = await (await fetch(`http://127.0.0.1:${running.ports.ui}/metrics`)).text();
+  const metrics = await (await fetch(`http://127.0.0.1:${slot.running.ports.ui}/metrics`)).text();
   expect(metrics).toMatch(/^hindsight_duplicate_requests_total 1$/m);
-  running.process.kill('SIGTERM');
-  await running.exited;
+  slot.running.process.kill('SIGTERM');
+  await slot.running.exited;
   const counts = storedCounts();
   for (const span of spans) expect(counts.get(span.spanContext().spanId)).toBe(1);
 });
@@ -75,14 +59,14 @@ test('five kill -9 while SDK exporters send and retry: no acknowledged span lost
     // The data directory stays locked for a moment after a kill; try again until it opens.
     for (let attempt = 0; ; attempt++) {
       try {
-        return await startChildServer(dataDir, args);
+        return await startChildServer(slot.dataDir, args);
       } catch (err) {
         if (attempt >= 20) throw err;
         await sleep(250);
       }
     }
   };
-  running = await start();
+  slot.running = await start();
 
   const acknowledged: string[] = [];
   const sent: string[] = [];
@@ -105,17 +89,17 @@ test('five kill -9 while SDK exporters send and retry: no acknowledged span lost
   try {
     for (let kill = 0; kill < 5; kill++) {
       await sleep(400 + Math.random() * 600);
-      running.process.kill('SIGKILL');
-      await running.exited;
-      running = await start();
+      slot.running.process.kill('SIGKILL');
+      await slot.running.exited;
+      slot.running = await start();
     }
     await sleep(1000);
   } finally {
     stop = true;
     await Promise.all(clients);
   }
-  running.process.kill('SIGTERM');
-  await running.exited;
+  slot.running.process.kill('SIGTERM');
+  await slot.running.exited;
 
   const counts = storedCounts();
   const lost = acknowledged.filter((id) => counts.get(id) === undefined).length;

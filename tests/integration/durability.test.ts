@@ -2,31 +2,15 @@
  * An acknowledged span is never lost: not across kill -9, and not across SIGTERM
  * with requests still in flight.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { makeTraces, protobufRequest } from '../support/spans';
 import { post } from '../support/http';
-import { queryDataDir, startChildServer, type ChildServer } from '../support/child';
+import { childSlotPerTest, queryDataDir, startChildServer, type ChildServer } from '../support/child';
 
-let dataDir: string;
-let running: ChildServer | undefined;
-
-beforeEach(() => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-durability-'));
-});
-afterEach(async () => {
-  if (running && running.process.exitCode === null && running.process.signalCode === null) {
-    running.process.kill('SIGKILL');
-    await running.exited;
-  }
-  running = undefined;
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const slot = childSlotPerTest('hindsight-durability-');
 
 function countSpans(spanIds: string[]): number {
   const list = spanIds.map((id) => `'${id}'`).join(',');
-  const rows = queryDataDir(dataDir, `SELECT count() AS n FROM otel.otel_traces WHERE SpanId IN (${list})`) as { n: string }[];
+  const rows = queryDataDir(slot.dataDir, `SELECT count() AS n FROM otel.otel_traces WHERE SpanId IN (${list})`) as { n: string }[];
   return Number(rows[0]!.n);
 }
 
@@ -38,24 +22,24 @@ async function sendBatch(server: ChildServer): Promise<string[]> {
 }
 
 test('every acknowledged batch survives kill -9 and a restart on the same data dir', async () => {
-  running = await startChildServer(dataDir);
+  slot.running = await startChildServer(slot.dataDir);
   const acknowledged: string[] = [];
-  for (let i = 0; i < 20; i++) acknowledged.push(...(await sendBatch(running)));
-  running.process.kill('SIGKILL');
-  expect((await running.exited).signal).toBe('SIGKILL');
+  for (let i = 0; i < 20; i++) acknowledged.push(...(await sendBatch(slot.running)));
+  slot.running.process.kill('SIGKILL');
+  expect((await slot.running.exited).signal).toBe('SIGKILL');
 
-  running = await startChildServer(dataDir);
-  const more = await sendBatch(running);
-  running.process.kill('SIGTERM');
-  expect((await running.exited).code).toBe(0);
+  slot.running = await startChildServer(slot.dataDir);
+  const more = await sendBatch(slot.running);
+  slot.running.process.kill('SIGTERM');
+  expect((await slot.running.exited).code).toBe(0);
   expect(countSpans(acknowledged)).toBe(acknowledged.length);
   expect(countSpans(more)).toBe(more.length);
 });
 
 test('SIGTERM drains requests in flight, stores them and exits 0', async () => {
   // A long batch age keeps requests waiting in the queue when the signal arrives.
-  running = await startChildServer(dataDir, ['--batch-max-age-ms', '3000']);
-  const server = running;
+  slot.running = await startChildServer(slot.dataDir, ['--batch-max-age-ms', '3000']);
+  const server = slot.running;
   const inFlight = Array.from({ length: 10 }, () => sendBatch(server));
   await new Promise((resolve) => setTimeout(resolve, 300));
   server.process.kill('SIGTERM');

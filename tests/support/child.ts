@@ -3,6 +3,8 @@
  * tests that kill it or need a data directory of their own.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 
@@ -53,4 +55,27 @@ export function queryDataDir(dataDir: string, sql: string): unknown[] {
       .then((r) => r.json()).then((rows) => { process.stdout.write(JSON.stringify(rows)); return client.close(); })
       .catch((e) => { console.error(e); process.exit(1); });`;
   return JSON.parse(execFileSync(process.execPath, ['-e', script, dataDir, sql], { cwd: ROOT, encoding: 'utf8' })) as unknown[];
+}
+
+/** A data directory made fresh for each test, and the server a test left running, killed after it. */
+export interface ChildSlot {
+  dataDir: string;
+  running: ChildServer | undefined;
+}
+
+export function childSlotPerTest(prefix: string): ChildSlot {
+  const slot: ChildSlot = { dataDir: '', running: undefined };
+  beforeEach(() => {
+    slot.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  });
+  afterEach(async () => {
+    const running = slot.running;
+    if (running && running.process.exitCode === null && running.process.signalCode === null) {
+      running.process.kill('SIGKILL');
+      await running.exited;
+    }
+    slot.running = undefined;
+    fs.rmSync(slot.dataDir, { recursive: true, force: true });
+  });
+  return slot;
 }
