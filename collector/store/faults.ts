@@ -26,10 +26,6 @@ export class StoreFaults {
     this.fault = fault;
   }
 
-  get current(): StoreFault | undefined {
-    return this.fault;
-  }
-
   afterInsert(): void {
     if (this.killAfterInserts > 0 && --this.killAfterInserts === 0) process.kill(process.pid, 'SIGKILL');
   }

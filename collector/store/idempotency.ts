@@ -89,10 +89,7 @@ export class IngestJournal {
     /** The recovered-keys line, kept at the head of the journal through rotations. */
     private readonly head: string,
   ) {
-    fs.writeFileSync(`${file}.tmp`, head);
-    fs.renameSync(`${file}.tmp`, file);
-    this.fd = fs.openSync(file, 'a');
-    this.bytes = Buffer.byteLength(head);
+    this.fd = this.replaceWith(head);
   }
 
   /**
@@ -135,12 +132,16 @@ export class IngestJournal {
 
   /** Rewrites the journal with its last lines only: a crash can only concern the newest batches. */
   private rotate(): void {
-    const content = this.head + this.tail.join('');
+    fs.closeSync(this.fd);
+    this.fd = this.replaceWith(this.head + this.tail.join(''));
+  }
+
+  /** Replaces the journal file whole (written aside, then renamed over it) and opens it for appending. */
+  private replaceWith(content: string): number {
     fs.writeFileSync(`${this.file}.tmp`, content);
     fs.renameSync(`${this.file}.tmp`, this.file);
-    fs.closeSync(this.fd);
-    this.fd = fs.openSync(this.file, 'a');
     this.bytes = Buffer.byteLength(content);
+    return fs.openSync(this.file, 'a');
   }
 }
 
@@ -154,7 +155,7 @@ async function recover(text: string, store: Store): Promise<{ keys: string[]; pr
     try {
       parsed = JSON.parse(line) as JournalLine;
     } catch {
-      continue; // a line torn by the crash: its batch was never inserted
+      continue; // torn by the crash: a batch line means no insert began; a lost mark is settled by the probes
     }
     if ('batch' in parsed) begun.set(parsed.batch, parsed.requests);
     else if ('stored' in parsed) done.add(parsed.stored);

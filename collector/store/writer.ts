@@ -18,7 +18,7 @@ import type { SpanRows } from './columns';
 import { SPAN_COLUMNS } from './columns';
 import type { Store } from './client';
 import type { StoreHealth } from './health';
-import { probeOf, RecentRequests, type IngestJournal } from './idempotency';
+import { probeOf, type IngestJournal, type RecentRequests } from './idempotency';
 import { TRACES_TABLE } from './schema';
 import { toStoreError } from './store-errors';
 
@@ -31,8 +31,8 @@ type WriterConfig = Pick<Config, 'batchMaxSpans' | 'batchMaxAgeMs' | 'queueMaxSp
 
 interface Pending {
   rows: SpanRows;
-  /** The request's identity (requestKey), when it came from one. */
-  key: string | undefined;
+  /** The request's identity (requestKey). */
+  key: string;
   settle(outcome: WriteOutcome): void;
 }
 
@@ -55,34 +55,31 @@ export class SpanWriter {
     private readonly config: WriterConfig,
     private readonly metrics: Metrics,
     private readonly health: StoreHealth,
-    private readonly recent: RecentRequests = new RecentRequests(),
-    private readonly journal: IngestJournal | undefined = undefined,
+    private readonly recent: RecentRequests,
+    private readonly journal: IngestJournal | undefined,
   ) {}
 
   /**
    * Resolves once the rows are stored, or at once when they are refused. Never rejects.
-   * With the request's key, a request already stored or being stored is not stored again.
+   * A request (known by its key) already stored or being stored is not stored again.
    */
-  write(rows: SpanRows, key?: string): Promise<WriteOutcome> {
+  write(rows: SpanRows, key: string): Promise<WriteOutcome> {
     if (rows.spans === 0) return Promise.resolve({ kind: 'accepted' });
-    if (key !== undefined) {
-      const underway = this.underway.get(key);
-      if (underway !== undefined || this.recent.has(key)) {
-        this.metrics.duplicateRequests.inc();
-        return underway ?? Promise.resolve({ kind: 'accepted' });
-      }
-      const write = this.enqueue(rows, key);
-      this.underway.set(key, write);
-      void write.then((outcome) => {
-        this.underway.delete(key);
-        if (outcome.kind === 'accepted') this.recent.add(key);
-      });
-      return write;
+    const underway = this.underway.get(key);
+    if (underway !== undefined || this.recent.has(key)) {
+      this.metrics.duplicateRequests.inc();
+      return underway ?? Promise.resolve({ kind: 'accepted' });
     }
-    return this.enqueue(rows, undefined);
+    const write = this.enqueue(rows, key);
+    this.underway.set(key, write);
+    void write.then((outcome) => {
+      this.underway.delete(key);
+      if (outcome.kind === 'accepted') this.recent.add(key);
+    });
+    return write;
   }
 
-  private enqueue(rows: SpanRows, key: string | undefined): Promise<WriteOutcome> {
+  private enqueue(rows: SpanRows, key: string): Promise<WriteOutcome> {
     if (this.closing) {
       return Promise.resolve({ kind: 'retryable', error: new HindsightError('HS_SHUTTING_DOWN', 'Hindsight is shutting down') });
     }
@@ -184,8 +181,6 @@ export class SpanWriter {
 
   private async insertBatch(batch: Pending[], spans: number): Promise<void> {
     const error = await this.insert(batch, spans);
-    if (error === undefined) this.health.succeeded();
-    else this.health.failed(error);
     if (error === undefined) {
       for (const p of batch) p.settle({ kind: 'accepted' });
       return;
@@ -202,19 +197,24 @@ export class SpanWriter {
     }
   }
 
-  /** One INSERT, journaled before and after; the store's error translated, never thrown. */
+  /**
+   * One INSERT, journaled before and after, its outcome reported to the store's
+   * health; the store's error translated, never thrown.
+   */
   private async insert(batch: Pending[], spans: number): Promise<HindsightError | undefined> {
     const stop = this.metrics.insertSeconds.startTimer();
     try {
-      const journaled = this.journal?.begin(batch.filter((p) => p.key !== undefined).map((p) => ({ key: p.key as string, probe: probeOf(p.rows) })));
+      const journaled = this.journal?.begin(batch.map((p) => ({ key: p.key, probe: probeOf(p.rows) })));
       await this.store.insertRows(TRACES_TABLE, SPAN_COLUMNS, batch.map((p) => p.rows.data));
       if (journaled !== undefined) this.journal?.stored(journaled);
       this.store.faults.afterInsert();
       this.metrics.batchSpans.observe(spans);
+      this.health.succeeded();
       return undefined;
     } catch (err) {
       const error = toStoreError(err);
       this.metrics.insertFailures.inc({ retryable: String(error.retryable) });
+      this.health.failed(error);
       return error;
     } finally {
       stop();
