@@ -12,6 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { startServer, ROOT } = require('./server');
+const { percentile } = require('./client');
 
 const SPANS = Number(process.env.BENCH_ANALYTICS_SPANS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_ANALYTICS_RUNS ?? 10);
@@ -36,7 +37,7 @@ async function timed(url, runs) {
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  const pct = (p) => Math.round(times[Math.min(times.length - 1, Math.floor(times.length * p))]);
+  const pct = (p) => Math.round(percentile(times, p));
   return { p50_ms: pct(0.5), p99_ms: pct(0.99) };
 }
 

@@ -25,4 +25,9 @@ function postOnce(agent, port, body) {
 }
 
 
-module.exports = { postOnce, procStatus };
+/** The p-quantile (0..1) of ascending values, by nearest rank; undefined when there are none. */
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+module.exports = { postOnce, procStatus, percentile };

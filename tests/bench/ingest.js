@@ -22,7 +22,7 @@ const http = require('node:http');
 const { execFileSync } = require('node:child_process');
 const { makeRequests, distinctRequests } = require('./payloads');
 const { startServer } = require('./server');
-const { postOnce, procStatus } = require('./client');
+const { percentile, postOnce, procStatus } = require('./client');
 
 const ROOT = path.resolve(__dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
@@ -87,7 +87,7 @@ async function load(port, payloads) {
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const pct = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] * 10) / 10;
+  const pct = (p) => Math.round(percentile(latencies, p) * 10) / 10;
   return { accepted, refused, requests: latencies.length, elapsed, p50: pct(0.5), p99: pct(0.99) };
 }
 

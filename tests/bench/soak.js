@@ -15,7 +15,7 @@ const path = require('node:path');
 const http = require('node:http');
 const { makeRequests, distinctRequests } = require('./payloads');
 const { startServer } = require('./server');
-const { postOnce, procStatus } = require('./client');
+const { percentile, postOnce, procStatus } = require('./client');
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const LOAD = Number(process.env.SOAK_LOAD ?? 0.8);
@@ -60,7 +60,7 @@ async function drive(port, nextBody, seconds, requestsPerSecond) {
   await Promise.all(Array.from({ length: CONCURRENCY }, client));
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const pct = (p) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0) * 10) / 10;
+  const pct = (p) => Math.round((percentile(latencies, p) ?? 0) * 10) / 10;
   return { accepted, failed, elapsed: (performance.now() - started) / 1000, p50: pct(0.5), p99: pct(0.99) };
 }
 

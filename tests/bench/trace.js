@@ -11,6 +11,7 @@ const path = require('node:path');
 const http = require('node:http');
 const { startServer } = require('./server');
 const { bigTrace, storeRequests } = require('./big-trace');
+const { percentile } = require('./client');
 
 const SIZES = [100, 10_000, 50_000];
 const RUNS = Number(process.env.BENCH_TRACE_RUNS ?? 20);
@@ -29,7 +30,7 @@ function request(port, method, urlPath, body) {
   });
 }
 
-const pct = (sorted, p) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] * 10) / 10;
+const pct = (sorted, p) => Math.round(percentile(sorted, p) * 10) / 10;
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-bench-trace-'));

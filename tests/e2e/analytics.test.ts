@@ -5,13 +5,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { protobufRequest } from '../support/spans';
 import { post } from '../support/http';
-import { startChildServer, type ChildServer } from '../support/child';
+import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
 const SHOTS = path.join(__dirname, 'screenshots');
 let dir: string;
@@ -46,7 +47,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-e2e-analytics-'));
   server = await startChildServer(dir, ['--dependency-interval-ms', '500']);
   expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest(shopTraffic()), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (err) => {
     throw err;
@@ -55,9 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.process.kill('SIGTERM');
-  await server?.exited;
-  fs.rmSync(dir, { recursive: true, force: true });
+  await stopChildServer(server, dir);
 });
 
 test('the dependency map draws services and external peers, a node opens its service page and an edge its traces; RED charts and a histogram bar that opens traces', async () => {

@@ -2,10 +2,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { makeTraces, protobufRequest } from '../support/spans';
 import { post } from '../support/http';
-import { startChildServer, type ChildServer } from '../support/child';
+import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
 let dir: string;
 let server: ChildServer;
@@ -15,13 +16,11 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-e2e-signin-'));
   server = await startChildServer(dir, ['--ui-token', 'let-me-in']);
   expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest(makeTraces().spans), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  server?.process.kill('SIGTERM');
-  await server?.exited;
-  fs.rmSync(dir, { recursive: true, force: true });
+  await stopChildServer(server, dir);
 });
 
 test('a wrong token keeps the sign-in page; the right one shows the data, for this tab only', async () => {

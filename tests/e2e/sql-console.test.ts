@@ -2,10 +2,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { makeTraces } from '../support/spans';
-import { startChildServer, type ChildServer } from '../support/child';
+import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
 const SHOTS = path.join(__dirname, 'screenshots');
 let dataDir: string;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${server.ports.otlpHttp}/v1/traces` });
   await new Promise<void>((resolve, reject) => exporter.export([...makeTraces().spans, ...makeTraces().spans], (r) => (r.code === 0 ? resolve() : reject(r.error))));
   await exporter.shutdown();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   page.on('pageerror', (err) => {
     throw err;
@@ -29,9 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.process.kill('SIGTERM');
-  await server?.exited;
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stopChildServer(server, dataDir);
 });
 
 async function typeQuery(sql: string): Promise<void> {

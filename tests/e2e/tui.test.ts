@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { makeSimpleTrace, makeTraces, protobufRequest } from '../support/spans';
 import { post } from '../support/http';
-import { startChildServer, type ChildServer } from '../support/child';
+import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
 const CLI = path.resolve(__dirname, '../../dist/collector/cli/main.js');
 const SESSION = `hindsight-tui-${process.pid}`;
@@ -53,9 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (sessionAlive()) tmux('kill-session', '-t', SESSION);
-  server.process.kill('SIGTERM');
-  await server.exited;
-  fs.rmSync(dir, { recursive: true, force: true });
+  await stopChildServer(server, dir);
 });
 
 test('the live list shows recent traces', async () => {

@@ -6,11 +6,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { makeSimpleTrace, makeTraces } from '../support/spans';
-import { startChildServer, type ChildServer } from '../support/child';
+import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
 const SHOTS = path.join(__dirname, 'screenshots');
 const HOSTILE_IMG = '<img src=x onerror="window.__xss=1">';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   slow = makeSimpleTrace({ service: 'api', name: 'GET /slow', durationMs: 1200, children: 6, attributes: { 'http.route': '/slow', 'user.id': 'u-7' } });
   hostile = makeSimpleTrace({ service: 'api', name: `GET ${HOSTILE_SCRIPT}`, durationMs: 5, attributes: { comment: HOSTILE_IMG, [HOSTILE_SCRIPT]: HOSTILE_SCRIPT } });
   await send(server.ports.otlpHttp, [...tree, ...slow, ...hostile, ...makeSimpleTrace({ service: 'api', name: 'GET /fast', durationMs: 5 })]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (err) => {
     throw err;
@@ -60,9 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  server?.process.kill('SIGTERM');
-  await server?.exited;
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stopChildServer(server, dataDir);
 });
 
 test('search by service, open a trace, collapse and expand, open a span', async () => {

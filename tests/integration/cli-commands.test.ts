@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { jsonRequest, makeSimpleTrace, makeTraces, protobufRequest } from '../support/spans';
 import { post } from '../support/http';
-import { startChildServer, type ChildServer } from '../support/child';
+import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
 const CLI = path.resolve(__dirname, '../../dist/collector/cli/main.js');
 const exec = promisify(execFile);
@@ -49,9 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  server.process.kill('SIGTERM');
-  await server.exited;
-  fs.rmSync(dir, { recursive: true, force: true });
+  await stopChildServer(server, dir);
 });
 
 describe('against a running server', () => {

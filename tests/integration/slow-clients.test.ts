@@ -12,7 +12,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { makeSimpleTrace } from '../support/spans';
-import { startChildServer, type ChildServer } from '../support/child';
+import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
 const IDLE = 1000;
 const SLOW = 20;
@@ -25,9 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  server.process.kill('SIGTERM');
-  await server.exited;
-  fs.rmSync(dir, { recursive: true, force: true });
+  await stopChildServer(server, dir);
 });
 
 interface Held {

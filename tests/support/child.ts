@@ -57,6 +57,13 @@ export function queryDataDir(dataDir: string, sql: string): unknown[] {
   return JSON.parse(execFileSync(process.execPath, ['-e', script, dataDir, sql], { cwd: ROOT, encoding: 'utf8' })) as unknown[];
 }
 
+/** SIGTERM, wait for the exit, then remove the server's data directory. */
+export async function stopChildServer(server: ChildServer | undefined, dataDir: string): Promise<void> {
+  server?.process.kill('SIGTERM');
+  await server?.exited;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
 /** A data directory made fresh for each test, and the server a test left running, killed after it. */
 export interface ChildSlot {
   dataDir: string;

@@ -1,6 +1,7 @@
 import type { Span } from '../../../viewer/api/types';
 import { criticalPath, pathShares } from '../../../viewer/model/critical-path';
 import { buildTree } from '../../../viewer/model/trace-tree';
+import { makeApiSpan } from '../../support/api-spans';
 
 /** Spans from an ASCII drawing: one line per span, `name:parent` then its bar of '=' on a 1-unit grid. */
 function spansFrom(drawing: string): Span[] {
@@ -12,11 +13,7 @@ function spansFrom(drawing: string): Span[] {
       const [id, parent = ''] = label!.trim().split(':');
       const start = bar!.indexOf('=');
       const end = bar!.lastIndexOf('=') + 1;
-      return {
-        traceId: 'ab'.repeat(16), spanId: id!, parentSpanId: parent, traceState: '', name: id!, kind: 'Internal', service: 's',
-        startNs: String(1_000_000_000 + start), durationNs: String(end - start), statusCode: 'Unset', statusMessage: '',
-        attributes: {}, resource: {}, scope: { name: '', version: '' }, events: [], links: [],
-      };
+      return makeApiSpan({ spanId: id!, parentSpanId: parent, name: id!, service: 's', startNs: String(1_000_000_000 + start), durationNs: String(end - start) });
     });
 }
 

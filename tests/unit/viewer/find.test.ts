@@ -1,28 +1,8 @@
-import type { Span } from '../../../viewer/api/types';
+import { makeApiSpan } from '../../support/api-spans';
 import { createFinder, findSpans, highlightParts, spanMatches } from '../../../viewer/ui/src/lib/find';
 
-/** A span factory for find tests: only what is searched matters. */
-function makeSpan(overrides: Partial<Span>): Span {
-  return {
-    traceId: 'ab'.repeat(16),
-    spanId: '0000000000000001',
-    parentSpanId: '',
-    traceState: '',
-    name: 'op',
-    kind: 'Internal',
-    service: 'svc',
-    startNs: '0',
-    durationNs: '1',
-    statusCode: 'Unset',
-    statusMessage: '',
-    attributes: {},
-    resource: {},
-    scope: { name: '', version: '' },
-    events: [],
-    links: [],
-    ...overrides,
-  };
-}
+/** Only what is searched matters. */
+const makeSpan = makeApiSpan;
 
 describe('find in trace', () => {
   const spans = [

@@ -1,29 +1,19 @@
 import type { Span } from '../../../viewer/api/types';
 import { buildTree, visibleRows } from '../../../viewer/model/trace-tree';
+import { makeApiSpan } from '../../support/api-spans';
 
 const T0 = 1_700_000_000_000_000_000n;
 
 /** A span factory: id, parent, start and duration in ms relative to T0. */
 function makeSpan(spanId: string, parentSpanId: string, startMs: number, durationMs: number, overrides: Partial<Span> = {}): Span {
-  return {
-    traceId: 'ab'.repeat(16),
+  return makeApiSpan({
     spanId,
     parentSpanId,
-    traceState: '',
     name: `op ${spanId}`,
-    kind: 'Internal',
-    service: 'svc',
     startNs: String(T0 + BigInt(startMs) * 1_000_000n),
     durationNs: String(durationMs * 1_000_000),
-    statusCode: 'Unset',
-    statusMessage: '',
-    attributes: {},
-    resource: {},
-    scope: { name: '', version: '' },
-    events: [],
-    links: [],
     ...overrides,
-  };
+  });
 }
 
 // Shapes drawn as the tests read them:
