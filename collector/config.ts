@@ -62,6 +62,8 @@ export interface Config {
   sqlMaxExecutionSeconds: number;
   /** Most memory an analytics SQL query may use, in bytes. @default 1 GiB */
   sqlMaxMemoryBytes: number;
+  /** Analytics SQL queries running at once; later ones wait for a free reader. @default 4 */
+  sqlMaxConcurrent: number;
 }
 
 interface OptionSpec {
@@ -110,6 +112,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'sqlMaxRows', flag: 'sql-max-rows', env: 'HINDSIGHT_SQL_MAX_ROWS', kind: 'int', default: 100_000, min: 1 },
   { key: 'sqlMaxExecutionSeconds', flag: 'sql-max-execution-seconds', env: 'HINDSIGHT_SQL_MAX_EXECUTION_SECONDS', kind: 'int', default: 30, min: 1 },
   { key: 'sqlMaxMemoryBytes', flag: 'sql-max-memory-bytes', env: 'HINDSIGHT_SQL_MAX_MEMORY_BYTES', kind: 'int', default: 1024 * MiB, min: 16 * MiB },
+  { key: 'sqlMaxConcurrent', flag: 'sql-max-concurrent', env: 'HINDSIGHT_SQL_MAX_CONCURRENT', kind: 'int', default: 4, min: 1 },
 ];
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

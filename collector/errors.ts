@@ -33,6 +33,7 @@ export const ERRORS = {
   HS_TOO_MANY_FAILURES: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, retryable: false },
   HS_SQL_REFUSED: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, retryable: false },
   HS_SQL_FAILED: { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, retryable: false },
+  HS_SQL_BUSY: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
   HS_METHOD_NOT_ALLOWED: { http: 405, grpc: GrpcStatus.UNIMPLEMENTED, retryable: false },
   HS_QUEUE_FULL: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
   HS_STORE_UNAVAILABLE: { http: 503, grpc: GrpcStatus.UNAVAILABLE, retryable: true },

@@ -88,57 +88,8 @@ function storeOver(client: ClickHouseClient, database: string, engine: Engine, i
   };
 }
 
-/** Limits every analytics SQL query runs under. */
-export interface SqlLimits {
-  maxRows: number;
-  maxExecutionSeconds: number;
-  maxMemoryBytes: number;
-}
-
-/**
- * The analytics SQL endpoint's two clients, used for nothing else:
- * - `checker` parses statements (formatQuery, EXPLAIN AST) and runs none;
- * - `reader` runs the checked statements under the limits.
- * Both are read-only at the engine. On chDB, settings persist per connection (a
- * measured fact), so the limits and the current database are set first and
- * `readonly = 1` last, after which nothing can change them. A server takes the
- * same settings with each request; there `readonly = 2` lets those settings be
- * sent, and the statement check refuses SETTINGS clauses so a query cannot
- * loosen them.
- */
-export async function openSqlClients(config: Config, limits: SqlLimits): Promise<{ checker: ClickHouseClient; reader: ClickHouseClient; close(): Promise<void> }> {
-  const limitSettings = {
-    max_result_rows: String(limits.maxRows),
-    result_overflow_mode: 'throw',
-    max_execution_time: limits.maxExecutionSeconds,
-    max_memory_usage: String(limits.maxMemoryBytes),
-  } as const;
-  let checker: ClickHouseClient;
-  let reader: ClickHouseClient;
-  if (config.clickhouseUrl === undefined) {
-    checker = embeddedConnection(config.dataDir).client;
-    reader = embeddedConnection(config.dataDir).client;
-    await checker.command({ query: 'SET readonly = 1' });
-    // Numbers are validated integers from the config; the database a validated identifier.
-    for (const statement of [
-      `SET max_result_rows = ${limits.maxRows}`,
-      "SET result_overflow_mode = 'throw'",
-      `SET max_execution_time = ${limits.maxExecutionSeconds}`,
-      `SET max_memory_usage = ${limits.maxMemoryBytes}`,
-      `USE ${config.database}`,
-      'SET readonly = 1',
-    ]) {
-      await reader.command({ query: statement });
-    }
-  } else {
-    const server = { url: config.clickhouseUrl, username: config.clickhouseUser, password: config.clickhousePassword, database: config.database };
-    checker = createClient({ ...server, clickhouse_settings: { readonly: '2' } });
-    reader = createClient({ ...server, clickhouse_settings: { readonly: '2', ...limitSettings } });
-  }
-  return { checker, reader, close: async () => void (await Promise.all([checker.close(), reader.close()])) };
-}
-
-function embeddedConnection(dataDir: string): { client: ClickHouseClient; connection: ChdbConnection } {
+/** A chDB connection at the process's one data directory, with a client over it. */
+export function embeddedConnection(dataDir: string): { client: ClickHouseClient; connection: ChdbConnection } {
   const resolved = path.resolve(dataDir);
   if (embeddedPath !== undefined && embeddedPath !== resolved) {
     throw new HindsightError(

@@ -25,10 +25,12 @@ export function clickhouseErrorOf(err: unknown): ClickHouseErrorInfo | undefined
   if (typeof code === 'string' && /^\d+$/.test(code)) {
     return { code, type: typeof type === 'string' ? type : undefined, message: err.message };
   }
-  if (typeof clickhouseCode === 'number') {
+  // chDB's streaming errors carry the code only in the engine's message text.
+  const codeInText = /^Code: (\d+)\. DB::Exception: /.exec(err.message)?.[1];
+  if (typeof clickhouseCode === 'number' || codeInText !== undefined) {
     const name = /\(([A-Z_]+)\)\s*$/.exec(err.message)?.[1];
     const message = err.message.replace(/^Code: \d+\. DB::Exception: /, '').replace(/\s*\([A-Z_]+\)\s*$/, '');
-    return { code: String(clickhouseCode), type: name, message };
+    return { code: typeof clickhouseCode === 'number' ? String(clickhouseCode) : String(codeInText), type: name, message };
   }
   return undefined;
 }

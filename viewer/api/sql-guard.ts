@@ -67,7 +67,11 @@ export function parseAst(text: string): AstNode {
 export interface CheckedStatement {
   /** The statement as ClickHouse normalized it: what runs. */
   sql: string;
+  /** A SELECT (with WITH, UNION, INTERSECT or EXCEPT): its result may be of any size and is streamed. */
+  selects: boolean;
 }
+
+const SELECT_ROOTS = new Set(['SelectWithUnionQuery', 'SelectIntersectExceptQuery']);
 
 /**
  * Refuses anything but one read-only statement over Hindsight's database (and
@@ -80,7 +84,7 @@ export async function checkStatement(checker: ClickHouseClient, query: string, d
   if (!ALLOWED_ROOTS.has(ast.kind)) throw new SqlRefused(`only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN statements may run here, not ${ast.kind.replace(/Query$/, '')}`);
   checkRootClauses(ast);
   walk(ast, undefined, database);
-  return { sql };
+  return { sql, selects: SELECT_ROOTS.has(ast.kind) };
 }
 
 async function formatQuery(checker: ClickHouseClient, query: string): Promise<string> {

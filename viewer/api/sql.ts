@@ -5,24 +5,19 @@
  * streamed: the result goes to the client as ClickHouse produces it.
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import type { ClickHouseClient } from '@clickhouse/client';
+import { pipeline } from 'node:stream';
+import { pipeline as pipe } from 'node:stream/promises';
+import type { SqlReaders } from '../../collector/store/sql-readers';
 import { clickhouseErrorOf } from '../../collector/store/store-errors';
 import { asHindsightError, HindsightError } from '../../collector/errors';
-import { checkStatement, SqlRefused } from './sql-guard';
+import { checkStatement, SqlRefused, type CheckedStatement } from './sql-guard';
+import { OUTPUT_FORMATS, type OutputFormat, type OutputFormatName, type SqlColumn } from './sql-formats';
+import type { Readable } from 'node:stream';
 
-export interface SqlClients {
-  checker: ClickHouseClient;
-  reader: ClickHouseClient;
-}
-
-const FORMATS = {
-  json: { clickhouse: 'JSON', contentType: 'application/json; charset=utf-8' },
-  csv: { clickhouse: 'CSVWithNames', contentType: 'text/csv; charset=utf-8' },
-  tsv: { clickhouse: 'TSVWithNames', contentType: 'text/tab-separated-values; charset=utf-8' },
-} as const;
-type Format = keyof typeof FORMATS;
+export type SqlClients = Pick<SqlReaders, 'checker' | 'stream' | 'query'>;
 
 const MAX_QUERY_LENGTH = 100_000;
+const STALLED_CLIENT_MS = 30_000;
 
 export interface SqlErrorBody {
   error: { code: string; message: string; clickhouseCode?: string };
@@ -32,21 +27,53 @@ export function sqlRouter(clients: SqlClients, database: string): Router {
   const router = Router();
   router.post('/', express.json({ limit: '256kb' }), async (req, res) => {
     const { query, format } = requestBody(req.body);
-    const { sql } = await checkStatement(clients.checker, query, database);
-    let result;
-    try {
-      result = await clients.reader.exec({ query: `${sql}\nFORMAT ${FORMATS[format].clickhouse}` });
-    } catch (err) {
-      const clickhouse = clickhouseErrorOf(err);
-      if (clickhouse) throw new SqlFailed(clickhouse.message, clickhouse.code);
-      throw err;
+    const statement = await checkStatement(clients.checker, query, database);
+    const output = OUTPUT_FORMATS[format];
+    // Abandoned requests cancel their query; a finished response must not.
+    const abandoned = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abandoned.abort();
+    });
+    // A client that stops reading would hold a reader for good: cut it after a while without progress.
+    res.setTimeout(STALLED_CLIENT_MS, () => res.destroy());
+    const body = await engineErrors(() => run(clients, statement, output, abandoned.signal));
+    res.status(200).type(output.contentType);
+    if (output.download) res.setHeader('Content-Disposition', `attachment; filename="hindsight-query.${format}"`);
+    if (Buffer.isBuffer(body)) {
+      res.end(body);
+      return;
     }
-    res.status(200).type(FORMATS[format].contentType);
-    if (format !== 'json') res.setHeader('Content-Disposition', `attachment; filename="hindsight-query.${format}"`);
-    result.stream.pipe(res);
+    // A failure after the first chunk can only break the body off, as ClickHouse's own HTTP interface does.
+    await pipe(body, res).catch(() => res.destroy());
   });
   router.use(sqlErrors);
   return router;
+}
+
+/**
+ * A SELECT streams: its columns first (DESCRIBE, which also fails early on a bad
+ * query), then its rows framed in the format. Other statements' results are small.
+ */
+async function run(clients: SqlClients, statement: CheckedStatement, output: OutputFormat, signal: AbortSignal): Promise<Readable | Buffer> {
+  if (!statement.selects) return clients.query(statement.sql, output.wholeFormat, signal);
+  const described = await clients.query(`DESCRIBE (${statement.sql})`, 'JSONEachRow', signal);
+  const columns = described.toString('utf8').split('\n').filter((line) => line !== '').map((line) => {
+    const { name, type } = JSON.parse(line) as SqlColumn;
+    return { name, type };
+  });
+  const rows = await clients.stream(statement.sql, output.rowFormat, signal);
+  // pipeline destroys both ways: a client gone cancels the query, a failing query breaks off the body.
+  return pipeline(rows, output.frame(columns), () => undefined);
+}
+
+async function engineErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const clickhouse = clickhouseErrorOf(err);
+    if (clickhouse) throw new SqlFailed(clickhouse.message, clickhouse.code);
+    throw err;
+  }
 }
 
 class SqlFailed extends HindsightError {
@@ -58,13 +85,13 @@ class SqlFailed extends HindsightError {
   }
 }
 
-function requestBody(body: unknown): { query: string; format: Format } {
+function requestBody(body: unknown): { query: string; format: OutputFormatName } {
   if (typeof body !== 'object' || body === null) throw new HindsightError('HS_BAD_PARAMETER', 'the body must be a JSON object {"query": "...", "format": "json"}');
   const { query, format = 'json' } = body as Record<string, unknown>;
   if (typeof query !== 'string' || query.trim() === '') throw new HindsightError('HS_BAD_PARAMETER', 'query: expected the SQL text');
   if (query.length > MAX_QUERY_LENGTH) throw new HindsightError('HS_BAD_PARAMETER', `query: longer than ${MAX_QUERY_LENGTH} characters`);
-  if (typeof format !== 'string' || !(format in FORMATS)) throw new HindsightError('HS_BAD_PARAMETER', `format: expected one of ${Object.keys(FORMATS).join(', ')}`);
-  return { query, format: format as Format };
+  if (typeof format !== 'string' || !(format in OUTPUT_FORMATS)) throw new HindsightError('HS_BAD_PARAMETER', `format: expected one of ${Object.keys(OUTPUT_FORMATS).join(', ')}`);
+  return { query, format: format as OutputFormatName };
 }
 
 function sqlErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
@@ -76,6 +103,7 @@ function sqlErrors(err: unknown, _req: Request, res: Response, next: NextFunctio
   const status = typeof err === 'object' && err !== null && 'status' in err ? Number((err as { status: unknown }).status) : undefined;
   const error = status && status < 500 && !(err instanceof HindsightError) ? new HindsightError(status === 413 ? 'HS_BODY_TOO_LARGE' : 'HS_BAD_PARAMETER', String((err as Error).message)) : asHindsightError(err);
   const clickhouseCode = err instanceof SqlRefused || err instanceof SqlFailed ? err.clickhouseCode : undefined;
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   const body: SqlErrorBody = { error: { code: error.code, message: error.message, ...(clickhouseCode ? { clickhouseCode } : {}) } };
   res.status(error.httpStatus).json(body);
 }
