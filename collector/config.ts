@@ -11,6 +11,10 @@ export interface Config {
   clickhouseUser: string;
   /** @default '' */
   clickhousePassword: string;
+  /** ClickHouse cluster to create the schema ON CLUSTER (needs clickhouseUrl). @default undefined */
+  cluster: string | undefined;
+  /** On a cluster, write spans through the Distributed table or straight to the connected node's local shard. @default 'distributed' */
+  clusterInsert: 'distributed' | 'local';
   /** Database holding otel_traces; the clickhouseexporter's default name. @default 'otel' */
   database: string;
   /** Address every port listens on. @default '127.0.0.1' */
@@ -86,6 +90,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'clickhouseUrl', flag: 'clickhouse-url', env: 'HINDSIGHT_CLICKHOUSE_URL', kind: 'string', default: undefined },
   { key: 'clickhouseUser', flag: 'clickhouse-user', env: 'HINDSIGHT_CLICKHOUSE_USER', kind: 'string', default: 'default' },
   { key: 'clickhousePassword', flag: 'clickhouse-password', env: 'HINDSIGHT_CLICKHOUSE_PASSWORD', kind: 'string', default: '' },
+  { key: 'cluster', flag: 'cluster', env: 'HINDSIGHT_CLICKHOUSE_CLUSTER', kind: 'string', default: undefined },
+  { key: 'clusterInsert', flag: 'cluster-insert', env: 'HINDSIGHT_CLUSTER_INSERT', kind: 'string', default: 'distributed' },
   { key: 'database', flag: 'clickhouse-database', env: 'HINDSIGHT_CLICKHOUSE_DATABASE', kind: 'string', default: 'otel' },
   { key: 'host', flag: 'host', env: 'HINDSIGHT_HOST', kind: 'string', default: '127.0.0.1' },
   { key: 'otlpHttpPort', flag: 'otlp-http-port', env: 'HINDSIGHT_OTLP_HTTP_PORT', kind: 'port', default: 4318 },
@@ -173,6 +179,15 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
   if (result.uiBasicAuth !== undefined && !/^[^:]+:\$2[aby]\$\d\d\$.{53}$/.test(result.uiBasicAuth)) {
     throw invalid('--ui-basic-auth', '(hidden)', 'user:bcrypt-hash, e.g. made with `npx bcryptjs`');
+  }
+  if (result.cluster !== undefined && !IDENTIFIER.test(result.cluster)) {
+    throw invalid('--cluster', result.cluster, 'a cluster name of letters, digits and _ (not starting with a digit)');
+  }
+  if (result.cluster !== undefined && result.clickhouseUrl === undefined) {
+    throw invalid('--cluster', result.cluster, 'a ClickHouse server too: --clickhouse-url (embedded chDB is one node)');
+  }
+  if (!['distributed', 'local'].includes(result.clusterInsert)) {
+    throw invalid('--cluster-insert', result.clusterInsert, 'distributed or local');
   }
   if (result.clickhouseUrl !== undefined && !/^https?:\/\//.test(result.clickhouseUrl)) {
     throw invalid('--clickhouse-url', result.clickhouseUrl, 'an http:// or https:// URL');

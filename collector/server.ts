@@ -77,7 +77,7 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   const health = new StoreHealth(ping, STORE_PROBE_INTERVAL_MS, logger, metrics);
   readiness.health = health;
   const schemaApplied = async (): Promise<void> => {
-    const schema = await applySchema(store.client, { database: config.database, retentionDays: config.retentionDays });
+    const schema = await applySchema(store.client, { database: config.database, retentionDays: config.retentionDays, cluster: config.cluster });
     if (schema.applied.length > 0) logger.info({ migrations: schema.applied }, 'schema migrations applied');
     if (schema.retentionChanged.length > 0) logger.info({ tables: schema.retentionChanged, retentionDays: config.retentionDays }, 'retention changed');
   };

@@ -5,12 +5,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import type { Config } from '../config';
 import { HindsightError } from '../errors';
 import { StoreFaults } from './faults';
+import { localTable } from './schema';
+import { toStoreError } from './store-errors';
 
 export type Engine = 'embedded' | 'server';
 
@@ -60,11 +63,42 @@ export function openStore(config: Config): Store {
     });
   }
   const client = serverClient(config);
+  // On a cluster, spans go through the Distributed table (placed by TraceId) unless
+  // the operator routes collectors to shards themselves (--cluster-insert local).
+  const target = (table: string): string => (config.cluster !== undefined && config.clusterInsert === 'local' ? localTable(table) : table);
   return storeOver(client, database, 'server', async (table, columns, chunks) => {
     const names = columns.map((c) => `\`${c}\``).join(', ');
-    const result = await client.exec({ query: `INSERT INTO ${database}.${table} (${names}) FORMAT JSONCompactEachRow`, values: Readable.from(chunks) });
-    result.stream.resume();
+    const query = `INSERT INTO ${database}.${target(table)} (${names}) FORMAT JSONCompactEachRow`;
+    await insertWithRetries(client, query, chunks);
   });
+}
+
+const INSERT_ATTEMPTS = 3;
+
+/**
+ * A remote insert that failed in transit may still have been stored, so it is
+ * retried with a deduplication token made from its bytes: Replicated tables (and
+ * Distributed ones in front of them) drop a block whose token they have seen, so
+ * a retried batch is stored once. Only failures that blame the store are retried.
+ */
+async function insertWithRetries(client: ClickHouseClient, query: string, chunks: readonly Buffer[]): Promise<void> {
+  const token = insertToken(chunks);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await client.exec({ query, values: Readable.from(chunks), clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: token } });
+      result.stream.resume();
+      return;
+    } catch (err) {
+      if (attempt >= INSERT_ATTEMPTS || !toStoreError(err).retryable) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
+}
+
+export function insertToken(chunks: readonly Buffer[]): string {
+  const hash = createHash('sha256');
+  for (const chunk of chunks) hash.update(chunk);
+  return hash.digest('hex');
 }
 
 /** A Store over one client and its engine's insert, both behind the fault seam. */
@@ -110,8 +144,21 @@ function serverClient(config: Config): ClickHouseClient {
     url: config.clickhouseUrl,
     username: config.clickhouseUser,
     password: config.clickhousePassword,
-    // Inserts are acknowledged to exporters only once stored: never let the server buffer them.
-    clickhouse_settings: { async_insert: 0 },
+    // Batches of span rows compress about tenfold: worth the collector's CPU on a network.
+    compression: { request: true, response: true },
+    clickhouse_settings: {
+      // Inserts are acknowledged to exporters only once stored: never let the server buffer them.
+      async_insert: 0,
+      ...(config.cluster === undefined ? {} : CLUSTER_SETTINGS),
+    },
     request_timeout: 60_000,
   });
 }
+
+/**
+ * On a cluster: an insert into a Distributed table returns once every shard has
+ * its rows (not when they are queued on the node that took them), and a JOIN or
+ * IN over a Distributed table runs shard-locally, which is correct because a whole
+ * trace lives on one shard.
+ */
+export const CLUSTER_SETTINGS = { distributed_foreground_insert: 1, distributed_product_mode: 'local' } as const;

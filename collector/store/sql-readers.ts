@@ -209,6 +209,8 @@ function serverReaders(config: Config, limits: SqlLimits): SqlReaders {
       result_overflow_mode: 'throw',
       max_execution_time: limits.maxExecutionSeconds,
       max_memory_usage: String(limits.maxMemoryBytes),
+      // A whole trace lives on one shard, so JOINs and INs over Distributed tables run shard-locally.
+      ...(config.cluster === undefined ? {} : { distributed_product_mode: 'local' as const }),
     },
   });
   const active = new ActiveStreams();

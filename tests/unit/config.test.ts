@@ -35,7 +35,13 @@ describe('loadConfig', () => {
   });
 
   test('every option has a flag and a HINDSIGHT_ environment variable', () => {
+    // --cluster is a ClickHouse cluster: its variable says so, as the ClickHouse connection's others do.
+    const named: Record<string, string> = { cluster: 'HINDSIGHT_CLICKHOUSE_CLUSTER' };
     for (const option of OPTIONS) {
+      if (named[option.flag]) {
+        expect(option.env).toBe(named[option.flag]);
+        continue;
+      }
       // A repeatable flag's variable holds the list, so its name is plural.
       expect(option.env).toBe(`HINDSIGHT_${option.flag.toUpperCase().replaceAll('-', '_')}${option.multiple ? 'S' : ''}`);
     }
@@ -43,6 +49,22 @@ describe('loadConfig', () => {
 
   test('makeConfig overrides defaults', () => {
     expect(makeConfig({ uiPort: 0 }).uiPort).toBe(0);
+  });
+});
+
+describe('cluster options', () => {
+  const url = ['--clickhouse-url', 'http://ch:8123'];
+  test('--cluster takes a name and a server; writes go through the Distributed table unless told', () => {
+    expect(loadConfig([...url, '--cluster', 'hindsight'], {})).toMatchObject({ cluster: 'hindsight', clusterInsert: 'distributed' });
+    expect(loadConfig(url, { HINDSIGHT_CLICKHOUSE_CLUSTER: 'c1', HINDSIGHT_CLUSTER_INSERT: 'local' })).toMatchObject({ cluster: 'c1', clusterInsert: 'local' });
+  });
+
+  test.each([
+    [['--cluster', 'hindsight'], 'expected a ClickHouse server too: --clickhouse-url'],
+    [[...url, '--cluster', "x' SYNC"], '--cluster="x\' SYNC" is invalid'],
+    [[...url, '--cluster', 'c', '--cluster-insert', 'both'], '--cluster-insert="both" is invalid: expected distributed or local'],
+  ])('rejects %j', (argv, message) => {
+    expect(() => loadConfig(argv, {})).toThrow(message);
   });
 });
 

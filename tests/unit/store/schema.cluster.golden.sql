@@ -1,0 +1,110 @@
+CREATE DATABASE IF NOT EXISTS otel ON CLUSTER hindsight;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_schema_migrations ON CLUSTER hindsight
+(
+    version UInt32,
+    name String,
+    applied_at DateTime DEFAULT now()
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/global/otel/hindsight_schema_migrations', '{shard}-{replica}')
+ORDER BY version;
+
+CREATE TABLE IF NOT EXISTS otel.otel_traces_local ON CLUSTER hindsight
+(
+    Timestamp DateTime64(9) CODEC(Delta, ZSTD(1)),
+    TraceId String CODEC(ZSTD(1)),
+    SpanId String CODEC(ZSTD(1)),
+    ParentSpanId String CODEC(ZSTD(1)),
+    TraceState String CODEC(ZSTD(1)),
+    SpanName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanKind LowCardinality(String) CODEC(ZSTD(1)),
+    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+    ResourceAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    ScopeName String CODEC(ZSTD(1)),
+    ScopeVersion String CODEC(ZSTD(1)),
+    SpanAttributes Map(LowCardinality(String), String) CODEC(ZSTD(1)),
+    Duration UInt64 CODEC(ZSTD(1)),
+    StatusCode LowCardinality(String) CODEC(ZSTD(1)),
+    StatusMessage String CODEC(ZSTD(1)),
+    Events Nested
+    (
+        Timestamp DateTime64(9),
+        Name LowCardinality(String),
+        Attributes Map(LowCardinality(String), String)
+    ) CODEC(ZSTD(1)),
+    Links Nested
+    (
+        TraceId String,
+        SpanId String,
+        TraceState String,
+        Attributes Map(LowCardinality(String), String)
+    ) CODEC(ZSTD(1)),
+    INDEX idx_trace_id TraceId TYPE bloom_filter(0.001) GRANULARITY 1,
+    INDEX idx_res_attr_key mapKeys(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_span_attr_key mapKeys(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter(0.01) GRANULARITY 1,
+    INDEX idx_duration Duration TYPE minmax GRANULARITY 1
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/otel/otel_traces_local', '{replica}')
+PARTITION BY toDate(Timestamp)
+ORDER BY (ServiceName, SpanName, toDateTime(Timestamp))
+TTL toDateTime(Timestamp) + toIntervalDay(7)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS otel.otel_traces ON CLUSTER hindsight AS otel.otel_traces_local
+ENGINE = Distributed(hindsight, otel, otel_traces_local, cityHash64(TraceId));
+
+CREATE TABLE IF NOT EXISTS otel.otel_traces_trace_id_ts_local ON CLUSTER hindsight
+(
+    TraceId String CODEC(ZSTD(1)),
+    Start SimpleAggregateFunction(min, DateTime) CODEC(Delta, ZSTD(1)),
+    End SimpleAggregateFunction(max, DateTime) CODEC(Delta, ZSTD(1)),
+    INDEX idx_trace_id TraceId TYPE bloom_filter(0.01) GRANULARITY 1
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/otel_traces_trace_id_ts_local', '{replica}')
+PARTITION BY toDate(Start)
+ORDER BY TraceId
+TTL Start + toIntervalDay(7)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS otel.otel_traces_trace_id_ts ON CLUSTER hindsight AS otel.otel_traces_trace_id_ts_local
+ENGINE = Distributed(hindsight, otel, otel_traces_trace_id_ts_local, cityHash64(TraceId));
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.otel_traces_trace_id_ts_mv ON CLUSTER hindsight
+TO otel.otel_traces_trace_id_ts_local
+AS SELECT
+    TraceId,
+    min(toDateTime(Timestamp)) AS Start,
+    max(toDateTime(Timestamp)) AS End
+FROM otel.otel_traces_local
+WHERE TraceId != ''
+GROUP BY TraceId;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_service_edges_1m_local ON CLUSTER hindsight
+(
+    Minute DateTime CODEC(Delta, ZSTD(1)),
+    Parent LowCardinality(String),
+    Child LowCardinality(String),
+    Kind LowCardinality(String),
+    Calls SimpleAggregateFunction(sum, UInt64),
+    Errors SimpleAggregateFunction(sum, UInt64),
+    Latency AggregateFunction(quantilesTDigest(0.5, 0.95, 0.99), UInt64)
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_service_edges_1m_local', '{replica}')
+PARTITION BY toDate(Minute)
+ORDER BY (Minute, Parent, Child, Kind)
+TTL Minute + toIntervalDay(7)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_service_edges_1m ON CLUSTER hindsight AS otel.hindsight_service_edges_1m_local
+ENGINE = Distributed(hindsight, otel, hindsight_service_edges_1m_local, cityHash64(Parent, Child));
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_jobs ON CLUSTER hindsight
+(
+    Name String,
+    Watermark DateTime,
+    UpdatedAt DateTime DEFAULT now()
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/global/otel/hindsight_jobs', '{shard}-{replica}', UpdatedAt)
+ORDER BY Name;
