@@ -110,6 +110,11 @@ function storageFigures(dataDir) {
   return JSON.parse(execFileSync(process.execPath, ['-e', script, dataDir], { cwd: ROOT, encoding: 'utf8' }));
 }
 
+/** The engine's own cost per span, from a process of its own (engine-cost.js). */
+function engineCost() {
+  return JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'engine-cost.js')], { cwd: ROOT, encoding: 'utf8' }));
+}
+
 /** Stores each payload once on a fresh server and returns the storage figures. */
 async function uniqueStorage(payloads) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-bench-unique-'));
@@ -138,6 +143,8 @@ async function main() {
   const payloads = makeRequests(DISTINCT, SPANS_PER_REQUEST);
   log('measuring the decode baseline');
   const base = baselines(payloads);
+  log('measuring the engine\'s parse and insert cost per span');
+  const engine = engineCost();
 
   log(`storing ${UNIQUE} distinct requests once, for the on-disk size of unreplayed data`);
   const unique = await uniqueStorage(makeRequests(UNIQUE, SPANS_PER_REQUEST));
@@ -183,6 +190,11 @@ async function main() {
         decode_only_spans_per_s: base.decodeOnly,
         protobufjs_decode_spans_per_s: base.protobufjs,
         vs_decode_only: Math.round((spansPerSecond / base.decodeOnly) * 1000) / 1000,
+        engine_parse_cpu_us_per_span: Math.round(engine.parse.cpuUsPerSpan * 10) / 10,
+        engine_insert_cpu_us_per_span: Math.round(engine.insert.cpuUsPerSpan * 10) / 10,
+        engine_insert_only_spans_per_s: Math.round(engine.insert.spansPerS),
+        // Decode plus the engine's insert, before merges, HTTP and batching: a floor.
+        cores_needed_for_target_at_least: Math.round((100000 * (engine.insert.cpuUsPerSpan + 1e6 / base.decodeOnly)) / 1e5) / 10,
         targets: { spans_per_s: 100000, peak_rss_mib: 1536, bytes_per_span: 20 },
       }),
     );
