@@ -166,7 +166,7 @@ class ActiveStreams {
 /** Hands each reader connection to one query at a time; waiters queue in order. */
 class ReaderPool {
   private readonly free: ChdbConnection[];
-  private readonly waiting: { resolve(reader: ChdbConnection): void; signal: AbortSignal }[] = [];
+  private readonly waiting: { resolve(reader: ChdbConnection): void }[] = [];
 
   constructor(private readonly readers: readonly ChdbConnection[]) {
     this.free = [...readers];
@@ -179,13 +179,19 @@ class ReaderPool {
       return Promise.reject(new HindsightError('HS_SQL_BUSY', `${this.readers.length} queries are running and ${this.waiting.length} are waiting; try again shortly`));
     }
     return new Promise((resolve, reject) => {
-      const waiter = { resolve, signal };
-      this.waiting.push(waiter);
-      signal.addEventListener('abort', () => {
+      const abandoned = (): void => {
         const at = this.waiting.indexOf(waiter);
         if (at >= 0) this.waiting.splice(at, 1);
         reject(new HindsightError('HS_SQL_FAILED', 'the request was abandoned before a reader was free'));
-      }, { once: true });
+      };
+      const waiter = {
+        resolve: (reader: ChdbConnection) => {
+          signal.removeEventListener('abort', abandoned);
+          resolve(reader);
+        },
+      };
+      this.waiting.push(waiter);
+      signal.addEventListener('abort', abandoned, { once: true });
     });
   }
 

@@ -34,9 +34,10 @@ export function sqlRouter(clients: SqlClients, database: string): Router {
     res.on('close', () => {
       if (!res.writableFinished) abandoned.abort();
     });
-    // A client that stops reading would hold a reader for good: cut it after a while without progress.
-    res.setTimeout(STALLED_CLIENT_MS, () => res.destroy());
     const body = await engineErrors(() => run(clients, statement, output, abandoned.signal));
+    // A client that stops reading would hold a reader for good: cut it after a while without
+    // progress. Only once rows flow: before that the engine's own time limit applies.
+    res.setTimeout(STALLED_CLIENT_MS, () => res.destroy());
     res.status(200).type(output.contentType);
     if (output.download) res.setHeader('Content-Disposition', `attachment; filename="hindsight-query.${format}"`);
     if (Buffer.isBuffer(body)) {
