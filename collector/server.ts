@@ -23,7 +23,7 @@ import { opsRouter, type Readiness } from './ops';
 import { bindGrpc, otlpGrpcServer } from './receiver/grpc';
 import { otlpHttpApp } from './receiver/http';
 import { openStore, type Store } from './store/client';
-import { openSqlReaders, sqlLimitsOf } from './store/sql-readers';
+import { openSqlReaders } from './store/sql-readers';
 import { applySchema } from './store/schema';
 import { SpanWriter } from './store/writer';
 import { StoreHealth } from './store/health';
@@ -118,7 +118,7 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   const tls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
   const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness, auth: ingestAuth }), config.host, config.otlpHttpPort, tls, config) : undefined;
   const sql = runsViewer
-    ? await openSqlReaders(config, sqlLimitsOf(config))
+    ? await openSqlReaders(config)
     : undefined;
   const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth }), config.host, config.uiPort, tls, config) : undefined;
   const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth }) : undefined;

@@ -5,7 +5,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
@@ -24,9 +23,11 @@ export interface Store {
   engine: Engine;
   /**
    * Inserts rows already encoded as JSONCompactEachRow into one of Hindsight's
-   * tables: the write path's one INSERT. Rejects with the engine's error.
+   * tables: the write path's one INSERT. `batchKey` names the batch (the same
+   * rows, the same key); a server uses it to deduplicate a retried insert.
+   * Rejects with the engine's error.
    */
-  insertRows(table: string, columns: readonly string[], chunks: readonly Buffer[]): Promise<void>;
+  insertRows(table: string, columns: readonly string[], chunks: readonly Buffer[], batchKey: string): Promise<void>;
   /** Rejects when the engine does not answer a trivial query. */
   ping(): Promise<void>;
   /** The fault seam: lets tests make the store unreachable or refuse inserts. */
@@ -66,10 +67,10 @@ export function openStore(config: Config): Store {
   // On a cluster, spans go through the Distributed table (placed by TraceId) unless
   // the operator routes collectors to shards themselves (--cluster-insert local).
   const target = (table: string): string => (config.cluster !== undefined && config.clusterInsert === 'local' ? localTable(table) : table);
-  return storeOver(client, database, 'server', async (table, columns, chunks) => {
+  return storeOver(client, database, 'server', async (table, columns, chunks, batchKey) => {
     const names = columns.map((c) => `\`${c}\``).join(', ');
     const query = `INSERT INTO ${database}.${target(table)} (${names}) FORMAT JSONCompactEachRow`;
-    await insertWithRetries(client, query, chunks);
+    await insertWithRetries(client, query, chunks, batchKey);
   });
 }
 
@@ -77,12 +78,11 @@ const INSERT_ATTEMPTS = 3;
 
 /**
  * A remote insert that failed in transit may still have been stored, so it is
- * retried with a deduplication token made from its bytes: Replicated tables (and
+ * retried with the batch's key as its deduplication token: Replicated tables (and
  * Distributed ones in front of them) drop a block whose token they have seen, so
  * a retried batch is stored once. Only failures that blame the store are retried.
  */
-async function insertWithRetries(client: ClickHouseClient, query: string, chunks: readonly Buffer[]): Promise<void> {
-  const token = insertToken(chunks);
+async function insertWithRetries(client: ClickHouseClient, query: string, chunks: readonly Buffer[], token: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await client.exec({ query, values: Readable.from(chunks), clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: token } });
@@ -95,12 +95,6 @@ async function insertWithRetries(client: ClickHouseClient, query: string, chunks
   }
 }
 
-export function insertToken(chunks: readonly Buffer[]): string {
-  const hash = createHash('sha256');
-  for (const chunk of chunks) hash.update(chunk);
-  return hash.digest('hex');
-}
-
 /** A Store over one client and its engine's insert, both behind the fault seam. */
 function storeOver(client: ClickHouseClient, database: string, engine: Engine, insert: InsertRows): Store {
   const faults = new StoreFaults();
@@ -109,9 +103,9 @@ function storeOver(client: ClickHouseClient, database: string, engine: Engine, i
     database,
     engine,
     faults,
-    insertRows: async (table, columns, chunks) => {
+    insertRows: async (table, columns, chunks, batchKey) => {
       faults.check('insert');
-      await insert(table, columns, chunks);
+      await insert(table, columns, chunks, batchKey);
     },
     ping: async () => {
       faults.check('query');

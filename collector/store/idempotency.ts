@@ -34,6 +34,15 @@ export function requestKey(body: Buffer): string {
   return createHash('sha256').update(body).digest('base64url').slice(0, 24);
 }
 
+/**
+ * A batch known by the keys of its requests, in order: the same requests make the
+ * same key, so a retried INSERT carries the same deduplication token without
+ * hashing its rows again.
+ */
+export function batchKey(requestKeys: readonly string[]): string {
+  return requestKey(Buffer.from(requestKeys.join('\n')));
+}
+
 /** Keys of requests stored lately, oldest first, bounded in age and number. */
 export class RecentRequests {
   private readonly stored = new Map<string, number>();

@@ -23,7 +23,7 @@ import { HindsightError } from '../errors';
 import { embeddedConnection } from './client';
 
 /** Limits every analytics SQL query runs under. */
-export interface SqlLimits {
+interface SqlLimits {
   maxRows: number;
   maxExecutionSeconds: number;
   maxMemoryBytes: number;
@@ -51,16 +51,13 @@ export interface SqlReaders {
 /** Requests that may wait for a reader, per reader, before new ones are refused. */
 const WAITING_PER_READER = 8;
 
-export function sqlLimitsOf(config: Config): SqlLimits {
-  return {
+export async function openSqlReaders(config: Config): Promise<SqlReaders> {
+  const limits: SqlLimits = {
     maxRows: config.sqlMaxRows,
     maxExecutionSeconds: config.sqlMaxExecutionSeconds,
     maxMemoryBytes: config.sqlMaxMemoryBytes,
     maxConcurrent: config.sqlMaxConcurrent,
   };
-}
-
-export async function openSqlReaders(config: Config, limits: SqlLimits): Promise<SqlReaders> {
   return config.clickhouseUrl === undefined ? embeddedReaders(config, limits) : serverReaders(config, limits);
 }
 

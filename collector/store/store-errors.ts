@@ -26,11 +26,11 @@ export function clickhouseErrorOf(err: unknown): ClickHouseErrorInfo | undefined
     return { code, type: typeof type === 'string' ? type : undefined, message: err.message };
   }
   // chDB's streaming errors carry the code only in the engine's message text.
-  const codeInText = /^Code: (\d+)\. DB::Exception: /.exec(err.message)?.[1];
-  if (typeof clickhouseCode === 'number' || codeInText !== undefined) {
+  const numbered = typeof clickhouseCode === 'number' ? String(clickhouseCode) : /^Code: (\d+)\. DB::Exception: /.exec(err.message)?.[1];
+  if (numbered !== undefined) {
     const name = /\(([A-Z_]+)\)\s*$/.exec(err.message)?.[1];
     const message = err.message.replace(/^Code: \d+\. DB::Exception: /, '').replace(/\s*\([A-Z_]+\)\s*$/, '');
-    return { code: typeof clickhouseCode === 'number' ? String(clickhouseCode) : String(codeInText), type: name, message };
+    return { code: numbered, type: name, message };
   }
   return undefined;
 }

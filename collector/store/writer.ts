@@ -18,7 +18,7 @@ import type { SpanRows } from './columns';
 import { SPAN_COLUMNS } from './columns';
 import type { Store } from './client';
 import type { StoreHealth } from './health';
-import { probeOf, type IngestJournal, type RecentRequests } from './idempotency';
+import { batchKey, probeOf, type IngestJournal, type RecentRequests } from './idempotency';
 import { TRACES_TABLE } from './schema';
 import { toStoreError } from './store-errors';
 
@@ -205,7 +205,7 @@ export class SpanWriter {
     const stop = this.metrics.insertSeconds.startTimer();
     try {
       const journaled = this.journal?.begin(batch.map((p) => ({ key: p.key, probe: probeOf(p.rows) })));
-      await this.store.insertRows(TRACES_TABLE, SPAN_COLUMNS, batch.map((p) => p.rows.data));
+      await this.store.insertRows(TRACES_TABLE, SPAN_COLUMNS, batch.map((p) => p.rows.data), batchKey(batch.map((p) => p.key)));
       if (journaled !== undefined) this.journal?.stored(journaled);
       this.store.faults.afterInsert();
       this.metrics.batchSpans.observe(spans);

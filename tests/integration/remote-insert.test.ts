@@ -9,7 +9,8 @@ import * as http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { makeConfig } from '../../collector/config';
-import { insertToken, openStore } from '../../collector/store/client';
+import { openStore } from '../../collector/store/client';
+import { batchKey } from '../../collector/store/idempotency';
 
 interface Seen {
   query: string;
@@ -52,11 +53,11 @@ const rows = [Buffer.from('[1,"a"]\n'), Buffer.from('[2,"b"]\n')];
 test('a failed insert is retried with the same deduplication token, compressed', async () => {
   const ch = await endpoint(2);
   const store = openStore(makeConfig({ clickhouseUrl: ch.url, database: 'otel' }));
-  await store.insertRows('otel_traces', ['Timestamp', 'TraceId'], rows);
+  const token = batchKey(['request-a', 'request-b']);
+  await store.insertRows('otel_traces', ['Timestamp', 'TraceId'], rows, token);
   await store.close();
   await ch.close();
   expect(ch.seen).toHaveLength(3);
-  const token = insertToken(rows);
   for (const attempt of ch.seen) {
     expect(attempt.query).toContain('INSERT INTO otel.otel_traces (`Timestamp`, `TraceId`) FORMAT JSONCompactEachRow');
     expect(attempt.token).toBe(token);
@@ -70,7 +71,7 @@ test('a failed insert is retried with the same deduplication token, compressed',
 test('after three failures the error reaches the writer, which answers the exporter with retry-later', async () => {
   const ch = await endpoint(5);
   const store = openStore(makeConfig({ clickhouseUrl: ch.url }));
-  await expect(store.insertRows('otel_traces', ['Timestamp'], rows)).rejects.toThrow(/NETWORK_ERROR|Connection refused/);
+  await expect(store.insertRows('otel_traces', ['Timestamp'], rows, batchKey(['a']))).rejects.toThrow(/NETWORK_ERROR|Connection refused/);
   await store.close();
   await ch.close();
   expect(ch.seen).toHaveLength(3);
@@ -80,7 +81,7 @@ test('on a cluster, writes go through the Distributed table on the shards, or to
   const ch = await endpoint(0);
   for (const clusterInsert of ['distributed', 'local'] as const) {
     const store = openStore(makeConfig({ clickhouseUrl: ch.url, cluster: 'hindsight', clusterInsert }));
-    await store.insertRows('otel_traces', ['Timestamp'], rows);
+    await store.insertRows('otel_traces', ['Timestamp'], rows, batchKey([clusterInsert]));
     await store.close();
   }
   await ch.close();
@@ -88,7 +89,9 @@ test('on a cluster, writes go through the Distributed table on the shards, or to
   expect(ch.seen.map((s) => [s.settings.get('distributed_foreground_insert'), s.settings.get('distributed_product_mode')])).toEqual([['1', 'local'], ['1', 'local']]);
 });
 
-test('the token depends on every byte of the batch', () => {
-  expect(insertToken(rows)).toBe(insertToken([Buffer.concat(rows)]));
-  expect(insertToken(rows)).not.toBe(insertToken([Buffer.from('[1,"a"]\n[2,"c"]\n')]));
+test('the token depends on every request of the batch and their order', () => {
+  expect(batchKey(['a', 'b'])).toBe(batchKey(['a', 'b']));
+  expect(batchKey(['a', 'b'])).not.toBe(batchKey(['a', 'c']));
+  expect(batchKey(['a', 'b'])).not.toBe(batchKey(['b', 'a']));
+  expect(batchKey(['ab'])).not.toBe(batchKey(['a', 'b']));
 });

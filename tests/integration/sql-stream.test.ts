@@ -101,3 +101,10 @@ test('requests beyond the readers wait in turn; past the bound they get 429 with
   expect(served).toHaveLength(8);
   for (const { i, response } of served) expect(await response.text()).toBe(`"i"\n${i}\n`);
 });
+
+test('an empty result still has its header, and JSON its envelope', async () => {
+  expect(await (await post('SELECT number AS n FROM numbers(10) WHERE n > 100', 'csv')).text()).toBe('"n"\n');
+  expect(await (await post('SELECT number AS n FROM numbers(10) WHERE n > 100', 'tsv')).text()).toBe('n\n');
+  const body = (await (await post('SELECT number AS n FROM numbers(10) WHERE n > 100', 'json')).json()) as { meta: unknown; data: unknown[]; rows: number };
+  expect(body).toMatchObject({ meta: [{ name: 'n', type: 'UInt64' }], data: [], rows: 0 });
+});

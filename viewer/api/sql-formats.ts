@@ -56,20 +56,17 @@ function tsvEscape(text: string): string {
   return text.replace(/[\\\t\n]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : '\\n'));
 }
 
+/** The rows with `header` before them, also when there are none. */
 function withHeader(header: string): Transform {
-  let started = false;
-  const start = (push: (chunk: Buffer | string) => void): void => {
-    if (!started) push(header);
-    started = true;
-  };
+  let pending: string | undefined = header;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      start((c) => this.push(c));
+      if (pending !== undefined) this.push(pending);
+      pending = undefined;
       callback(null, chunk);
     },
     flush(callback) {
-      start((c) => this.push(c));
-      callback();
+      callback(null, pending);
     },
   });
 }

@@ -5,14 +5,13 @@
  * streamed: the result goes to the client as ClickHouse produces it.
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { pipeline } from 'node:stream';
-import { pipeline as pipe } from 'node:stream/promises';
+import { pipeline, type Readable } from 'node:stream';
+import { pipeline as pipelineDone } from 'node:stream/promises';
 import type { SqlReaders } from '../../collector/store/sql-readers';
 import { clickhouseErrorOf } from '../../collector/store/store-errors';
 import { asHindsightError, HindsightError } from '../../collector/errors';
 import { checkStatement, SqlRefused, type CheckedStatement } from './sql-guard';
 import { OUTPUT_FORMATS, type OutputFormat, type OutputFormatName, type SqlColumn } from './sql-formats';
-import type { Readable } from 'node:stream';
 
 export type SqlClients = Pick<SqlReaders, 'checker' | 'stream' | 'query'>;
 
@@ -45,7 +44,7 @@ export function sqlRouter(clients: SqlClients, database: string): Router {
       return;
     }
     // A failure after the first chunk can only break the body off, as ClickHouse's own HTTP interface does.
-    await pipe(body, res).catch(() => res.destroy());
+    await pipelineDone(body, res).catch(() => res.destroy());
   });
   router.use(sqlErrors);
   return router;
