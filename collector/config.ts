@@ -68,6 +68,21 @@ export interface Config {
   sqlMaxMemoryBytes: number;
   /** Analytics SQL queries running at once; later ones wait for a free reader. @default 4 */
   sqlMaxConcurrent: number;
+  /**
+   * Host names (besides localhost, the loopback addresses and --host) that clients may
+   * put in the Host header; any other gets 421, which stops DNS rebinding. @default []
+   */
+  publicHosts: string[];
+  /** Open connections per port, beyond which new ones are closed at once; 0 = derived from the open-file limit. @default 0 */
+  maxConnections: number;
+  /** Concurrent gRPC calls (HTTP/2 streams) per connection. @default 16 */
+  grpcMaxStreams: number;
+  /** Request-body bytes being received at once, over both OTLP transports; past it new requests get 429. @default 128 MiB */
+  maxInflightBytes: number;
+  /** Spans starting later than now + this are rejected (partial success). @default 86400 */
+  maxFutureSeconds: number;
+  /** Attributes kept per span, resource, event or link (the SDKs' default); the excess is dropped and counted. @default 128 */
+  maxAttributes: number;
 }
 
 interface OptionSpec {
@@ -119,6 +134,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'sqlMaxExecutionSeconds', flag: 'sql-max-execution-seconds', env: 'HINDSIGHT_SQL_MAX_EXECUTION_SECONDS', kind: 'int', default: 30, min: 1 },
   { key: 'sqlMaxMemoryBytes', flag: 'sql-max-memory-bytes', env: 'HINDSIGHT_SQL_MAX_MEMORY_BYTES', kind: 'int', default: 1024 * MiB, min: 16 * MiB },
   { key: 'sqlMaxConcurrent', flag: 'sql-max-concurrent', env: 'HINDSIGHT_SQL_MAX_CONCURRENT', kind: 'int', default: 4, min: 1 },
+  { key: 'publicHosts', flag: 'public-host', env: 'HINDSIGHT_PUBLIC_HOSTS', kind: 'list', default: [], multiple: true },
+  { key: 'maxConnections', flag: 'max-connections', env: 'HINDSIGHT_MAX_CONNECTIONS', kind: 'int', default: 0, min: 0 },
+  { key: 'grpcMaxStreams', flag: 'grpc-max-streams', env: 'HINDSIGHT_GRPC_MAX_STREAMS', kind: 'int', default: 16, min: 1 },
+  { key: 'maxInflightBytes', flag: 'max-inflight-bytes', env: 'HINDSIGHT_MAX_INFLIGHT_BYTES', kind: 'int', default: 128 * MiB, min: 1024 },
+  { key: 'maxFutureSeconds', flag: 'max-future-seconds', env: 'HINDSIGHT_MAX_FUTURE_SECONDS', kind: 'int', default: 86_400, min: 0 },
+  { key: 'maxAttributes', flag: 'max-attributes', env: 'HINDSIGHT_MAX_ATTRIBUTES', kind: 'int', default: 128, min: 1 },
 ];
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -39,6 +39,9 @@ export const ERRORS = {
   HS_STORE_UNAVAILABLE: { http: 503, grpc: GrpcStatus.UNAVAILABLE, retryable: true },
   HS_SHUTTING_DOWN: { http: 503, grpc: GrpcStatus.UNAVAILABLE, retryable: true },
   HS_STORE_REJECTED: { http: 500, grpc: GrpcStatus.INTERNAL, retryable: false },
+  HS_MISDIRECTED: { http: 421, grpc: GrpcStatus.INVALID_ARGUMENT, retryable: false },
+  HS_BUSY: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
+  HS_STORE_FULL: { http: 503, grpc: GrpcStatus.UNAVAILABLE, retryable: true },
   HS_CONFIG_INVALID: { http: 500, grpc: GrpcStatus.INTERNAL, retryable: false },
   HS_INTERNAL: { http: 500, grpc: GrpcStatus.INTERNAL, retryable: false },
 } as const satisfies Record<string, CatalogueEntry>;
