@@ -101,6 +101,14 @@ test('search by service, open a trace, collapse and expand, open a span', async 
   await shot('trace-with-span');
 });
 
+test('a hand-edited search range that is not a time still shows the search page', async () => {
+  await page.goto(`${base}/search?start=abc&end=def`);
+  await page.waitForSelector('section.results[aria-busy="false"]');
+  expect(await page.locator('select[name=service]').count()).toBe(1);
+  expect(await page.inputValue('select[name=lookback]')).toBe('1h');
+  await shot('search-bad-range');
+});
+
 test('search by attribute', async () => {
   await page.goto(`${base}/search`);
   await page.fill('input[name=attr]', 'user.id=u-7');

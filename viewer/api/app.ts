@@ -10,6 +10,8 @@ import type { Store } from '../../collector/store/client';
 import { apiRouter } from './router';
 import { sqlRouter, type SqlClients } from './sql';
 import { staticRouter } from './static';
+import { clientErrorOf } from './client-errors';
+import { asHindsightError } from '../../collector/errors';
 import type { Authenticator } from '../../collector/auth';
 import { authError } from '../../collector/receiver/auth-errors';
 
@@ -57,5 +59,21 @@ export function viewerApp(deps: ViewerDeps): Express {
   app.use('/api/v1/sql', sqlRouter(deps.sql, deps.store.database));
   app.use('/api', apiRouter(deps.store));
   app.use(staticRouter());
+  app.use(lastResort);
   return app;
+}
+
+/**
+ * Whatever no router answered: a request Express could not even route (a path that is
+ * not valid percent-encoding) gets a 400, anything else a 500 that names no file or
+ * line: Express's own fallback would print the stack trace with absolute paths.
+ */
+function lastResort(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  const error = clientErrorOf(err) ?? asHindsightError(err);
+  const message = error.code === 'HS_INTERNAL' ? 'internal error' : error.message;
+  res.status(error.httpStatus).json({ error: { code: error.code, message } });
 }

@@ -7,6 +7,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { asHindsightError, HindsightError } from '../../collector/errors';
 import type { Store } from '../../collector/store/client';
 import { SPAN_KINDS } from '../../collector/store/columns';
+import { clientErrorOf } from './client-errors';
 import { jaegerRange, jaegerResponse, jaegerTags, toJaegerTrace } from './jaeger';
 import { toSpan, toTraceSummary } from './model';
 import { OPENAPI } from './openapi';
@@ -282,7 +283,7 @@ function nativeFilters(query: Request['query']): TraceFilters {
 
 function statusOf(err: unknown): HindsightError {
   // ClickHouse's own errors from a query are internal: parameters are validated first.
-  return asHindsightError(err);
+  return clientErrorOf(err) ?? asHindsightError(err);
 }
 
 function nativeErrors(err: unknown, _req: Request, res: Response, _next: NextFunction): void {

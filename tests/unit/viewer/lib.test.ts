@@ -34,6 +34,9 @@ describe('URL state', () => {
   test('defaults stay out of the URL, and invalid values fall back to defaults', () => {
     expect(encodeSearch(DEFAULT_SEARCH).toString()).toBe('');
     expect(decodeSearch(new URLSearchParams('status=bogus&sort=up&limit=-3'))).toEqual(DEFAULT_SEARCH);
+    // A hand-edited range that is not unix milliseconds falls back to the default lookback.
+    expect(decodeSearch(new URLSearchParams('start=abc&end=def'))).toEqual(DEFAULT_SEARCH);
+    expect(decodeSearch(new URLSearchParams('start=1700000000000&end=def'))).toEqual({ ...DEFAULT_SEARCH, lookback: '', start: '1700000000000' });
     expect(searchApiParams(DEFAULT_SEARCH).get('lookback')).toBe('1h');
   });
 

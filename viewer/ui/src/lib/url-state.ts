@@ -35,13 +35,16 @@ export const DEFAULT_SEARCH: SearchState = {
 };
 
 const STATUSES = ['', 'ok', 'error', 'unset'] as const;
+/** Unix milliseconds; anything else in a hand-edited link falls back to the default range instead of breaking the page. */
+const UNIX_MS = /^\d{1,15}$/;
 const SORTS = ['newest', 'slowest', 'most_spans', 'most_errors'] as const;
 
 export function decodeSearch(params: URLSearchParams): SearchState {
   const status = params.get('status') ?? '';
   const sort = params.get('sort') ?? 'newest';
   const limit = Number(params.get('limit') ?? DEFAULT_SEARCH.limit);
-  const start = params.get('start') ?? '';
+  const start = UNIX_MS.test(params.get('start') ?? '') ? params.get('start')! : '';
+  const end = start && UNIX_MS.test(params.get('end') ?? '') ? params.get('end')! : '';
   return {
     service: params.get('service') ?? '',
     operation: params.get('operation') ?? '',
@@ -51,7 +54,7 @@ export function decodeSearch(params: URLSearchParams): SearchState {
     status: (STATUSES as readonly string[]).includes(status) ? (status as SearchState['status']) : '',
     lookback: start ? '' : params.get('lookback') ?? DEFAULT_SEARCH.lookback,
     start,
-    end: params.get('end') ?? '',
+    end,
     limit: Number.isInteger(limit) && limit >= 1 && limit <= 1000 ? limit : DEFAULT_SEARCH.limit,
     sort: (SORTS as readonly string[]).includes(sort) ? (sort as SearchState['sort']) : 'newest',
   };
