@@ -53,6 +53,19 @@ afterAll(async () => {
 });
 
 describe('against a running server', () => {
+  test('terminal escapes in telemetry are printed as text, never sent to the terminal', async () => {
+    const evil = '\u001b]0;pwned\u0007\u001b[2J\u001b[31mred\u009b1m';
+    const spans = makeSimpleTrace({ service: `esc${evil}`, name: `GET ${evil}`, children: 1 });
+    expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest(spans), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
+    const listed = await hindsight(['services', '--url', url]);
+    const shown = await hindsight(['trace', 'show', spans[0]!.spanContext().traceId, '--url', url]);
+    for (const { code, stdout } of [listed, shown]) {
+      expect(code).toBe(0);
+      expect(stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(stdout).toContain('esc\\x1b]0;pwned\\x07');
+    }
+  });
+
   test('services', async () => {
     const { code, stdout } = await hindsight(['services', '--url', url]);
     expect(code).toBe(0);
