@@ -2,7 +2,8 @@
  * POST /api/v1/sql: analytics SQL over Hindsight's tables. Read-only in two layers
  * (the engine's readonly setting on connections used for nothing else, and the
  * statement check in sql-guard.ts), bounded by the configured limits, and
- * streamed: the result goes to the client as ClickHouse produces it.
+ * streamed: the result goes to the client as ClickHouse produces it. A request's
+ * whole work ends within the execution limit, and as soon as its client goes away.
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { pipeline, type Readable } from 'node:stream';
@@ -13,10 +14,16 @@ import { asHindsightError, HindsightError } from '../../collector/errors';
 import { checkStatement, SqlRefused, type CheckedStatement } from './sql-guard';
 import { OUTPUT_FORMATS, type OutputFormat, type OutputFormatName, type SqlColumn } from './sql-formats';
 
-export type SqlClients = Pick<SqlReaders, 'checker' | 'stream' | 'query'>;
+export type SqlClients = Pick<SqlReaders, 'checker' | 'stream' | 'query' | 'maxExecutionMs'>;
 
 const MAX_QUERY_LENGTH = 100_000;
 const STALLED_CLIENT_MS = 30_000;
+/**
+ * A SELECT whose DESCRIBE took longer is not streamed: chDB plans a stream on the
+ * event loop, and planning folds constant expressions (measured: the event loop
+ * stood still 1.8 s for arrayFold over range(150000)), stalling every request.
+ */
+const SLOW_PLANNING_SECONDS = 0.5;
 
 export interface SqlErrorBody {
   error: { code: string; message: string; clickhouseCode?: string };
@@ -31,9 +38,10 @@ export function sqlRouter(clients: SqlClients, database: string): Router {
     // Abandoned requests cancel their query; a finished response must not.
     const abandoned = new AbortController();
     res.on('close', () => {
-      if (!res.writableFinished) abandoned.abort();
+      if (!res.writableFinished) abandoned.abort(new HindsightError('HS_SQL_FAILED', 'the client went away'));
     });
-    const body = await engineErrors(() => run(clients, statement, output, abandoned.signal));
+    const deadline = AbortSignal.timeout(clients.maxExecutionMs);
+    const body = await engineErrors(() => run(clients, statement, output, AbortSignal.any([abandoned.signal, deadline])), deadline, clients.maxExecutionMs);
     // A client that stops reading would hold a reader for good: cut it after a while without
     // progress. Only once rows flow: before that the engine's own time limit applies.
     res.setTimeout(STALLED_CLIENT_MS, () => res.destroy());
@@ -52,12 +60,16 @@ export function sqlRouter(clients: SqlClients, database: string): Router {
 
 /**
  * A SELECT streams: its columns first (DESCRIBE, which also fails early on a bad
- * query), then its rows framed in the format. Other statements' results are small.
+ * query), then its rows framed in the format. Other statements come whole, off
+ * the event loop, and so does a SELECT whose planning does real work (it runs
+ * subqueries, or its DESCRIBE was slow): chDB starts a stream on the event loop.
  */
 async function run(clients: SqlClients, statement: CheckedStatement, output: OutputFormat, signal: AbortSignal): Promise<Readable | Buffer> {
-  if (!statement.selects) return clients.query(statement.sql, output.wholeFormat, signal);
+  const whole = async (): Promise<Buffer> => (await clients.query(statement.sql, output.wholeFormat, signal)).body;
+  if (!statement.selects || statement.plansWithQueries) return whole();
   const described = await clients.query(`DESCRIBE (${statement.sql})`, 'JSONEachRow', signal);
-  const columns = described.toString('utf8').split('\n').filter((line) => line !== '').map((line) => {
+  if (described.seconds > SLOW_PLANNING_SECONDS) return whole();
+  const columns = described.body.toString('utf8').split('\n').filter((line) => line !== '').map((line) => {
     const { name, type } = JSON.parse(line) as SqlColumn;
     return { name, type };
   });
@@ -66,15 +78,19 @@ async function run(clients: SqlClients, statement: CheckedStatement, output: Out
   return pipeline(rows, output.frame(columns), () => undefined);
 }
 
-async function engineErrors<T>(work: () => Promise<T>): Promise<T> {
+async function engineErrors<T>(work: () => Promise<T>, deadline: AbortSignal, limitMs: number): Promise<T> {
   try {
     return await work();
   } catch (err) {
+    if (deadline.aborted) throw new SqlFailed(`Timeout exceeded: the request ran longer than the execution limit of ${limitMs / 1000} s`, TIMEOUT_EXCEEDED);
     const clickhouse = clickhouseErrorOf(err);
     if (clickhouse) throw new SqlFailed(clickhouse.message, clickhouse.code);
     throw err;
   }
 }
+
+/** ClickHouse's own code for a query past max_execution_time, kept for a request past it. */
+const TIMEOUT_EXCEEDED = '159';
 
 class SqlFailed extends HindsightError {
   constructor(
