@@ -2,30 +2,45 @@
  * One export request through the pipeline: decode → normalize → write. Both
  * transports call this and only map its result to their own status codes.
  */
-import { normalizeBody, type Encoding, type PartialSuccess } from './otlp/codec';
-import { rejectionMessage, REJECT_REASONS } from './otlp/normalize';
+import type { Encoding, PartialSuccess } from './otlp/codec';
+import { decodeBody, startDecodeThread } from './otlp/decode-pool';
+import { decodeLimits } from './otlp/limits';
+import { partialSuccessMessage, REJECT_REASONS, type NormalizedRequest } from './otlp/normalize';
 import { asHindsightError, type HindsightError } from './errors';
+import type { Config } from './config';
 import type { Metrics, Transport } from './metrics';
 import type { SpanWriter } from './store/writer';
-import { requestKey } from './store/idempotency';
 
 export type ExportResult =
   | { ok: true; partial: PartialSuccess | undefined }
   | { ok: false; error: HindsightError };
 
+export interface IngestOptions extends Pick<Config, 'retentionDays' | 'maxFutureSeconds' | 'maxAttributes'> {
+  /** The clock spans are dated against, in Date.now() milliseconds. @default Date.now */
+  now?: () => number;
+}
+
 export class TraceIngest {
+  private readonly now: () => number;
+
   constructor(
     private readonly writer: SpanWriter,
     private readonly metrics: Metrics,
-  ) {}
+    private readonly options: IngestOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    startDecodeThread();
+  }
 
   async export(body: Buffer, encoding: Encoding, transport: Transport): Promise<ExportResult> {
-    let normalized;
+    const limits = decodeLimits({ ...this.options, nowMs: this.now() });
+    let decoded;
     try {
-      normalized = normalizeBody(body, encoding);
+      decoded = await decodeBody(body, encoding, limits);
     } catch (err) {
       return { ok: false, error: asHindsightError(err) };
     }
+    const { normalized, key } = decoded;
     const { rows, rejected } = normalized;
     this.metrics.spansReceived.inc({ transport }, rows.spans + rejected);
     for (const reason of REJECT_REASONS) {
@@ -33,13 +48,18 @@ export class TraceIngest {
       if (count) this.metrics.spansRejected.inc({ reason }, count);
     }
 
-    // Exporters retry a request byte for byte: its hash lets the writer store it once.
-    const outcome = await this.writer.write(rows, requestKey(body));
+    // Exporters retry a request byte for byte: its hash (the key) lets the writer store it once.
+    const outcome = await this.writer.write(rows, key);
     if (outcome.kind !== 'accepted') {
       this.metrics.spansRefused.inc({ transport, reason: outcome.error.code }, rows.spans);
       return { ok: false, error: outcome.error };
     }
     this.metrics.spansAccepted.inc({ transport }, rows.spans);
-    return { ok: true, partial: rejected > 0 ? { rejectedSpans: rejected, errorMessage: rejectionMessage(normalized) } : undefined };
+    return { ok: true, partial: this.partial(normalized) };
+  }
+
+  private partial(normalized: NormalizedRequest): PartialSuccess | undefined {
+    if (normalized.rejected === 0 && normalized.droppedAttributes === undefined) return undefined;
+    return { rejectedSpans: normalized.rejected, errorMessage: partialSuccessMessage(normalized, this.options.maxAttributes) };
   }
 }

@@ -3,7 +3,9 @@
  * (read by normalize.ts through the matching LeafCodec) and responses back to
  * bytes in the request's encoding.
  */
-import { jsonLeaves, protobufLeaves, type LeafCodec } from './leaves';
+import { quoteLongIntegers } from './json-int64';
+import { jsonLeaves, protobufLeaves, roundedJsonIntegers, type LeafCodec } from './leaves';
+import { UNDATED_LIMITS, type DecodeLimits } from './limits';
 import { MalformedRequest } from './malformed';
 import { normalizeRequest, type NormalizedRequest } from './normalize';
 import { otlpTypes } from './proto';
@@ -16,11 +18,23 @@ export interface DecodedRequest {
   leaves: LeafCodec;
 }
 
-/** A request body to span rows: the one entry point of this stage. Throws MalformedRequest. */
-export function normalizeBody(body: Buffer, encoding: Encoding): NormalizedRequest {
-  if (encoding === 'protobuf') return transcodeProtobuf(body);
-  const { tree, leaves } = decodeJson(body);
-  return normalizeRequest(tree, leaves);
+/**
+ * A request body to span rows: the one entry point of this stage. Throws
+ * MalformedRequest. Without limits, spans of any date up to 2106 are kept.
+ */
+export function normalizeBody(body: Buffer, encoding: Encoding, limits: DecodeLimits = UNDATED_LIMITS): NormalizedRequest {
+  if (encoding === 'protobuf') return transcodeProtobuf(body, limits);
+  const text = body.toString('utf8');
+  const before = roundedJsonIntegers();
+  try {
+    const result = normalizeRequest(parseJsonObject(text), jsonLeaves, limits);
+    if (roundedJsonIntegers() === before) return result;
+  } catch (err) {
+    // A rounded number can itself make the request look malformed (2^63 - 1 becomes 2^63).
+    if (roundedJsonIntegers() === before) throw err;
+  }
+  // Rare: a time or int sent as a bare number beyond 2^53. Read again, exactly.
+  return normalizeRequest(parseJsonObject(quoteLongIntegers(text)), jsonLeaves, limits);
 }
 
 /** A request body as a decoded tree, for normalizeRequest; tests and the benchmark's baseline use it. */
@@ -38,9 +52,13 @@ function decodeProtobuf(body: Buffer): DecodedRequest {
 }
 
 function decodeJson(body: Buffer): DecodedRequest {
+  return { tree: parseJsonObject(body.toString('utf8')), leaves: jsonLeaves };
+}
+
+function parseJsonObject(text: string): object {
   let tree: unknown;
   try {
-    tree = JSON.parse(body.toString('utf8'));
+    tree = JSON.parse(text);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new MalformedRequest(`body is not valid JSON: ${reason}`, { cause: err });
@@ -48,7 +66,7 @@ function decodeJson(body: Buffer): DecodedRequest {
   if (typeof tree !== 'object' || tree === null || Array.isArray(tree)) {
     throw new MalformedRequest('body must be a JSON object (an ExportTraceServiceRequest)');
   }
-  return { tree, leaves: jsonLeaves };
+  return tree;
 }
 
 /** What an OTLP response carries besides success itself. */
@@ -58,15 +76,15 @@ export interface PartialSuccess {
 }
 
 /**
- * An ExportTraceServiceResponse. partial_success is left out when nothing was
- * rejected, as the specification asks of a fully successful export.
+ * An ExportTraceServiceResponse. partial_success is left out when there is
+ * nothing to say; with rejectedSpans = 0 and a message it is a warning, which the
+ * specification allows on a fully accepted export (attributes dropped by the cap).
  */
 export function encodeResponse(partial: PartialSuccess | undefined, encoding: Encoding): Buffer {
-  const body = partial && partial.rejectedSpans > 0 ? { partialSuccess: partial } : {};
+  const said = partial !== undefined && (partial.rejectedSpans > 0 || partial.errorMessage !== '');
+  const body = said ? { partialSuccess: partial } : {};
   if (encoding === 'json') {
-    const json = partial && partial.rejectedSpans > 0
-      ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } }
-      : {};
+    const json = said ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } } : {};
     return Buffer.from(JSON.stringify(json));
   }
   const type = otlpTypes().ExportTraceServiceResponse;

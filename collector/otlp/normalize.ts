@@ -11,7 +11,8 @@
  * and serialized afterwards: measured, the object detour cost more than decoding.
  */
 import type { LeafCodec } from './leaves';
-import { attributeString, attributesJson } from './values';
+import { AttributeCap, attributeString, attributesJson } from './values';
+import { LAST_STORABLE_NS, UNDATED_LIMITS, type DecodeLimits } from './limits';
 import { MalformedRequest } from './malformed';
 import { SPAN_KINDS, STATUS_CODES, type SpanRows } from '../store/columns';
 
@@ -22,6 +23,8 @@ export const REJECT_REASONS = [
   'invalid_link',
   'invalid_timestamp',
   'end_before_start',
+  'too_old',
+  'too_far_in_future',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -30,13 +33,15 @@ const REASON_TEXT: Record<RejectReason, string> = {
   invalid_span_id: 'span id is not 8 bytes or is all zero',
   invalid_parent_span_id: 'parent span id is neither empty nor 8 bytes',
   invalid_link: 'a link has an invalid trace or span id',
-  invalid_timestamp: 'start time is missing or a time is beyond 2262',
+  invalid_timestamp: 'start time is missing or a time is after 2106-02-07T06:28:15Z, the last one stored',
   end_before_start: 'end time is before start time',
+  too_old: 'start time is older than the retention period',
+  too_far_in_future: 'start time is later than the future bound (--max-future-seconds)',
 };
 
 export interface Rejection {
   count: number;
-  /** Path of the first span rejected for this reason. */
+  /** Path of the first span rejected for this reason (or the first list cut short). */
   first: string;
 }
 
@@ -46,6 +51,38 @@ export interface NormalizedRequest {
   rows: SpanRows;
   rejected: number;
   rejections: Rejections;
+  /** Attributes past the cap in stored spans and their resources: dropped, the spans kept. */
+  droppedAttributes: Rejection | undefined;
+}
+
+export function droppedAttributes(cap: AttributeCap): Rejection | undefined {
+  return cap.dropped > 0 && cap.first !== undefined ? { count: cap.dropped, first: cap.first } : undefined;
+}
+
+/**
+ * Why a span whose fields all read is not stored, or undefined to store it; the
+ * one place both decoders judge a span, so they cannot disagree.
+ */
+export function spanVerdict(s: {
+  traceIdValid: boolean;
+  spanIdValid: boolean;
+  parentValid: boolean;
+  start: bigint;
+  end: bigint;
+  /** The latest event time, 0n without events. */
+  lastEvent: bigint;
+  linksValid: boolean;
+  limits: DecodeLimits;
+}): RejectReason | undefined {
+  if (!s.traceIdValid) return 'invalid_trace_id';
+  if (!s.spanIdValid) return 'invalid_span_id';
+  if (!s.parentValid) return 'invalid_parent_span_id';
+  if (s.start === 0n || s.start > LAST_STORABLE_NS || s.end > LAST_STORABLE_NS || s.lastEvent > LAST_STORABLE_NS) return 'invalid_timestamp';
+  if (s.end < s.start) return 'end_before_start';
+  if (s.start < s.limits.earliestStartNs) return 'too_old';
+  if (s.start > s.limits.latestStartNs) return 'too_far_in_future';
+  if (!s.linksValid) return 'invalid_link';
+  return undefined;
 }
 
 export function recordRejection(rejections: Rejections, reason: RejectReason, where: string): void {
@@ -57,8 +94,6 @@ export function recordRejection(rejections: Rejections, reason: RejectReason, wh
 const SPAN_KIND_NAMES = SPAN_KINDS.map((k) => `SPAN_KIND_${k.toUpperCase()}`);
 const STATUS_CODE_NAMES = STATUS_CODES.map((c) => `STATUS_CODE_${c.toUpperCase()}`);
 
-/** DateTime64(9) holds nanoseconds in an Int64: the last instant is in 2262. */
-const MAX_TIME_NS = 2n ** 63n - 1n;
 const UNKNOWN_SERVICE = 'unknown_service';
 
 type Node = Record<string, unknown>;
@@ -108,12 +143,14 @@ interface ScopeContext {
  * rows. The protobuf path normally goes through transcode.ts instead; this one
  * stays the reference both are tested against.
  */
-export function normalizeRequest(request: unknown, leaves: LeafCodec): NormalizedRequest {
+export function normalizeRequest(request: unknown, leaves: LeafCodec, limits: DecodeLimits = UNDATED_LIMITS): NormalizedRequest {
   const root = nodeOrEmpty(request, 'request');
   let text = '';
   let spans = 0;
   let rejected = 0;
   const rejections: Rejections = {};
+  const cap = new AttributeCap(limits.maxAttributes);
+  const reading: SpanReading = { leaves, limits, cap };
 
   listOf(root['resourceSpans'], 'resourceSpans').forEach((rsValue, r) => {
     const rsPath = `resourceSpans[${r}]`;
@@ -121,8 +158,8 @@ export function normalizeRequest(request: unknown, leaves: LeafCodec): Normalize
     const resource = nodeOrEmpty(rs['resource'], `${rsPath}.resource`);
     const resourceAttrs = resource['attributes'];
     const attrsPath = `${rsPath}.resource.attributes`;
-    const serviceName = attributeString(resourceAttrs, 'service.name', leaves, attrsPath) || UNKNOWN_SERVICE;
-    const resourceAttributes = attributesJson(resourceAttrs, leaves, attrsPath);
+    const serviceName = attributeString(resourceAttrs, 'service.name', leaves, attrsPath, cap.max) || UNKNOWN_SERVICE;
+    const resourceAttributes = attributesJson(resourceAttrs, leaves, attrsPath, cap);
 
     listOf(rs['scopeSpans'], `${rsPath}.scopeSpans`).forEach((ssValue, s) => {
       const ssPath = `${rsPath}.scopeSpans[${s}]`;
@@ -136,18 +173,27 @@ export function normalizeRequest(request: unknown, leaves: LeafCodec): Normalize
       };
       listOf(ss['spans'], `${ssPath}.spans`).forEach((spanValue, i) => {
         const spanPath = `${ssPath}.spans[${i}]`;
-        const row = spanRow(nodeOrEmpty(spanValue, spanPath), context, leaves, spanPath);
+        const mark = cap.mark();
+        const row = spanRow(nodeOrEmpty(spanValue, spanPath), context, reading, spanPath);
         if (typeof row === 'string') {
           text += row;
           spans++;
           return;
         }
+        cap.reset(mark);
         rejected++;
         recordRejection(rejections, row.rejected, spanPath);
       });
     });
   });
-  return { rows: { data: Buffer.from(text), spans }, rejected, rejections };
+  return { rows: { data: Buffer.from(text), spans }, rejected, rejections, droppedAttributes: droppedAttributes(cap) };
+}
+
+/** What every span of one request is read with. */
+interface SpanReading {
+  leaves: LeafCodec;
+  limits: DecodeLimits;
+  cap: AttributeCap;
 }
 
 /**
@@ -155,7 +201,8 @@ export function normalizeRequest(request: unknown, leaves: LeafCodec): Normalize
  * is rejected. Every field is read either way, so a structurally malformed span
  * makes its request malformed even when its ids are also wrong.
  */
-function spanRow(span: Node, context: ScopeContext, leaves: LeafCodec, where: string): string | { rejected: RejectReason } {
+function spanRow(span: Node, context: ScopeContext, reading: SpanReading, where: string): string | { rejected: RejectReason } {
+  const { leaves, cap } = reading;
   const traceId = leaves.id(span['traceId']);
   const spanId = leaves.id(span['spanId']);
   const parentSpanId = leaves.id(span['parentSpanId']);
@@ -167,16 +214,21 @@ function spanRow(span: Node, context: ScopeContext, leaves: LeafCodec, where: st
   const status = nodeOrEmpty(span['status'], `${where}.status`);
   const code = read(leaves.enumNumber(status['code'], STATUS_CODE_NAMES), `${where}.status.code`, 'a StatusCode');
   const message = read(leaves.str(status['message']), `${where}.status.message`, 'a string');
-  const attributes = attributesJson(span['attributes'], leaves, `${where}.attributes`);
-  const events = eventColumns(span['events'], leaves, `${where}.events`);
-  const links = linkColumns(span['links'], leaves, `${where}.links`);
+  const attributes = attributesJson(span['attributes'], leaves, `${where}.attributes`, cap);
+  const events = eventColumns(span['events'], leaves, `${where}.events`, cap);
+  const links = linkColumns(span['links'], leaves, `${where}.links`, cap);
 
-  if (!validTraceId(traceId)) return { rejected: 'invalid_trace_id' };
-  if (!validSpanId(spanId)) return { rejected: 'invalid_span_id' };
-  if (parentSpanId === undefined || (parentSpanId !== '' && parentSpanId.length !== 16)) return { rejected: 'invalid_parent_span_id' };
-  if (start === 0n || start > MAX_TIME_NS || end > MAX_TIME_NS || events === undefined) return { rejected: 'invalid_timestamp' };
-  if (end < start) return { rejected: 'end_before_start' };
-  if (links === undefined) return { rejected: 'invalid_link' };
+  const rejected = spanVerdict({
+    traceIdValid: validTraceId(traceId),
+    spanIdValid: validSpanId(spanId),
+    parentValid: parentSpanId !== undefined && (parentSpanId === '' || parentSpanId.length === 16),
+    start,
+    end,
+    lastEvent: events.last,
+    linksValid: links.valid,
+    limits: reading.limits,
+  });
+  if (rejected !== undefined) return { rejected };
 
   return (
     '[' +
@@ -200,37 +252,37 @@ function spanRow(span: Node, context: ScopeContext, leaves: LeafCodec, where: st
     `,"${STATUS_CODES[code] ?? 'Unset'}",` +
     JSON.stringify(message) +
     ',' +
-    events +
+    events.text +
     ',' +
-    links +
+    links.text +
     ']\n'
   );
 }
 
-/** Events.Timestamp, Events.Name, Events.Attributes; undefined when an event time is out of range. */
-function eventColumns(value: unknown, leaves: LeafCodec, where: string): string | undefined {
+/** Events.Timestamp, Events.Name, Events.Attributes, and the latest event time (0n without events). */
+function eventColumns(value: unknown, leaves: LeafCodec, where: string, cap: AttributeCap): { text: string; last: bigint } {
   const events = listOf(value, where);
-  if (events.length === 0) return '[],[],[]';
+  if (events.length === 0) return { text: '[],[],[]', last: 0n };
   const times: string[] = [];
   const names: string[] = [];
   const attributes: string[] = [];
-  let valid = true;
+  let last = 0n;
   events.forEach((eventValue, i) => {
     const at = `${where}[${i}]`;
     const event = nodeOrEmpty(eventValue, at);
     const time = read(leaves.time(event['timeUnixNano']), `${at}.timeUnixNano`, 'a 64-bit unsigned integer');
-    if (time > MAX_TIME_NS) valid = false;
+    if (time > last) last = time;
     times.push(time.toString());
     names.push(JSON.stringify(read(leaves.str(event['name']), `${at}.name`, 'a string')));
-    attributes.push(attributesJson(event['attributes'], leaves, `${at}.attributes`));
+    attributes.push(attributesJson(event['attributes'], leaves, `${at}.attributes`, cap));
   });
-  return valid ? `[${times.join(',')}],[${names.join(',')}],[${attributes.join(',')}]` : undefined;
+  return { text: `[${times.join(',')}],[${names.join(',')}],[${attributes.join(',')}]`, last };
 }
 
-/** Links.TraceId, Links.SpanId, Links.TraceState, Links.Attributes; undefined when a link id is invalid. */
-function linkColumns(value: unknown, leaves: LeafCodec, where: string): string | undefined {
+/** Links.TraceId, Links.SpanId, Links.TraceState, Links.Attributes, and whether every link id is valid. */
+function linkColumns(value: unknown, leaves: LeafCodec, where: string, cap: AttributeCap): { text: string; valid: boolean } {
   const links = listOf(value, where);
-  if (links.length === 0) return '[],[],[],[]';
+  if (links.length === 0) return { text: '[],[],[],[]', valid: true };
   const traceIds: string[] = [];
   const spanIds: string[] = [];
   const states: string[] = [];
@@ -245,16 +297,23 @@ function linkColumns(value: unknown, leaves: LeafCodec, where: string): string |
     traceIds.push(`"${traceId}"`);
     spanIds.push(`"${spanId}"`);
     states.push(JSON.stringify(read(leaves.str(link['traceState']), `${at}.traceState`, 'a string')));
-    attributes.push(attributesJson(link['attributes'], leaves, `${at}.attributes`));
+    attributes.push(attributesJson(link['attributes'], leaves, `${at}.attributes`, cap));
   });
-  return valid ? `[${traceIds.join(',')}],[${spanIds.join(',')}],[${states.join(',')}],[${attributes.join(',')}]` : undefined;
+  return { text: `[${traceIds.join(',')}],[${spanIds.join(',')}],[${states.join(',')}],[${attributes.join(',')}]`, valid };
 }
 
-/** The partial_success error message: what was rejected, why, and where the first one was. */
-export function rejectionMessage(result: NormalizedRequest): string {
+/**
+ * The partial_success error message: what was rejected, why, and where the first
+ * one was; then the attributes dropped by the cap. Dropped attributes do not make a
+ * span rejected (rejected_spans counts spans not stored), so on their own they are
+ * the warning the specification allows with rejected_spans = 0.
+ */
+export function partialSuccessMessage(result: NormalizedRequest, maxAttributes: number): string {
   const parts = REJECT_REASONS.flatMap((reason) => {
     const r = result.rejections[reason];
     return r ? [`${r.count} rejected: ${REASON_TEXT[reason]} (first at ${r.first})`] : [];
   });
+  const dropped = result.droppedAttributes;
+  if (dropped) parts.push(`${dropped.count} attributes dropped: more than ${maxAttributes} in one list, the first ${maxAttributes} kept (first at ${dropped.first})`);
   return parts.join('; ');
 }

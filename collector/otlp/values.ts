@@ -5,6 +5,7 @@
  * sorted, as Go's encoder sorts them), an empty value as ''.
  */
 import type { LeafCodec } from './leaves';
+import { MAX_ANY_VALUE_DEPTH } from './limits';
 import { MalformedRequest } from './malformed';
 
 type Node = Record<string, unknown>;
@@ -19,6 +20,11 @@ export function doubleText(d: number): string {
   if (d === Infinity) return '+Inf';
   if (d === -Infinity) return '-Inf';
   return String(d);
+}
+
+/** The refusal of a value nested past MAX_ANY_VALUE_DEPTH; `where` is the attribute's own value. */
+export function nestedTooDeep(where: string): MalformedRequest {
+  return new MalformedRequest(`${where}: an AnyValue nests deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
 }
 
 /** The value as a string column's text. */
@@ -40,12 +46,20 @@ export function anyValueText(v: unknown, leaves: LeafCodec, where: string): stri
       return checked(leaves.bytes(v['bytesValue']), where, 'bytesValue', 'base64 bytes');
     case 'arrayValue':
     case 'kvlistValue':
-      return anyValueJson(v, leaves, where);
+      return anyValueJson(v, leaves, where, { depth: 1, top: where });
   }
 }
 
+/** How deep a member of an array or map is, and the attribute value it belongs to. */
+interface Nesting {
+  depth: number;
+  top: string;
+}
+
 /** The value as JSON, for the members of arrays and maps. */
-function anyValueJson(v: unknown, leaves: LeafCodec, where: string): string {
+function anyValueJson(v: unknown, leaves: LeafCodec, where: string, nesting: Nesting): string {
+  if (nesting.depth > MAX_ANY_VALUE_DEPTH) throw nestedTooDeep(nesting.top);
+  const inner: Nesting = { depth: nesting.depth + 1, top: nesting.top };
   if (v == null) return 'null';
   if (!isNode(v)) throw new MalformedRequest(`${where}: expected an AnyValue object`);
   switch (leaves.anyValueCase(v)) {
@@ -63,14 +77,14 @@ function anyValueJson(v: unknown, leaves: LeafCodec, where: string): string {
     }
     case 'arrayValue': {
       const values = listOf(v['arrayValue'], `${where}.arrayValue`);
-      return `[${values.map((item, i) => anyValueJson(item, leaves, `${where}.arrayValue.values[${i}]`)).join(',')}]`;
+      return `[${values.map((item, i) => anyValueJson(item, leaves, `${where}.arrayValue.values[${i}]`, inner)).join(',')}]`;
     }
     case 'kvlistValue': {
       const entries = new Map<string, string>();
       listOf(v['kvlistValue'], `${where}.kvlistValue`).forEach((kv, i) => {
         const at = `${where}.kvlistValue.values[${i}]`;
         if (!isNode(kv)) throw new MalformedRequest(`${at}: expected a KeyValue object`);
-        entries.set(checked(leaves.str(kv['key']), at, 'key', 'a string'), anyValueJson(kv['value'], leaves, `${at}.value`));
+        entries.set(checked(leaves.str(kv['key']), at, 'key', 'a string'), anyValueJson(kv['value'], leaves, `${at}.value`, inner));
       });
       const keys = [...entries.keys()].sort();
       return `{${keys.map((k) => `${JSON.stringify(k)}:${entries.get(k)}`).join(',')}}`;
@@ -99,22 +113,55 @@ function checkedBool(v: unknown, where: string): boolean {
 }
 
 /**
+ * The attribute count limit, applied as the SDKs apply theirs: the first `max`
+ * entries of a list are kept and the rest dropped. Dropped entries are counted
+ * for the response, and are not read at all, so a list of any length costs no
+ * more than `max` entries.
+ */
+export class AttributeCap {
+  dropped = 0;
+  /** Path of the first list that lost entries. */
+  first: string | undefined;
+
+  constructor(readonly max: number) {}
+
+  /** How many of a list's `count` entries to read. */
+  keep(count: number, where: string): number {
+    if (count <= this.max) return count;
+    this.dropped += count - this.max;
+    this.first ??= where;
+    return this.max;
+  }
+
+  /** The count so far, to restore when the span that added to it is rejected whole. */
+  mark(): number {
+    return this.dropped;
+  }
+
+  reset(mark: number): void {
+    this.dropped = mark;
+    // `first` is set by the first drop of the request, so it stands unless that drop is undone.
+    if (mark === 0) this.first = undefined;
+  }
+}
+
+/**
  * A KeyValue list as a Map(LowCardinality(String), String) value in JSON text.
  * Later duplicates of a key win, as in pcommon.Map.
  */
-export function attributesJson(list: unknown, leaves: LeafCodec, where: string): string {
+export function attributesJson(list: unknown, leaves: LeafCodec, where: string, cap: AttributeCap): string {
   if (list == null) return '{}';
   if (!Array.isArray(list)) throw new MalformedRequest(`${where}: expected an array of KeyValue`);
-  if (list.length === 0) return '{}';
+  const count = cap.keep(list.length, where);
+  if (count === 0) return '{}';
   let out = '{';
-  let seen: Set<string> | undefined;
+  const seen = new Set<string>();
   let duplicates = false;
-  for (let i = 0; i < list.length; i++) {
+  for (let i = 0; i < count; i++) {
     const kv: unknown = list[i];
     const at = `${where}[${i}]`;
     if (!isNode(kv)) throw new MalformedRequest(`${at}: expected a KeyValue object`);
     const key = checked(leaves.str(kv['key']), at, 'key', 'a string');
-    seen ??= new Set();
     if (seen.has(key)) duplicates = true;
     seen.add(key);
     if (i > 0) out += ',';
@@ -123,18 +170,18 @@ export function attributesJson(list: unknown, leaves: LeafCodec, where: string):
   if (!duplicates) return out + '}';
   // Rare: rebuild keeping the last value of each key.
   const last = new Map<string, string>();
-  for (let i = 0; i < list.length; i++) {
+  for (let i = 0; i < count; i++) {
     const kv = list[i] as Node;
     last.set(leaves.str(kv['key']) as string, anyValueText(kv['value'], leaves, `${where}[${i}].value`));
   }
   return `{${[...last].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
 }
 
-/** The string value of one attribute, if the list has it. */
-export function attributeString(list: unknown, key: string, leaves: LeafCodec, where: string): string | undefined {
+/** The string value of one attribute among the first `max` of the list, if it has it. */
+export function attributeString(list: unknown, key: string, leaves: LeafCodec, where: string, max: number): string | undefined {
   if (!Array.isArray(list)) return undefined;
   let found: string | undefined;
-  for (let i = 0; i < list.length; i++) {
+  for (let i = 0; i < Math.min(list.length, max); i++) {
     const kv: unknown = list[i];
     if (isNode(kv) && kv['key'] === key) found = anyValueText(kv['value'], leaves, `${where}[${i}].value`);
   }

@@ -6,8 +6,9 @@
 import { decodeRequest, normalizeBody } from '../../../collector/otlp/codec';
 import { otlpTypes } from '../../../collector/otlp/proto';
 import { jsonLeaves } from '../../../collector/otlp/leaves';
-import { normalizeRequest, rejectionMessage, type NormalizedRequest } from '../../../collector/otlp/normalize';
+import { normalizeRequest, partialSuccessMessage, type NormalizedRequest, type RejectReason } from '../../../collector/otlp/normalize';
 import { MalformedRequest } from '../../../collector/otlp/malformed';
+import { decodeLimits, LAST_STORABLE_NS, UNDATED_LIMITS, type DecodeLimits } from '../../../collector/otlp/limits';
 import { SPAN_COLUMNS } from '../../../collector/store/columns';
 import { jsonRequest, makeTraces, protobufRequest } from '../../support/spans';
 
@@ -66,10 +67,34 @@ function toProtobuf(request: unknown): Buffer {
   return Buffer.from(type.encode(type.fromObject(hexIdsAsBase64)).finish());
 }
 
-const ENCODINGS: [string, (request: unknown) => NormalizedRequest][] = [
-  ['json', (request) => normalizeRequest(request, jsonLeaves)],
-  ['protobuf', (request) => normalizeBody(toProtobuf(request), 'protobuf')],
+const ENCODINGS: [string, (request: unknown, limits?: DecodeLimits) => NormalizedRequest][] = [
+  ['json', (request, limits) => normalizeRequest(request, jsonLeaves, limits)],
+  ['protobuf', (request, limits) => normalizeBody(toProtobuf(request), 'protobuf', limits)],
 ];
+
+/** `count` attributes named prefix0, prefix1, ... with their index as an int value. */
+function numbered(prefix: string, count: number): { key: string; value: { intValue: number } }[] {
+  return Array.from({ length: count }, (_, i) => ({ key: `${prefix}${i}`, value: { intValue: i } }));
+}
+
+const NOW_MS = Date.UTC(2026, 0, 1);
+const DAY_MS = 86_400_000;
+
+function nanos(ms: number): string {
+  return (BigInt(ms) * 1_000_000n).toString();
+}
+
+/** Spans dated around NOW_MS, for 7 days' retention and a one-day future bound. */
+const DATED_SPANS: Record<string, { span: Record<string, unknown>; reason: RejectReason | undefined }> = {
+  'an hour old': { span: { startTimeUnixNano: nanos(NOW_MS - 3_600_000), endTimeUnixNano: nanos(NOW_MS - 3_599_000) }, reason: undefined },
+  'eight days old': { span: { startTimeUnixNano: nanos(NOW_MS - 8 * DAY_MS), endTimeUnixNano: nanos(NOW_MS - 8 * DAY_MS + 1) }, reason: 'too_old' },
+  'two days ahead': { span: { startTimeUnixNano: nanos(NOW_MS + 2 * DAY_MS), endTimeUnixNano: nanos(NOW_MS + 2 * DAY_MS + 1) }, reason: 'too_far_in_future' },
+  'dated 2106-03-01': { span: { startTimeUnixNano: nanos(Date.UTC(2106, 2, 1)), endTimeUnixNano: nanos(Date.UTC(2106, 2, 1) + 1) }, reason: 'invalid_timestamp' },
+  'dated 2150': { span: { startTimeUnixNano: nanos(Date.UTC(2150, 0, 1)), endTimeUnixNano: nanos(Date.UTC(2150, 0, 1) + 1) }, reason: 'invalid_timestamp' },
+  'dated 2200': { span: { startTimeUnixNano: nanos(Date.UTC(2200, 0, 1)), endTimeUnixNano: nanos(Date.UTC(2200, 0, 1) + 1) }, reason: 'invalid_timestamp' },
+  'ending in 2150': { span: { startTimeUnixNano: nanos(NOW_MS), endTimeUnixNano: nanos(Date.UTC(2150, 0, 1)) }, reason: 'invalid_timestamp' },
+  'with an event in 2150': { span: { startTimeUnixNano: nanos(NOW_MS), endTimeUnixNano: nanos(NOW_MS + 1), events: [{ timeUnixNano: nanos(Date.UTC(2150, 0, 1)) }] }, reason: 'invalid_timestamp' },
+};
 
 test('the same SDK spans give identical rows through the transcoder, the protobuf tree and JSON', () => {
   const { spans } = makeTraces();
@@ -184,9 +209,97 @@ describe.each(ENCODINGS)('%s', (_encoding, normalize) => {
     expect(result.rows.spans).toBe(1);
     expect(result.rejected).toBe(1);
     expect(Object.keys(result.rejections)).toEqual([reason]);
-    expect(rejectionMessage(result)).toContain('resourceSpans[0].scopeSpans[0].spans[0]');
+    expect(partialSuccessMessage(result, 128)).toContain('resourceSpans[0].scopeSpans[0].spans[0]');
     expect(rowsOf(result)).toHaveLength(1);
   });
+
+  describe('dated against a clock', () => {
+    const limits = decodeLimits({ nowMs: NOW_MS, retentionDays: 7, maxFutureSeconds: 86_400, maxAttributes: 128 });
+
+    test.each(Object.entries(DATED_SPANS).filter(([, { reason }]) => reason !== undefined))('rejects a span %s and keeps a current one', (_name, { span, reason }) => {
+      const request = makeJsonRequest(span);
+      spansOf(request).push(spansOf(makeJsonRequest(DATED_SPANS['an hour old']!.span))[0]);
+      const result = normalize(request, limits);
+      expect(result.rows.spans).toBe(1);
+      expect(Object.keys(result.rejections)).toEqual([reason]);
+      expect(partialSuccessMessage(result, 128)).toMatch(/^1 rejected: .* \(first at resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\)$/);
+    });
+
+    test('a span exactly at either bound is kept', () => {
+      for (const startNs of [limits.earliestStartNs, limits.latestStartNs]) {
+        const result = normalize(makeJsonRequest({ startTimeUnixNano: String(startNs), endTimeUnixNano: String(startNs + 1n) }), limits);
+        expect(result.rejected).toBe(0);
+      }
+    });
+
+    test('a future bound past 2106 is held back so that start + retention still fits a DateTime', () => {
+      const lax = decodeLimits({ nowMs: NOW_MS, retentionDays: 7, maxFutureSeconds: 10 ** 12, maxAttributes: 128 });
+      expect(lax.latestStartNs).toBe(LAST_STORABLE_NS - 7n * 86_400n * 10n ** 9n);
+      const start = String(lax.latestStartNs + 1n);
+      expect(Object.keys(normalize(makeJsonRequest({ startTimeUnixNano: start, endTimeUnixNano: start }), lax).rejections)).toEqual(['too_far_in_future']);
+    });
+  });
+
+  describe('attribute cap', () => {
+    const limits = { ...UNDATED_LIMITS, maxAttributes: 4 };
+
+    test('keeps the first entries of every list, counts the rest and still stores the span', () => {
+      const request = makeJsonRequest(
+        {
+          attributes: numbered('a', 130),
+          events: [{ timeUnixNano: '1700000000100000000', name: 'e', attributes: numbered('e', 5) }],
+          links: [{ traceId: '0102030405060708090a0b0c0d0e0f10', spanId: '0102030405060708', attributes: numbered('l', 7) }],
+        },
+        { attributes: [...numbered('r', 4), { key: 'service.name', value: { stringValue: 'svc' } }] },
+      );
+      const result = normalize(request, limits);
+      const [row] = rowsOf(result);
+      expect(result.rejected).toBe(0);
+      expect(Object.keys(column(row, 'SpanAttributes') as object)).toEqual(['a0', 'a1', 'a2', 'a3']);
+      expect(column(row, 'Events.Attributes')).toEqual([{ e0: '0', e1: '1', e2: '2', e3: '3' }]);
+      expect(column(row, 'Links.Attributes')).toEqual([{ l0: '0', l1: '1', l2: '2', l3: '3' }]);
+      // service.name came fifth on its resource: dropped with the excess, as an SDK would.
+      expect(column(row, 'ServiceName')).toBe('unknown_service');
+      expect(result.droppedAttributes).toEqual({ count: 1 + 126 + 1 + 3, first: 'resourceSpans[0].resource.attributes' });
+      expect(partialSuccessMessage(result, 4)).toBe('131 attributes dropped: more than 4 in one list, the first 4 kept (first at resourceSpans[0].resource.attributes)');
+    });
+
+    test('a rejected span adds nothing to the dropped count', () => {
+      const result = normalize(makeJsonRequest({ traceId: '', attributes: numbered('a', 10) }), limits);
+      expect(result.rejected).toBe(1);
+      expect(result.droppedAttributes).toBeUndefined();
+    });
+
+    test('a duplicate key within the kept entries of a long list: first place, last value', () => {
+      const attributes = [...numbered('k', 20), { key: 'k3', value: { stringValue: 'last' } }];
+      const [row] = rowsOf(normalize(makeJsonRequest({ attributes }), { ...UNDATED_LIMITS, maxAttributes: 21 }));
+      const map = column(row, 'SpanAttributes') as Record<string, string>;
+      expect(Object.keys(map)).toEqual(numbered('k', 20).map((a) => a.key));
+      expect(map['k3']).toBe('last');
+    });
+  });
+});
+
+test('one hostile fixture gives the same rows, verdicts and counts through JSON, the transcoder and the protobuf tree', () => {
+  const limits = decodeLimits({ nowMs: NOW_MS, retentionDays: 7, maxFutureSeconds: 86_400, maxAttributes: 8 });
+  const long = [...numbered('k', 30), { key: 'k2', value: { stringValue: 'again' } }, { key: 'k40', value: { stringValue: 'x' } }];
+  const request = makeJsonRequest({}, { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }, ...numbered('r', 10)] });
+  spansOf(request).length = 0;
+  Object.values(DATED_SPANS).forEach(({ span }, i) => {
+    const attributes = i % 2 === 0 ? long.slice(0, 6).concat(long.slice(30)) : long;
+    spansOf(request).push({ ...spansOf(makeJsonRequest(span))[0] as object, spanId: `00000000000000${String(i + 1).padStart(2, '0')}`, attributes });
+  });
+  const viaJson = ENCODINGS[0]![1](request, limits);
+  const viaTranscoder = ENCODINGS[1]![1](request, limits);
+  const tree = decodeRequest(toProtobuf(request), 'protobuf');
+  const viaTree = normalizeRequest(tree.tree, tree.leaves, limits);
+  expect(viaJson.rows.spans).toBe(1);
+  expect(viaJson.rejected).toBe(Object.keys(DATED_SPANS).length - 1);
+  for (const other of [viaTranscoder, viaTree]) {
+    expect(text(other)).toBe(text(viaJson));
+    expect(other.rejections).toEqual(viaJson.rejections);
+    expect(other.droppedAttributes).toEqual(viaJson.droppedAttributes);
+  }
 });
 
 describe('OTLP/JSON only', () => {
