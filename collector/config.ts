@@ -210,6 +210,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (!['distributed', 'local'].includes(result.clusterInsert)) {
     throw invalid('--cluster-insert', result.clusterInsert, 'distributed or local');
   }
+  if (result.maxInflightBytes < result.maxBodyBytes) {
+    // Otherwise a body larger than the whole budget would get a retryable 429 for ever.
+    throw invalid('--max-inflight-bytes', String(result.maxInflightBytes), `at least --max-body-bytes (${result.maxBodyBytes})`);
+  }
   if (result.clickhouseUrl !== undefined && !/^https?:\/\//.test(result.clickhouseUrl)) {
     throw invalid('--clickhouse-url', result.clickhouseUrl, 'an http:// or https:// URL');
   }

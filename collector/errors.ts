@@ -7,6 +7,7 @@
 /** gRPC status codes used here (from the gRPC specification). */
 export const GrpcStatus = {
   INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
   RESOURCE_EXHAUSTED: 8,
   UNIMPLEMENTED: 12,
@@ -39,6 +40,7 @@ export const ERRORS = {
   HS_STORE_UNAVAILABLE: { http: 503, grpc: GrpcStatus.UNAVAILABLE, retryable: true },
   HS_SHUTTING_DOWN: { http: 503, grpc: GrpcStatus.UNAVAILABLE, retryable: true },
   HS_STORE_REJECTED: { http: 500, grpc: GrpcStatus.INTERNAL, retryable: false },
+  HS_REQUEST_TIMEOUT: { http: 408, grpc: GrpcStatus.DEADLINE_EXCEEDED, retryable: true },
   HS_MISDIRECTED: { http: 421, grpc: GrpcStatus.INVALID_ARGUMENT, retryable: false },
   HS_BUSY: { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
   HS_STORE_FULL: { http: 503, grpc: GrpcStatus.UNAVAILABLE, retryable: true },

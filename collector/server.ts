@@ -14,14 +14,18 @@ import type { Express } from 'express';
 import type * as grpc from '@grpc/grpc-js';
 import type { Config } from './config';
 import { HindsightError } from './errors';
+import { hostCheck, refuseMisdirected } from './host-check';
+import { connectionCap } from './connections';
 import { removeOwner, writeOwner } from './lockfile';
 import { makeAuthenticator } from './auth';
 import { TraceIngest } from './ingest';
 import type { Logger } from './log';
 import { createMetrics, type Metrics } from './metrics';
 import { opsRouter, type Readiness } from './ops';
-import { bindGrpc, otlpGrpcServer } from './receiver/grpc';
+import { otlpGrpcServer } from './receiver/grpc';
+import { listenGrpc, type GrpcListener } from './receiver/grpc-listener';
 import { otlpHttpApp } from './receiver/http';
+import { InflightBudget } from './receiver/inflight';
 import { openStore, type Store } from './store/client';
 import { openSqlReaders } from './store/sql-readers';
 import { applySchema } from './store/schema';
@@ -112,20 +116,24 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
     for (const key of opened.stored) recent.add(key);
   }
   const writer = runsCollector ? new SpanWriter(store, config, metrics, health, recent, journal) : undefined;
-  const ingest = writer ? new TraceIngest(writer, metrics) : undefined;
+  const ingest = writer ? new TraceIngest(writer, metrics, config) : undefined;
   const ingestAuth = makeAuthenticator({ tokens: config.ingestTokens });
   const uiAuth = makeAuthenticator({ tokens: config.uiToken ? [config.uiToken] : [], basicAuth: config.uiBasicAuth });
+  // One budget for both OTLP transports: memory is the process's, whichever port the bodies arrive on.
+  const inflight = new InflightBudget(config.maxInflightBytes);
   const tls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
-  const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness, auth: ingestAuth }), config.host, config.otlpHttpPort, tls, config) : undefined;
+  const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness, auth: ingestAuth, inflight }), config.host, config.otlpHttpPort, tls, config) : undefined;
   const sql = runsViewer
     ? await openSqlReaders(config)
     : undefined;
   const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth }), config.host, config.uiPort, tls, config) : undefined;
-  const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth }) : undefined;
-  const grpcPort = grpcServer ? await bindGrpc(grpcServer, config.host, config.otlpGrpcPort, tls) : undefined;
+  const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth, inflight }) : undefined;
+  const grpcListener = grpcServer
+    ? await listenGrpc(grpcServer, { host: config.host, port: config.otlpGrpcPort, tls, maxConnections: connectionCap(config), handshakeTimeoutMs: config.httpHeaderTimeoutMs })
+    : undefined;
   readiness.reason = undefined;
 
-  const ports: Ports = { otlpHttp: otlpHttp && port(otlpHttp), otlpGrpc: grpcPort, ui: ui && port(ui) };
+  const ports: Ports = { otlpHttp: otlpHttp && port(otlpHttp), otlpGrpc: grpcListener?.port, ui: ui && port(ui) };
   if (store.engine === 'embedded' && ports.ui !== undefined) {
     writeOwner(config.dataDir, {
       pid: process.pid,
@@ -142,7 +150,7 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   const close = (): Promise<void> => {
     closing ??= (async () => {
       readiness.reason = 'shutting down';
-      const stopped = Promise.all([otlpHttp && closeHttp(otlpHttp), ui && closeHttp(ui), grpcServer && closeGrpc(grpcServer)]);
+      const stopped = Promise.all([otlpHttp && closeHttp(otlpHttp), ui && closeHttp(ui), grpcServer && grpcListener && closeGrpc(grpcServer, grpcListener)]);
       sql?.interrupt();
       await writer?.close();
       journal?.close();
@@ -159,26 +167,35 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   return { ports, store, metrics, close };
 }
 
-type Timeouts = Pick<Config, 'httpHeaderTimeoutMs' | 'httpRequestTimeoutMs' | 'httpKeepAliveTimeoutMs'>;
+type ListenConfig = Pick<Config, 'httpHeaderTimeoutMs' | 'httpRequestTimeoutMs' | 'httpKeepAliveTimeoutMs' | 'host' | 'publicHosts' | 'maxConnections'>;
 
 /**
  * An HTTP server, or HTTPS when a certificate is configured. Slow or idle clients
- * cannot hold it: headers must arrive within the header timeout (which also closes
- * connections that never send a request), a whole request within the request
- * timeout (slowloris bodies get 408), and an idle kept-alive connection closes after
- * the keep-alive timeout, which is longer than exporters' usual 5 s between batches
- * so that they do not race the close.
+ * cannot hold it: a TLS handshake and then the headers must each arrive within the
+ * header timeout (which also closes connections that never send a request), a
+ * whole request within the request timeout (slowloris bodies get 408), and an idle
+ * kept-alive connection closes after the keep-alive timeout, which is longer than
+ * exporters' usual 5 s between batches so that they do not race the close. Past
+ * the connection cap new connections are closed at once (see connections.ts), and
+ * a request naming a host this server does not serve gets 421 (see host-check.ts).
  */
-function listen(app: Express, host: string, wanted: number, tls: { cert: Buffer; key: Buffer } | undefined, timeouts: Timeouts): Promise<HttpServer> {
+function listen(app: Express, host: string, wanted: number, tls: { cert: Buffer; key: Buffer } | undefined, config: ListenConfig): Promise<HttpServer> {
   return new Promise((resolve, reject) => {
     const options: http.ServerOptions = {
-      headersTimeout: timeouts.httpHeaderTimeoutMs,
-      requestTimeout: Math.max(timeouts.httpRequestTimeoutMs, timeouts.httpHeaderTimeoutMs),
-      keepAliveTimeout: timeouts.httpKeepAliveTimeoutMs,
+      headersTimeout: config.httpHeaderTimeoutMs,
+      requestTimeout: Math.max(config.httpRequestTimeoutMs, config.httpHeaderTimeoutMs),
+      keepAliveTimeout: config.httpKeepAliveTimeoutMs,
       // How often those timeouts are checked; Node's default of 30 s would let them overrun.
-      connectionsCheckingInterval: Math.min(1000, timeouts.httpHeaderTimeoutMs),
+      connectionsCheckingInterval: Math.min(1000, config.httpHeaderTimeoutMs),
     };
-    const server = tls ? https.createServer({ ...tls, ...options }, app) : http.createServer(options, app);
+    const allowsHost = hostCheck(config);
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      if (allowsHost(req.headers.host)) app(req, res);
+      else refuseMisdirected(req, res);
+    };
+    // The handshake comes before any HTTP parsing, so headersTimeout does not cover it; Node's own default is 120 s.
+    const server = tls ? https.createServer({ ...tls, ...options, handshakeTimeout: config.httpHeaderTimeoutMs }, handler) : http.createServer(options, handler);
+    server.maxConnections = connectionCap(config);
     server.listen(wanted, host);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
@@ -210,6 +227,7 @@ function closeHttp(server: HttpServer): Promise<void> {
   });
 }
 
-function closeGrpc(server: grpc.Server): Promise<void> {
-  return new Promise((resolve) => server.tryShutdown(() => resolve()));
+/** grpc-js closes its sessions gracefully; the listening socket is ours to close. */
+async function closeGrpc(server: grpc.Server, listener: GrpcListener): Promise<void> {
+  await Promise.all([new Promise<void>((resolve) => server.tryShutdown(() => resolve())), listener.close()]);
 }

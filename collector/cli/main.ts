@@ -10,6 +10,7 @@ import { OPTIONS, loadConfig } from '../config';
 import { HindsightError } from '../errors';
 import { createLogger } from '../log';
 import { startServer, type Role } from '../server';
+import { threadPoolSize } from '../thread-pool';
 import { CLIENT_COMMANDS, UsageError, type Command } from './commands';
 import { stdoutOutput } from './render';
 import { openTarget } from './target';
@@ -62,6 +63,9 @@ async function runServer(role: Role, argv: string[]): Promise<number> {
     process.stderr.write(`hindsight: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
+  // libuv reads this once, when its pool first takes work, and nothing has yet: loading
+  // modules and the config is synchronous. An operator's own value wins.
+  if (process.env['UV_THREADPOOL_SIZE'] === undefined) process.env['UV_THREADPOOL_SIZE'] = String(threadPoolSize(config));
   const logger = createLogger(config);
   const server = await startServer(config, logger, role);
   await new Promise<void>((resolve) => {

@@ -9,6 +9,6 @@ export function authError(result: Exclude<AuthResult, 'ok'>): HindsightError {
     case 'invalid':
       return new HindsightError('HS_UNAUTHENTICATED', 'the credentials are not valid');
     case 'blocked':
-      return new HindsightError('HS_TOO_MANY_FAILURES', 'too many failed attempts from this address; wait a minute', { retryAfterSeconds: 60 });
+      return new HindsightError('HS_TOO_MANY_FAILURES', 'too many failed attempts from this address: only a valid credential is checked for the next minute', { retryAfterSeconds: 60 });
   }
 }

@@ -7,20 +7,16 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Config } from '../config';
-import type { HindsightError } from '../errors';
 import type { Metrics } from '../metrics';
 import type { TraceIngest } from '../ingest';
 import { encodeResponse } from '../otlp/codec';
 import { otlpTypes } from '../otlp/proto';
-import { retryInfoDetails } from '../otlp/retry-info';
-import type { AuthResult, Authenticator } from '../auth';
-import { authError } from './auth-errors';
+import type { Authenticator } from '../auth';
+import { admissionInterceptor } from './grpc-admission';
+import { countGrpcStatus, grpcStatusOf } from './grpc-status';
+import type { InflightBudget } from './inflight';
 
 const SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
-
-const CODE_NAMES = new Map<number, string>(
-  Object.entries(grpc.status).flatMap(([name, code]) => (typeof code === 'number' ? [[code, name] as [number, string]] : [])),
-);
 
 function traceServiceDefinition(): grpc.ServiceDefinition {
   const method = otlpTypes().root.lookupService(SERVICE).methods['Export'];
@@ -41,48 +37,36 @@ function traceServiceDefinition(): grpc.ServiceDefinition {
 }
 
 export interface GrpcReceiverDeps {
-  config: Pick<Config, 'maxBodyBytes' | 'httpKeepAliveTimeoutMs'>;
+  config: Pick<Config, 'maxBodyBytes' | 'httpKeepAliveTimeoutMs' | 'httpRequestTimeoutMs' | 'grpcMaxStreams'>;
   auth?: Authenticator | undefined;
   ingest: TraceIngest;
   metrics: Metrics;
+  /** Request-body bytes being received, shared with OTLP/HTTP. */
+  inflight: InflightBudget;
 }
 
 export function otlpGrpcServer(deps: GrpcReceiverDeps): grpc.Server {
+  const { config, metrics } = deps;
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': deps.config.maxBodyBytes,
+    'grpc.max_receive_message_length': config.maxBodyBytes,
     // Connections with no call in flight are closed like idle HTTP keep-alives.
-    'grpc.max_connection_idle_ms': deps.config.httpKeepAliveTimeoutMs,
+    'grpc.max_connection_idle_ms': config.httpKeepAliveTimeoutMs,
+    // grpc-js allows unlimited streams per connection by default.
+    'grpc.max_concurrent_streams': config.grpcMaxStreams,
+    // The token, the in-flight budget and the timeout are checked by the interceptor, before and while the message arrives.
+    interceptors: [admissionInterceptor({ auth: deps.auth, inflight: deps.inflight, timeoutMs: config.httpRequestTimeoutMs, maxBodyBytes: config.maxBodyBytes, metrics })],
   });
   const exportHandler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
-    const authorized = deps.auth
-      ? deps.auth.check(call.metadata.get('authorization')[0]?.toString(), call.getPeer().replace(/:\d+$/, ''))
-      : Promise.resolve<AuthResult>('ok');
-    void authorized.then((auth) => (auth === 'ok' ? deps.ingest.export(call.request, 'protobuf', 'grpc') : { ok: false as const, error: authError(auth) })).then((result) => {
+    void deps.ingest.export(call.request, 'protobuf', 'grpc').then((result) => {
       if (result.ok) {
-        deps.metrics.requests.inc({ transport: 'grpc', status: 'OK' });
+        countGrpcStatus(metrics, grpc.status.OK);
         callback(null, encodeResponse(result.partial, 'protobuf'));
       } else {
-        deps.metrics.requests.inc({ transport: 'grpc', status: CODE_NAMES.get(result.error.grpcStatus) ?? String(result.error.grpcStatus) });
-        callback(grpcError(result.error));
+        countGrpcStatus(metrics, result.error.grpcStatus);
+        callback(grpcStatusOf(result.error));
       }
     });
   };
   server.addService(traceServiceDefinition(), { Export: exportHandler });
   return server;
-}
-
-/** A failure as OTLP/gRPC returns it; retryable ones carry RetryInfo, as the specification asks. */
-function grpcError(error: HindsightError): Partial<grpc.StatusObject> {
-  const metadata = new grpc.Metadata();
-  if (error.retryAfterSeconds !== undefined) {
-    metadata.set('grpc-status-details-bin', retryInfoDetails(error.grpcStatus, error.message, error.retryAfterSeconds));
-  }
-  return { code: error.grpcStatus, details: error.message, metadata };
-}
-
-export function bindGrpc(server: grpc.Server, host: string, port: number, tls?: { cert: Buffer; key: Buffer }): Promise<number> {
-  const credentials = tls ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false) : grpc.ServerCredentials.createInsecure();
-  return new Promise((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, credentials, (err, bound) => (err ? reject(err) : resolve(bound)));
-  });
 }

@@ -12,17 +12,25 @@ import { encodeResponse, encodeStatus, type Encoding } from '../otlp/codec';
 import { opsRouter, type Readiness } from '../ops';
 import { authError } from './auth-errors';
 import type { Authenticator } from '../auth';
+import { readBody, type ContentEncoding } from './body';
+import { evictedForRoom, type InflightBudget } from './inflight';
 
 export const TRACES_PATH = '/v1/traces';
 
-const CONTENT_TYPES: Record<string, Encoding> = {
-  'application/x-protobuf': 'protobuf',
-  'application/protobuf': 'protobuf',
-  'application/json': 'json',
-};
+// Maps, not object literals: a header value such as "constructor" must not find Object.prototype's.
+const CONTENT_TYPES = new Map<string, Encoding>([
+  ['application/x-protobuf', 'protobuf'],
+  ['application/protobuf', 'protobuf'],
+  ['application/json', 'json'],
+]);
 const RESPONSE_TYPES: Record<Encoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 /** Content-Encoding values OTLP exporters send; others are refused before the body is read. */
-const ENCODINGS = new Set(['identity', 'gzip', 'x-gzip', 'deflate']);
+const ENCODINGS = new Map<string, ContentEncoding>([
+  ['identity', 'identity'],
+  ['gzip', 'gzip'],
+  ['x-gzip', 'gzip'],
+  ['deflate', 'deflate'],
+]);
 
 export interface HttpReceiverDeps {
   config: Pick<Config, 'maxBodyBytes' | 'corsOrigins'>;
@@ -31,6 +39,8 @@ export interface HttpReceiverDeps {
   ingest: TraceIngest;
   metrics: Metrics;
   readiness: Readiness;
+  /** Request-body bytes being received, shared with OTLP/gRPC. */
+  inflight: InflightBudget;
 }
 
 export function otlpHttpApp(deps: HttpReceiverDeps): Express {
@@ -49,11 +59,8 @@ export function otlpHttpApp(deps: HttpReceiverDeps): Express {
   });
   app.options(TRACES_PATH, corsMiddleware);
 
-  // body-parser inflates as a stream and counts the *inflated* bytes against the
-  // limit, so a gzip bomb stops at maxBodyBytes instead of filling memory.
-  const readBody = express.raw({ type: () => true, limit: config.maxBodyBytes, inflate: true });
-
-  app.post(TRACES_PATH, corsMiddleware, async (req, res, next) => {
+  // Credentials and headers are checked before a byte of the body is read.
+  app.post(TRACES_PATH, corsMiddleware, async (req: Request, res: Response) => {
     const encoding = requestEncoding(req);
     if (deps.auth) {
       const result = await deps.auth.check(req.headers.authorization, req.socket.remoteAddress ?? '');
@@ -64,22 +71,26 @@ export function otlpHttpApp(deps: HttpReceiverDeps): Express {
         return;
       }
     }
-    const error = encoding === undefined ? unsupportedContentType(req) : unsupportedContentEncoding(req);
-    if (error !== undefined) {
+    const contentEncoding = requestContentEncoding(req);
+    if (encoding === undefined || contentEncoding === undefined) {
       // Refuse before reading the body; close the connection rather than drain an unwanted upload.
       res.setHeader('Connection', 'close');
-      sendError(res, error, encoding ?? 'json', metrics);
+      sendError(res, encoding === undefined ? unsupportedContentType(req) : unsupportedContentEncoding(req), encoding ?? 'json', metrics);
       return;
     }
-    readBody(req, res, (err?: unknown) => {
-      if (err !== undefined) sendError(res, bodyReadError(err, config.maxBodyBytes), encoding as Encoding, metrics);
-      else next();
-    });
-  });
-  app.post(TRACES_PATH, async (req: Request, res: Response) => {
-    const encoding = requestEncoding(req) as Encoding;
-    const body: unknown = req.body;
-    const result = await ingest.export(Buffer.isBuffer(body) ? body : Buffer.alloc(0), encoding, 'http');
+    const evicted = new AbortController();
+    const reservation = deps.inflight.open(() => evicted.abort(evictedForRoom()));
+    res.once('close', () => reservation.release());
+    let body: Buffer;
+    try {
+      body = await readBody(req, { encoding: contentEncoding, maxBytes: config.maxBodyBytes, reservation, signal: evicted.signal });
+    } catch (err) {
+      res.setHeader('Connection', 'close');
+      sendError(res, err, encoding, metrics);
+      return;
+    }
+    reservation.received();
+    const result = await ingest.export(body, encoding, 'http');
     if (!result.ok) {
       sendError(res, result.error, encoding, metrics);
       return;
@@ -102,7 +113,7 @@ function mediaType(req: Request): string {
 }
 
 function requestEncoding(req: Request): Encoding | undefined {
-  return CONTENT_TYPES[mediaType(req)];
+  return CONTENT_TYPES.get(mediaType(req));
 }
 
 function unsupportedContentType(req: Request): HindsightError {
@@ -110,24 +121,13 @@ function unsupportedContentType(req: Request): HindsightError {
   return new HindsightError('HS_UNSUPPORTED_CONTENT_TYPE', `unsupported Content-Type ${JSON.stringify(got)}: use application/x-protobuf or application/json`);
 }
 
-function unsupportedContentEncoding(req: Request): HindsightError | undefined {
-  const value = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (ENCODINGS.has(value)) return undefined;
-  return new HindsightError('HS_UNSUPPORTED_ENCODING', `unsupported Content-Encoding ${JSON.stringify(value)}: use gzip or identity`);
+function requestContentEncoding(req: Request): ContentEncoding | undefined {
+  return ENCODINGS.get((req.headers['content-encoding'] ?? 'identity').trim().toLowerCase());
 }
 
-/** body-parser's errors, translated into the catalogue. */
-function bodyReadError(err: unknown, limit: number): HindsightError {
-  const type = typeof err === 'object' && err !== null && 'type' in err ? String((err as { type: unknown }).type) : '';
-  const message = err instanceof Error ? err.message : String(err);
-  switch (type) {
-    case 'entity.too.large':
-      return new HindsightError('HS_BODY_TOO_LARGE', `body is larger than ${limit} bytes (after decompression)`, { cause: err });
-    case 'encoding.unsupported':
-      return new HindsightError('HS_UNSUPPORTED_ENCODING', message, { cause: err });
-    default:
-      return new HindsightError('HS_MALFORMED_BODY', `could not read the body: ${message}`, { cause: err });
-  }
+function unsupportedContentEncoding(req: Request): HindsightError {
+  const value = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  return new HindsightError('HS_UNSUPPORTED_ENCODING', `unsupported Content-Encoding ${JSON.stringify(value)}: use gzip or identity`);
 }
 
 /** A failure as OTLP/HTTP returns it: status, Retry-After when retryable, a google.rpc.Status body. */

@@ -74,14 +74,15 @@ describe('tokens', () => {
   });
 });
 
-test('failed attempts are rate-limited per address, even for a correct token afterwards', async () => {
+test('failed attempts are rate-limited per address; a correct token is still served (see auth-throttle.test.ts)', async () => {
   const server = await startTestServer({ ingestTokens: ['right'] });
   try {
     const body = protobufRequest(makeTraces().spans);
     for (let i = 0; i < 10; i++) expect((await post(`${server.httpUrl}/v1/traces`, body, { ...PROTOBUF, Authorization: `Bearer guess-${i}` })).status).toBe(401);
-    const blocked = await post(`${server.httpUrl}/v1/traces`, body, { ...PROTOBUF, Authorization: 'Bearer right' });
+    const blocked = await post(`${server.httpUrl}/v1/traces`, body, { ...PROTOBUF, Authorization: 'Bearer guess-10' });
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('retry-after')).toBe('60');
+    expect((await post(`${server.httpUrl}/v1/traces`, body, { ...PROTOBUF, Authorization: 'Bearer right' })).status).toBe(200);
   } finally {
     await stopTestServer(server);
   }

@@ -26,7 +26,14 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction): void
 
 function requireCredential(auth: Authenticator) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const result = await auth.check(req.headers.authorization, req.socket.remoteAddress ?? '');
+    let result;
+    try {
+      result = await auth.check(req.headers.authorization, req.socket.remoteAddress ?? '');
+    } catch (err) {
+      // The password check runs on a worker thread; if it died, refuse with 500, never let the request through.
+      next(err);
+      return;
+    }
     if (result === 'ok') {
       next();
       return;
