@@ -104,7 +104,7 @@ function storeOver(client: ClickHouseClient, database: string, engine: Engine, i
     engine,
     faults,
     insertRows: async (table, columns, chunks, batchKey) => {
-      faults.check('insert');
+      faults.check('insert', chunks);
       await insert(table, columns, chunks, batchKey);
     },
     ping: async () => {

@@ -1,9 +1,11 @@
 /**
  * Whether the store takes writes, as the write path has seen it.
  *
- * After a retryable failure (unreachable, refusing, overloaded) the store is down:
- * new writes are refused at once with HS_STORE_UNAVAILABLE (503 / UNAVAILABLE with
- * Retry-After) instead of each waiting on a dead server, /readyz says why, and a
+ * After a failure that blames the store (unreachable, refusing, overloaded, out of
+ * disk; see store-errors.ts) the store is down: new writes are refused at once with
+ * HS_STORE_UNAVAILABLE, or HS_STORE_FULL while the disk is full (both 503 /
+ * UNAVAILABLE with Retry-After), instead of each waiting on a dead server; one
+ * request's bad rows never get here. /readyz says why, and a
  * probe runs every probeIntervalMs. The first probe that succeeds lets writes
  * through again, so ingestion resumes by itself when ClickHouse comes back; a store
  * that answers probes but still refuses inserts goes down again at the next insert.
@@ -33,6 +35,7 @@ export class StoreHealth {
     this.probe = probe;
   }
 
+  /** Call only with errors that blame the store, not one request's rows. */
   failed(error: HindsightError): void {
     if (!error.retryable) return;
     if (this.down === undefined) {
@@ -57,7 +60,8 @@ export class StoreHealth {
   refusal(): HindsightError | undefined {
     if (this.down === undefined) return undefined;
     const since = new Date(this.down.since).toISOString();
-    return new HindsightError('HS_STORE_UNAVAILABLE', `the store has been unavailable since ${since}: ${this.down.error.message}`);
+    const code = this.down.error.code === 'HS_STORE_FULL' ? 'HS_STORE_FULL' : 'HS_STORE_UNAVAILABLE';
+    return new HindsightError(code, `the store has been unavailable since ${since}: ${this.down.error.message}`);
   }
 
   notReadyReason(): string | undefined {

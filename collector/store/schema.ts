@@ -35,6 +35,8 @@ export const TRACE_ID_TS_VIEW = 'otel_traces_trace_id_ts_mv';
 export const MIGRATIONS_TABLE = 'hindsight_schema_migrations';
 export const EDGES_TABLE = 'hindsight_service_edges_1m';
 export const JOBS_TABLE = 'hindsight_jobs';
+export const ARRIVALS_TABLE = 'hindsight_late_arrivals';
+export const ARRIVALS_VIEW = 'hindsight_late_arrivals_mv';
 
 /** The local (per-shard) table behind a Distributed table, in cluster mode. */
 export function localTable(name: string): string {
@@ -44,6 +46,7 @@ export function localTable(name: string): string {
 const tracesTtl = (o: SchemaOptions): string => `toDateTime(Timestamp) + toIntervalDay(${o.retentionDays})`;
 const traceIdTsTtl = (o: SchemaOptions): string => `Start + toIntervalDay(${o.retentionDays})`;
 const edgesTtl = (o: SchemaOptions): string => `Minute + toIntervalDay(${o.retentionDays})`;
+const arrivalsTtl = (o: SchemaOptions): string => `Arrived + toIntervalDay(${o.retentionDays})`;
 
 /**
  * How a table lives on a cluster:
@@ -189,6 +192,30 @@ const JOBS: TableSpec = {
   placement: { kind: 'global' },
 };
 
+/** How old a span must be when it arrives to mark its minute for recomputation; the edge job's lag must exceed it. */
+export const ARRIVAL_LATE_SECONDS = 30;
+
+/**
+ * Which minutes received spans late, and when: the edge job recomputes them. A
+ * span counts as late once it is older than ARRIVAL_LATE_SECONDS, well inside the
+ * job's lag, so the spans of a healthy exporter (sent seconds after they end)
+ * never write here. Kept as long as the spans, as every table is (the rows are
+ * tiny), so a job stopped for a while still finds them.
+ */
+const ARRIVALS: TableSpec = {
+  name: ARRIVALS_TABLE,
+  columns: `(
+    Minute DateTime CODEC(Delta, ZSTD(1)),
+    Arrived DateTime CODEC(Delta, ZSTD(1))
+)`,
+  engine: 'ReplacingMergeTree',
+  clauses: (o) => `PARTITION BY toDate(Arrived)
+ORDER BY (Arrived, Minute)
+TTL ${arrivalsTtl(o)}
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
+  placement: { kind: 'sharded', shardingKey: 'rand()' },
+};
+
 const MIGRATIONS_SPEC: TableSpec = {
   name: MIGRATIONS_TABLE,
   columns: `(
@@ -229,6 +256,23 @@ GROUP BY TraceId`,
     name: 'service dependency edges per minute, and job watermarks',
     statements: (o) => [...createTable(o, EDGES), ...createTable(o, JOBS)],
   },
+  {
+    version: 4,
+    name: 'minutes that received late spans, for the edge job to recompute',
+    // toStartOfMinute of a DateTime64 is a DateTime, which wraps silently rather than
+    // throwing for times past 2106: the view must never fail the insert it rides on.
+    statements: (o) => [
+      ...createTable(o, ARRIVALS),
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${o.database}.${ARRIVALS_VIEW}${onCluster(o)}
+TO ${o.database}.${storageTable(o, ARRIVALS)}
+AS SELECT
+    toStartOfMinute(Timestamp) AS Minute,
+    now() AS Arrived
+FROM ${o.database}.${storageTable(o, TRACES)}
+WHERE Timestamp < now() - toIntervalSecond(${ARRIVAL_LATE_SECONDS})
+GROUP BY Minute`,
+    ],
+  },
 ];
 
 /** The database and migrations table every migration run starts from. */
@@ -242,6 +286,7 @@ export function retentionTtls(o: SchemaOptions): Record<string, string> {
     [storageTable(o, TRACES)]: tracesTtl(o),
     [storageTable(o, TRACE_ID_TS)]: traceIdTsTtl(o),
     [storageTable(o, EDGES)]: edgesTtl(o),
+    [storageTable(o, ARRIVALS)]: arrivalsTtl(o),
   };
 }
 

@@ -108,3 +108,26 @@ CREATE TABLE IF NOT EXISTS otel.hindsight_jobs ON CLUSTER hindsight
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/global/otel/hindsight_jobs', '{shard}-{replica}', UpdatedAt)
 ORDER BY Name;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_late_arrivals_local ON CLUSTER hindsight
+(
+    Minute DateTime CODEC(Delta, ZSTD(1)),
+    Arrived DateTime CODEC(Delta, ZSTD(1))
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_late_arrivals_local', '{replica}')
+PARTITION BY toDate(Arrived)
+ORDER BY (Arrived, Minute)
+TTL Arrived + toIntervalDay(7)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_late_arrivals ON CLUSTER hindsight AS otel.hindsight_late_arrivals_local
+ENGINE = Distributed(hindsight, otel, hindsight_late_arrivals_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_late_arrivals_mv ON CLUSTER hindsight
+TO otel.hindsight_late_arrivals_local
+AS SELECT
+    toStartOfMinute(Timestamp) AS Minute,
+    now() AS Arrived
+FROM otel.otel_traces_local
+WHERE Timestamp < now() - toIntervalSecond(30)
+GROUP BY Minute;

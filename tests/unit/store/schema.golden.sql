@@ -91,3 +91,24 @@ CREATE TABLE IF NOT EXISTS otel.hindsight_jobs
 )
 ENGINE = ReplacingMergeTree(UpdatedAt)
 ORDER BY Name;
+
+-- migration 4: minutes that received late spans, for the edge job to recompute
+CREATE TABLE IF NOT EXISTS otel.hindsight_late_arrivals
+(
+    Minute DateTime CODEC(Delta, ZSTD(1)),
+    Arrived DateTime CODEC(Delta, ZSTD(1))
+)
+ENGINE = ReplacingMergeTree
+PARTITION BY toDate(Arrived)
+ORDER BY (Arrived, Minute)
+TTL Arrived + toIntervalDay(7)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_late_arrivals_mv
+TO otel.hindsight_late_arrivals
+AS SELECT
+    toStartOfMinute(Timestamp) AS Minute,
+    now() AS Arrived
+FROM otel.otel_traces
+WHERE Timestamp < now() - toIntervalSecond(30)
+GROUP BY Minute;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bootstrapStatements, EDGES_TABLE, JOBS_TABLE, localTable, MIGRATIONS, retentionStatement, retentionTtls, TRACE_ID_TS_TABLE, TRACES_TABLE, type SchemaOptions } from '../../../collector/store/schema';
+import { ARRIVALS_TABLE, bootstrapStatements, EDGES_TABLE, JOBS_TABLE, localTable, MIGRATIONS, retentionStatement, retentionTtls, TRACE_ID_TS_TABLE, TRACES_TABLE, type SchemaOptions } from '../../../collector/store/schema';
 
 /**
  * The rendered DDL is pinned: a change to a column, codec, index or TTL shows up
@@ -28,7 +28,7 @@ test('migration versions are unique and increasing', () => {
 
 test('retention is rendered into every TTL', () => {
   const ddl = MIGRATIONS.flatMap((m) => m.statements({ database: 'db', retentionDays: 30 })).join('\n');
-  expect(ddl.match(/toIntervalDay\(30\)/g)).toHaveLength(3);
+  expect(ddl.match(/toIntervalDay\(30\)/g)).toHaveLength(4);
   expect(ddl).toContain('ttl_only_drop_parts = 1');
 });
 
@@ -80,21 +80,24 @@ describe('the cluster schema', () => {
       'CREATE TABLE IF NOT EXISTS otel.otel_traces ON CLUSTER hindsight AS otel.otel_traces_local\nENGINE = Distributed(hindsight, otel, otel_traces_local, cityHash64(TraceId))',
       'CREATE TABLE IF NOT EXISTS otel.otel_traces_trace_id_ts ON CLUSTER hindsight AS otel.otel_traces_trace_id_ts_local\nENGINE = Distributed(hindsight, otel, otel_traces_trace_id_ts_local, cityHash64(TraceId))',
       'CREATE TABLE IF NOT EXISTS otel.hindsight_service_edges_1m ON CLUSTER hindsight AS otel.hindsight_service_edges_1m_local\nENGINE = Distributed(hindsight, otel, hindsight_service_edges_1m_local, cityHash64(Parent, Child))',
+      'CREATE TABLE IF NOT EXISTS otel.hindsight_late_arrivals ON CLUSTER hindsight AS otel.hindsight_late_arrivals_local\nENGINE = Distributed(hindsight, otel, hindsight_late_arrivals_local, rand())',
     ]);
     const readable = (o: SchemaOptions): string[] => [...all(o).join('\n').matchAll(/^CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS otel\.(\w+)/gm)].map((m) => m[1]!).filter((n) => !n.endsWith('_local')).sort();
     expect(readable(cluster)).toEqual(readable(single));
     for (const name of [TRACES_TABLE, TRACE_ID_TS_TABLE, EDGES_TABLE, JOBS_TABLE]) expect(readable(cluster)).toContain(name);
   });
 
-  test('the lookup view feeds each shard from its own inserts', () => {
-    const view = all(cluster).find((s) => s.startsWith('CREATE MATERIALIZED VIEW'))!;
-    expect(view).toContain('TO otel.otel_traces_trace_id_ts_local');
-    expect(view).toContain('FROM otel.otel_traces_local');
+  test('the views feed each shard from its own inserts', () => {
+    const views = all(cluster).filter((s) => s.startsWith('CREATE MATERIALIZED VIEW'));
+    expect(views).toHaveLength(2);
+    expect(views[0]).toContain('TO otel.otel_traces_trace_id_ts_local');
+    expect(views[1]).toContain('TO otel.hindsight_late_arrivals_local');
+    for (const view of views) expect(view).toContain('FROM otel.otel_traces_local');
   });
 
   test('retention is reconciled on the local tables, on every node', () => {
-    expect(Object.keys(retentionTtls(cluster))).toEqual(['otel_traces_local', 'otel_traces_trace_id_ts_local', 'hindsight_service_edges_1m_local']);
-    expect(Object.keys(retentionTtls(single))).toEqual([TRACES_TABLE, TRACE_ID_TS_TABLE, EDGES_TABLE]);
+    expect(Object.keys(retentionTtls(cluster))).toEqual(['otel_traces_local', 'otel_traces_trace_id_ts_local', 'hindsight_service_edges_1m_local', 'hindsight_late_arrivals_local']);
+    expect(Object.keys(retentionTtls(single))).toEqual([TRACES_TABLE, TRACE_ID_TS_TABLE, EDGES_TABLE, ARRIVALS_TABLE]);
     expect(retentionStatement(cluster, 'otel_traces_local', 'x')).toBe('ALTER TABLE otel.otel_traces_local ON CLUSTER hindsight MODIFY TTL x');
   });
 });
