@@ -225,11 +225,12 @@ export function makeAuthenticator(options: AuthenticatorOptions, deps: { limiter
     challenge: schemes.join(', '),
     async check(authorization, address) {
       const failures = limiter.count(address);
-      const refuse = (result: 'missing' | 'invalid'): AuthResult => {
+      const refuse = (result: 'invalid'): AuthResult => {
         limiter.fail(address);
         return failures >= limiter.limit ? 'blocked' : result;
       };
-      if (!authorization) return refuse('missing');
+      // No credential is no guess: a browser opening the app calls several APIs before its sign-in page asks.
+      if (!authorization) return failures >= limiter.limit ? 'blocked' : 'missing';
       const token = bearer(authorization);
       // Every configured token is compared, so the time taken does not say which one matched.
       if (token !== undefined && tokens.map((t) => constantTimeEqual(token, t)).reduce((a, b) => a || b, false)) return 'ok';
