@@ -5,13 +5,12 @@
  * file descriptors chDB and the other ports need; and once the flood goes,
  * exporters and the viewer are served again.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -19,7 +18,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { makeSimpleTrace, protobufRequest } from '../support/spans';
 import { grpcExport } from '../support/http';
 import { startTestServer, stopTestServer, type TestServer } from '../support/server';
-import { childSlotPerTest, type ChildServer } from '../support/child';
+import { childSlotPerTest, startChild, type ChildServer } from '../support/child';
 
 interface Held {
   socket: net.Socket;
@@ -139,23 +138,9 @@ describe('--max-connections 50', () => {
 
 describe('the default cap at a 1,024-file limit', () => {
   const slot = childSlotPerTest('hindsight-nofile-');
-  const CLI = path.resolve(__dirname, '../../dist/collector/cli/main.js');
-
   /** `hindsight serve` under `ulimit -n 1024` (soft and hard, so Node cannot raise it). */
   function startLimited(dataDir: string): Promise<ChildServer> {
-    const args = ['serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0'];
-    const child = spawn('/bin/sh', ['-c', 'ulimit -n 1024 && exec "$@"', 'sh', process.execPath, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const logs: string[] = [];
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    child.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
-    return new Promise((resolve, reject) => {
-      readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-        logs.push(line);
-        const entry = JSON.parse(line) as { msg?: string; ports?: ChildServer['ports'] };
-        if (entry.msg === 'hindsight started' && entry.ports) resolve({ process: child, ports: entry.ports, logs, exited });
-      });
-      void exited.then(({ code }) => reject(new Error(`hindsight exited with ${code} before starting:\n${logs.join('\n')}`)));
-    });
+    return startChild(['serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0'], {}, 'ulimit -n 1024');
   }
 
   test('957 idle connections on the viewer port: it keeps 170 (half the limit over three ports), and exports are stored meanwhile', async () => {

@@ -22,9 +22,15 @@ export function startChildServer(dataDir: string, extraArgs: string[] = [], env:
   return startChild(['serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs], env);
 }
 
-/** Any `hindsight` server command; resolves once it logs its bound ports. */
-export function startChild(args: string[], env: Record<string, string> = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/**
+ * Any `hindsight` server command; resolves once it logs its bound ports. `shellFirst`
+ * runs in a shell before the command replaces it (for example `ulimit -n 1024`).
+ */
+export function startChild(args: string[], env: Record<string, string> = {}, shellFirst?: string): Promise<ChildServer> {
+  const [command, commandArgs] = shellFirst === undefined
+    ? [process.execPath, [CLI, ...args]]
+    : ['/bin/sh', ['-c', `${shellFirst} && exec "$@"`, 'sh', process.execPath, CLI, ...args]];
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
