@@ -15,8 +15,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { HindsightError } from '../errors';
-import { requestKey } from '../store/idempotency';
+import { HindsightError } from '../../common/errors';
+import { requestKey } from '../ingest/idempotency';
 import { normalizeBody, type Encoding } from './codec';
 import type { DecodeLimits } from './limits';
 import { MalformedRequest } from './malformed';

@@ -14,7 +14,7 @@ import type { LeafCodec } from './leaves';
 import { AttributeCap, attributeString, attributesJson } from './values';
 import { LAST_STORABLE_NS, UNDATED_LIMITS, type DecodeLimits } from './limits';
 import { MalformedRequest } from './malformed';
-import { SPAN_KINDS, STATUS_CODES, type SpanRows } from '../store/columns';
+import { SPAN_KINDS, STATUS_CODES, type SpanRows } from '../../storage/columns';
 
 export const REJECT_REASONS = [
   'invalid_trace_id',

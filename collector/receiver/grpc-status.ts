@@ -1,7 +1,7 @@
 /** Hindsight's errors as OTLP/gRPC statuses, shared by the call handler and the admission interceptor. */
 import * as grpc from '@grpc/grpc-js';
-import type { HindsightError } from '../errors';
-import type { Metrics } from '../metrics';
+import type { HindsightError } from '../../common/errors';
+import type { Metrics } from '../../common/metrics';
 import { retryInfoDetails } from '../otlp/retry-info';
 
 const CODE_NAMES = new Map<number, string>(

@@ -7,8 +7,8 @@
 const [, , DATA_DIR, SPAN_COUNT] = process.argv;
 const { createClient } = require('@clickhouse/client');
 const { createChdbConnection } = require('chdb/connection');
-const { applySchema } = require('../../dist/collector/store/schema');
-const { EdgeJob } = require('../../dist/collector/store/edges');
+const { applySchema } = require('../../dist/storage/schema');
+const { EdgeJob } = require('../../dist/collector/jobs/edges');
 const pino = require('pino');
 (async () => {
   const client = createClient({ connection: createChdbConnection({ path: DATA_DIR }) });

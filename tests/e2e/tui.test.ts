@@ -10,7 +10,7 @@ import { makeSimpleTrace, makeTraces, protobufRequest } from '../support/spans';
 import { post } from '../support/http';
 import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
-const CLI = path.resolve(__dirname, '../../dist/collector/cli/main.js');
+const CLI = path.resolve(__dirname, '../../dist/cmd/main.js');
 const SESSION = `hindsight-tui-${process.pid}`;
 let dir: string;
 let server: ChildServer;

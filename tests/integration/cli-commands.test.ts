@@ -12,7 +12,7 @@ import { jsonRequest, makeSimpleTrace, makeTraces, protobufRequest } from '../su
 import { post } from '../support/http';
 import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
-const CLI = path.resolve(__dirname, '../../dist/collector/cli/main.js');
+const CLI = path.resolve(__dirname, '../../dist/cmd/main.js');
 const exec = promisify(execFile);
 
 interface Run {

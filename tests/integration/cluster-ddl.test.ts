@@ -4,9 +4,9 @@
  * give it back unchanged in meaning, and EXPLAIN AST must show it as the
  * statement it claims to be, ON CLUSTER included.
  */
-import { makeConfig } from '../../collector/config';
-import { openStore, type Store } from '../../collector/store/client';
-import { bootstrapStatements, MIGRATIONS, retentionStatement, retentionTtls } from '../../collector/store/schema';
+import { makeConfig } from '../../common/config';
+import { openStore, type Store } from '../../storage/store';
+import { bootstrapStatements, MIGRATIONS, retentionStatement, retentionTtls } from '../../storage/schema';
 import { testDataDir } from '../support/server';
 
 let store: Store;

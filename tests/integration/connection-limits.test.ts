@@ -139,7 +139,7 @@ describe('--max-connections 50', () => {
 
 describe('the default cap at a 1,024-file limit', () => {
   const slot = childSlotPerTest('hindsight-nofile-');
-  const CLI = path.resolve(__dirname, '../../dist/collector/cli/main.js');
+  const CLI = path.resolve(__dirname, '../../dist/cmd/main.js');
 
   /** `hindsight serve` under `ulimit -n 1024` (soft and hard, so Node cannot raise it). */
   function startLimited(dataDir: string): Promise<ChildServer> {

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { JOURNAL_FILE, JOURNAL_MAX_BYTES, JOURNAL_MIN_GROWTH } from '../../collector/store/idempotency';
+import { JOURNAL_FILE, JOURNAL_MAX_BYTES, JOURNAL_MIN_GROWTH } from '../../collector/ingest/idempotency';
 import { makeSimpleTrace, protobufRequest } from '../support/spans';
 import { grpcExport } from '../support/http';
 import { startChildServer, type ChildServer } from '../support/child';

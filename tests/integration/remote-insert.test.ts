@@ -8,9 +8,9 @@
 import * as http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { makeConfig } from '../../collector/config';
-import { openStore } from '../../collector/store/client';
-import { batchKey } from '../../collector/store/idempotency';
+import { makeConfig } from '../../common/config';
+import { openStore } from '../../storage/store';
+import { batchKey } from '../../collector/ingest/idempotency';
 
 interface Seen {
   query: string;

@@ -1,7 +1,7 @@
 /** The schema is applied at start, idempotently, and follows the configured retention. */
-import { makeConfig } from '../../collector/config';
-import { openStore, type Store } from '../../collector/store/client';
-import { applySchema, MIGRATIONS } from '../../collector/store/schema';
+import { makeConfig } from '../../common/config';
+import { openStore, type Store } from '../../storage/store';
+import { applySchema, MIGRATIONS } from '../../storage/schema';
 import { queryRows, testDataDir, uniqueDatabase } from '../support/server';
 
 let store: Store;

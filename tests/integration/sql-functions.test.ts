@@ -8,9 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { embeddedConnection } from '../../collector/store/client';
-import { engineCatalogue } from '../../viewer/api/sql-guard';
-import { ALLOWED_CATEGORIES, ALLOWED_OTHER, ALLOWED_TABLE_FUNCTIONS, DENIED, DENIED_CATEGORIES, FunctionPolicy, type EngineFunction } from '../../viewer/api/sql-functions';
+import { embeddedConnection } from '../../storage/store';
+import { engineCatalogue } from '../../viewer/api/sql/guard';
+import { ALLOWED_CATEGORIES, ALLOWED_OTHER, ALLOWED_TABLE_FUNCTIONS, DENIED, DENIED_CATEGORIES, FunctionPolicy, type EngineFunction } from '../../viewer/api/sql/functions';
 import { testDataDir } from '../support/server';
 
 const GOLDEN = path.join(__dirname, 'sql-functions.golden.tsv');

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/collector/cli/main.js');
+const CLI = path.join(ROOT, 'dist/cmd/main.js');
 
 export interface ChildServer {
   process: ChildProcess;

@@ -4,7 +4,7 @@
  * body) carry a 4xx `status`. They are the client's fault: translated here into
  * the catalogue once, so no route answers them with 500 or a stack trace.
  */
-import { HindsightError } from '../../collector/errors';
+import { HindsightError } from '../../common/errors';
 
 export function clientErrorOf(err: unknown): HindsightError | undefined {
   if (err instanceof HindsightError || typeof err !== 'object' || err === null) return undefined;

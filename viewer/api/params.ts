@@ -2,7 +2,7 @@
  * Query parameters of the query API, validated once into typed values. Every
  * error names its parameter; every time range is bounded.
  */
-import { HindsightError } from '../../collector/errors';
+import { HindsightError } from '../../common/errors';
 import type { TraceSort } from './types';
 
 export class BadParameter extends HindsightError {

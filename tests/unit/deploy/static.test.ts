@@ -263,7 +263,7 @@ describe('systemd unit', () => {
 
   test('embedded serve on /var/lib/hindsight as a dedicated user, hardened, stops with SIGTERM', () => {
     const directive = (key: string) => [...text.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1]);
-    expect(directive('ExecStart')).toEqual(['/usr/bin/node /opt/hindsight/dist/collector/cli/main.js serve --data-dir /var/lib/hindsight']);
+    expect(directive('ExecStart')).toEqual(['/usr/bin/node /opt/hindsight/dist/cmd/main.js serve --data-dir /var/lib/hindsight']);
     expect(directive('User')).toEqual(['hindsight']);
     expect(directive('StateDirectory')).toEqual(['hindsight']);
     expect(directive('WorkingDirectory')).toEqual(['/var/lib/hindsight']);
@@ -451,9 +451,9 @@ describe('Dockerfile', () => {
     const [healthcheck] = argsOf(runtime, 'HEALTHCHECK');
     expect(healthcheck).toContain('CMD ["node", "/app/deploy/healthcheck.js"]');
     expect(fs.readFileSync(path.join(DEPLOY, 'healthcheck.js'), 'utf8')).toMatch(/fetch\(`http:\/\/127\.0\.0\.1:\$\{port\}\/healthz`/);
-    expect(argsOf(runtime, 'ENTRYPOINT')).toEqual(['["node", "/app/dist/collector/cli/main.js"]']);
+    expect(argsOf(runtime, 'ENTRYPOINT')).toEqual(['["node", "/app/dist/cmd/main.js"]']);
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: { hindsight: string } };
-    expect(pkg.bin.hindsight).toBe('dist/collector/cli/main.js');
+    expect(pkg.bin.hindsight).toBe('dist/cmd/main.js');
     expect(argsOf(runtime, 'CMD')).toEqual(['["serve"]']);
   });
 
