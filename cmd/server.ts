@@ -6,35 +6,30 @@
  * and orderly stop.
  */
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
-import type { Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import type * as grpc from '@grpc/grpc-js';
-import type { Config } from '../common/config';
-import { HindsightError } from '../common/errors';
-import { hostCheck, refuseMisdirected } from '../common/host-check';
-import { connectionCap } from '../common/connections';
-import { removeOwner, writeOwner } from './lockfile';
 import { makeAuthenticator } from '../common/auth';
-import { TraceIngest } from '../collector/ingest/pipeline';
+import type { Config } from '../common/config';
+import { connectionCap } from '../common/connections';
+import { HindsightError } from '../common/errors';
+import { closeHttp, listen, port } from '../common/listen';
 import type { Logger } from '../common/log';
 import { createMetrics, type Metrics } from '../common/metrics';
 import { opsRouter, type Readiness } from '../common/ops';
+import { applySchema } from '../storage/schema';
+import { openStore, type Store } from '../storage/store';
+import { toStoreError } from '../storage/store-errors';
+import { StoreHealth } from '../collector/ingest/health';
+import { IngestJournal, RecentRequests } from '../collector/ingest/idempotency';
+import { TraceIngest } from '../collector/ingest/pipeline';
+import { SpanWriter } from '../collector/ingest/writer';
+import { EdgeJob } from '../collector/jobs/edges';
 import { otlpGrpcServer } from '../collector/receiver/grpc';
 import { listenGrpc, type GrpcListener } from '../collector/receiver/grpc-listener';
 import { otlpHttpApp } from '../collector/receiver/http';
 import { InflightBudget } from '../collector/receiver/inflight';
-import { openStore, type Store } from '../storage/store';
-import { openSqlReaders } from '../viewer/api/sql/readers';
-import { applySchema } from '../storage/schema';
-import { SpanWriter } from '../collector/ingest/writer';
-import { StoreHealth } from '../collector/ingest/health';
-import { IngestJournal, RecentRequests } from '../collector/ingest/idempotency';
-import { toStoreError } from '../storage/store-errors';
-import { EdgeJob } from '../collector/jobs/edges';
 import { viewerApp } from '../viewer/api/app';
+import { openSqlReaders } from '../viewer/api/sql/readers';
+import { removeOwner, writeOwner } from './lockfile';
 
 export type Role = 'serve' | 'collector' | 'viewer';
 
@@ -165,66 +160,6 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
     return closing;
   };
   return { ports, store, metrics, close };
-}
-
-type ListenConfig = Pick<Config, 'httpHeaderTimeoutMs' | 'httpRequestTimeoutMs' | 'httpKeepAliveTimeoutMs' | 'host' | 'publicHosts' | 'maxConnections'>;
-
-/**
- * An HTTP server, or HTTPS when a certificate is configured. Slow or idle clients
- * cannot hold it: a TLS handshake and then the headers must each arrive within the
- * header timeout (which also closes connections that never send a request), a
- * whole request within the request timeout (slowloris bodies get 408), and an idle
- * kept-alive connection closes after the keep-alive timeout, which is longer than
- * exporters' usual 5 s between batches so that they do not race the close. Past
- * the connection cap new connections are closed at once (see connections.ts), and
- * a request naming a host this server does not serve gets 421 (see host-check.ts).
- */
-function listen(app: Express, host: string, wanted: number, tls: { cert: Buffer; key: Buffer } | undefined, config: ListenConfig): Promise<HttpServer> {
-  return new Promise((resolve, reject) => {
-    const options: http.ServerOptions = {
-      headersTimeout: config.httpHeaderTimeoutMs,
-      requestTimeout: Math.max(config.httpRequestTimeoutMs, config.httpHeaderTimeoutMs),
-      keepAliveTimeout: config.httpKeepAliveTimeoutMs,
-      // How often those timeouts are checked; Node's default of 30 s would let them overrun.
-      connectionsCheckingInterval: Math.min(1000, config.httpHeaderTimeoutMs),
-    };
-    const allowsHost = hostCheck(config);
-    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-      if (allowsHost(req.headers.host)) app(req, res);
-      else refuseMisdirected(req, res);
-    };
-    // The handshake comes before any HTTP parsing, so headersTimeout does not cover it; Node's own default is 120 s.
-    const server = tls ? https.createServer({ ...tls, ...options, handshakeTimeout: config.httpHeaderTimeoutMs }, handler) : http.createServer(options, handler);
-    server.maxConnections = connectionCap(config);
-    server.listen(wanted, host);
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  });
-}
-
-function port(server: HttpServer): number {
-  return (server.address() as AddressInfo).port;
-}
-
-/** A request still open this long after a shutdown began has its connection cut. */
-const SHUTDOWN_GRACE_MS = 2000;
-
-/**
- * Lets requests in flight finish (they wait for their inserts, which the writer
- * flushes at once), closes kept-alive connections, and after the grace cuts what
- * is left: a client that stopped reading a long result, or a socket Node no
- * longer counts as idle after its response was destroyed (seen with an aborted
- * fetch of an endless SQL result: without the cut, shutdown waited 62 s).
- */
-function closeHttp(server: HttpServer): Promise<void> {
-  return new Promise((resolve) => {
-    const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    server.close(() => {
-      clearTimeout(cut);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
 }
 
 /** grpc-js closes its sessions gracefully; the listening socket is ours to close. */
