@@ -2,7 +2,7 @@
  * Whether the store takes writes, as the write path has seen it.
  *
  * After a failure that blames the store (unreachable, refusing, overloaded, out of
- * disk; see store-errors.ts) the store is down: new writes are refused at once with
+ * disk; see storage/store-errors.ts) the store is down: new writes are refused at once with
  * HS_STORE_UNAVAILABLE, or HS_STORE_FULL while the disk is full (both 503 /
  * UNAVAILABLE with Retry-After), instead of each waiting on a dead server; one
  * request's bad rows never get here. /readyz says why, and a

@@ -57,7 +57,7 @@ type Range = [from: number, to: number];
 export interface EdgeJobOptions {
   /**
    * Minutes younger than this are left for a later run. More than
-   * ARRIVAL_LATE_SECONDS (schema.ts), the age from which an arriving span is
+   * ARRIVAL_LATE_SECONDS (storage/schema.ts), the age from which an arriving span is
    * recorded as late. @default 60
    */
   lagSeconds: number;

@@ -1,7 +1,7 @@
 /**
  * The query API: native JSON under /api/v1 and the Jaeger query API under /api.
- * Handlers validate parameters (params.ts), run named queries (queries.ts) and
- * convert rows (model.ts, jaeger.ts); they never build SQL.
+ * Handlers validate parameters (params.ts), run named queries (viewer/query/queries.ts) and
+ * convert rows (viewer/query/rows.ts, jaeger.ts); they never build SQL.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { asHindsightError, HindsightError } from '../../common/errors';

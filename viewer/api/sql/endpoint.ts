@@ -1,7 +1,7 @@
 /**
  * POST /api/v1/sql: analytics SQL over Hindsight's tables. Read-only in two layers
  * (the engine's readonly setting on connections used for nothing else, and the
- * statement check in sql-guard.ts), bounded by the configured limits, and
+ * statement check in guard.ts), bounded by the configured limits, and
  * streamed: the result goes to the client as ClickHouse produces it. A request's
  * whole work ends within the execution limit, and as soon as its client goes away.
  */
