@@ -39,6 +39,7 @@ export function serviceCode(service: string): number {
 
 /** Control characters from telemetry must not drive the terminal. */
 export function safe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

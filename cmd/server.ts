@@ -14,7 +14,7 @@ import { HindsightError } from '../common/errors';
 import { closeHttp, listen, port } from '../common/listen';
 import type { Logger } from '../common/log';
 import { createMetrics, type Metrics } from '../common/metrics';
-import { opsRouter, type Readiness } from '../common/ops';
+import type { Readiness } from '../common/ops';
 import { applySchema } from '../storage/schema';
 import { openStore, type Store } from '../storage/store';
 import { toStoreError } from '../storage/store-errors';

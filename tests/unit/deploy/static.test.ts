@@ -284,7 +284,9 @@ describe('Kubernetes manifests', () => {
     apiVersion?: string;
     kind?: string;
     metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
-    spec?: any; 
+    // Manifests of every kind, read from YAML: the tests walk their specs by path.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    spec?: any;
     data?: Record<string, string>;
     stringData?: Record<string, string>;
     resources?: string[];
@@ -334,7 +336,8 @@ describe('Kubernetes manifests', () => {
   });
 
   /** A container port, by number or by name, as the number it is. */
-  const portNumber = (container: any, port: number | string): number | undefined => 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a container of a parsed manifest
+  const portNumber = (container: any, port: number | string): number | undefined =>
     typeof port === 'number' ? port : (container.ports ?? []).find((p: { name: string }) => p.name === port)?.containerPort;
 
   test.each([

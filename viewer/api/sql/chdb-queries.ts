@@ -108,6 +108,8 @@ export async function chdbStream({ reader, killer, sql, format, signal, release 
     signal.removeEventListener('abort', onAbort);
     release(exhausted ? Promise.resolve() : abandon(reader, killer, tag, inFlight, () => query?.cancel()));
   };
+  // onAbort reads it before the first chunk, while it is still undefined; a const would be in its temporal dead zone then.
+  // eslint-disable-next-line prefer-const
   let readable: Readable | undefined;
   const onAbort = (): void => {
     if (readable) readable.destroy(abortReason(signal));
