@@ -57,11 +57,10 @@ export default tseslint.config(
   boundary(['storage/**'], refuse('collector|viewer|cmd', 'storage/ imports only common/.')),
   boundary(['collector/**'], refuse('viewer', 'collector/ must not import viewer/: put what both need in common/ or storage/.'), NOT_CMD),
   boundary(['viewer/**'], refuse('collector', 'viewer/ must not import collector/: put what both need in common/ or storage/.'), NOT_CMD),
-  boundary(
-    ['viewer/model/**'],
-    refuse('common|storage|collector|query|ui|cmd', 'viewer/model/ is pure: it imports only viewer/api/types.'),
-    { regex: '(^|/)api/(?!types$)', message: 'viewer/model/ is pure: it imports only viewer/api/types.' },
-  ),
+  boundary(['viewer/model/**'], refuse('common|storage|collector|query|ui|cmd', 'viewer/model/ is pure: it imports only viewer/api/types.'), {
+    regex: '(^|/)api/(?!types$)',
+    message: 'viewer/model/ is pure: it imports only viewer/api/types.',
+  }),
   boundary(
     ['viewer/ui/**'],
     refuse('common|storage|collector|query|cmd', 'viewer/ui/ imports only viewer/model/ and viewer/api/types.'),

@@ -72,7 +72,12 @@ export const sqlCommand: Command = {
     }
     const body = JSON.parse(text) as { meta: { name: string }[]; data: Record<string, unknown>[] };
     const cell = (v: unknown): string => (v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-    out.write(table(body.meta.map((m) => m.name), body.data.map((row) => body.meta.map((m) => cell(row[m.name])))));
+    out.write(
+      table(
+        body.meta.map((m) => m.name),
+        body.data.map((row) => body.meta.map((m) => cell(row[m.name]))),
+      ),
+    );
     return 0;
   },
 };
@@ -85,7 +90,12 @@ export const servicesCommand: Command = {
   positionals: [0, 0],
   async run(target, _p, flags, out) {
     const body = await getJson<ServicesResponse>(target, `/api/v1/services?lookback=${encodeURIComponent(str(flags, 'since') ?? '1h')}`);
-    out.write(table(['SERVICE', 'SPANS', 'ERRORS', 'ERROR %'], body.services.map((s) => [s.name, String(s.spanCount), String(s.errorCount), (s.errorRate * 100).toFixed(2)])));
+    out.write(
+      table(
+        ['SERVICE', 'SPANS', 'ERRORS', 'ERROR %'],
+        body.services.map((s) => [s.name, String(s.spanCount), String(s.errorCount), (s.errorRate * 100).toFixed(2)]),
+      ),
+    );
     return 0;
   },
 };
@@ -109,7 +119,15 @@ export const tracesCommand: Command = {
   async run(target, [sub], flags, out) {
     if (sub !== 'search') throw new UsageError(`unknown subcommand "traces ${sub}"; use "traces search"`);
     const params = new URLSearchParams();
-    const map: [string, string][] = [['service', 'service'], ['operation', 'operation'], ['min-duration', 'minDuration'], ['max-duration', 'maxDuration'], ['status', 'status'], ['sort', 'sort'], ['limit', 'limit']];
+    const map: [string, string][] = [
+      ['service', 'service'],
+      ['operation', 'operation'],
+      ['min-duration', 'minDuration'],
+      ['max-duration', 'maxDuration'],
+      ['status', 'status'],
+      ['sort', 'sort'],
+      ['limit', 'limit'],
+    ];
     for (const [flag, param] of map) if (str(flags, flag)) params.set(param, str(flags, flag)!);
     for (const a of (flags['attr'] as string[] | undefined) ?? []) params.append('attr', a);
     params.set('lookback', str(flags, 'since') ?? '1h');
@@ -212,7 +230,7 @@ export function readOtlpFile(path: string): Message[] {
     }
   }
   const framed: Message[] = [];
-  for (let at = 0; at + 4 <= data.length; ) {
+  for (let at = 0; at + 4 <= data.length;) {
     const length = data.readUInt32BE(at);
     if (at + 4 + length > data.length) {
       framed.length = 0;
@@ -258,7 +276,11 @@ export const importCommand: Command = {
           failedFiles++;
           break;
         }
-        const partial = message.contentType === 'application/json' ? (JSON.parse(body.toString() || '{}') as { partialSuccess?: { rejectedSpans?: string | number } }).partialSuccess : (otlpTypes().ExportTraceServiceResponse.toObject(otlpTypes().ExportTraceServiceResponse.decode(body), { longs: Number }) as { partialSuccess?: { rejectedSpans?: number } }).partialSuccess;
+        const partial =
+          message.contentType === 'application/json'
+            ? (JSON.parse(body.toString() || '{}') as { partialSuccess?: { rejectedSpans?: string | number } }).partialSuccess
+            : (otlpTypes().ExportTraceServiceResponse.toObject(otlpTypes().ExportTraceServiceResponse.decode(body), { longs: Number }) as { partialSuccess?: { rejectedSpans?: number } })
+                .partialSuccess;
         const refusedHere = Number(partial?.rejectedSpans ?? 0);
         rejected += refusedHere;
         imported += message.spans - refusedHere;

@@ -31,7 +31,9 @@ const CLIENT_FLAGS = `client options:
 
 const USAGE = `usage: hindsight <command> [options]
 
-${Object.entries(SERVER_COMMANDS).map(([name, summary]) => `  ${name.padEnd(10)} ${summary}`).join('\n')}
+${Object.entries(SERVER_COMMANDS)
+  .map(([name, summary]) => `  ${name.padEnd(10)} ${summary}`)
+  .join('\n')}
 ${CLIENT_COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
 Run hindsight <command> --help for a command's options.
@@ -103,7 +105,12 @@ async function runClient(command: Command, argv: string[]): Promise<number> {
     process.stderr.write(`hindsight ${command.name}: wrong number of arguments\n\n${clientUsage(command)}`);
     return 2;
   }
-  const target = await openTarget({ url: values.url as string | undefined, otlpUrl: values['otlp-url'] as string | undefined, dataDir: values['data-dir'] as string | undefined, token: values.token as string | undefined });
+  const target = await openTarget({
+    url: values.url as string | undefined,
+    otlpUrl: values['otlp-url'] as string | undefined,
+    dataDir: values['data-dir'] as string | undefined,
+    token: values.token as string | undefined,
+  });
   try {
     return await command.run(target, positionals, values, stdoutOutput());
   } catch (err) {

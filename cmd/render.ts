@@ -47,7 +47,16 @@ export function safe(text: string): string {
 export function table(headers: string[], rows: string[][]): string {
   const cells = [headers, ...rows].map((r) => r.map(safe));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    cells
+      .map((r) =>
+        r
+          .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** A one-line progress bar on stderr, redrawn in place; nothing when stderr is not a terminal. */

@@ -118,9 +118,7 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   const inflight = new InflightBudget(config.maxInflightBytes);
   const tls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
   const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness, auth: ingestAuth, inflight }), config.host, config.otlpHttpPort, tls, config) : undefined;
-  const sql = runsViewer
-    ? await openSqlReaders(config)
-    : undefined;
+  const sql = runsViewer ? await openSqlReaders(config) : undefined;
   const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth }), config.host, config.uiPort, tls, config) : undefined;
   const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth, inflight }) : undefined;
   const grpcListener = grpcServer
@@ -132,14 +130,11 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   if (store.engine === 'embedded' && ports.ui !== undefined) {
     writeOwner(config.dataDir, {
       pid: process.pid,
-      apiUrl: `${tls ? "https" : "http"}://${config.host}:${ports.ui}`,
-      otlpUrl: ports.otlpHttp === undefined ? undefined : `${tls ? "https" : "http"}://${config.host}:${ports.otlpHttp}`,
+      apiUrl: `${tls ? 'https' : 'http'}://${config.host}:${ports.ui}`,
+      otlpUrl: ports.otlpHttp === undefined ? undefined : `${tls ? 'https' : 'http'}://${config.host}:${ports.otlpHttp}`,
     });
   }
-  logger.info(
-    { role, host: config.host, ports, storage: store.engine === 'embedded' ? { embedded: config.dataDir } : { url: config.clickhouseUrl }, database: config.database },
-    'hindsight started',
-  );
+  logger.info({ role, host: config.host, ports, storage: store.engine === 'embedded' ? { embedded: config.dataDir } : { url: config.clickhouseUrl }, database: config.database }, 'hindsight started');
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

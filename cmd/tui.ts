@@ -61,10 +61,7 @@ export interface TuiState {
   row: number;
 }
 
-export type TuiAction =
-  | { type: 'key'; input: string; key: Key }
-  | { type: 'traces'; traces: TraceSummary[] }
-  | { type: 'opened'; tree: TraceTree; critical: Set<string> };
+export type TuiAction = { type: 'key'; input: string; key: Key } | { type: 'traces'; traces: TraceSummary[] } | { type: 'opened'; tree: TraceTree; critical: Set<string> };
 
 export const INITIAL: TuiState = { traces: [], selected: 0, filter: '', draft: undefined, opening: undefined, trace: undefined, collapsed: new Set(), row: 0 };
 

@@ -153,7 +153,10 @@ function parseValue(spec: OptionSpec, raw: string, name: string): Config[keyof C
     case 'string':
       return raw;
     case 'list':
-      return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
     case 'level':
       if (!LEVELS.includes(raw)) throw invalid(name, raw, `one of ${LEVELS.join(', ')}`);
       return raw;

@@ -310,11 +310,7 @@ export interface SchemaReport {
 export async function applySchema(client: ClickHouseClient, o: SchemaOptions): Promise<SchemaReport> {
   for (const statement of bootstrapStatements(o)) await client.command({ query: statement });
   const done = new Set(
-    (
-      await (
-        await client.query({ query: `SELECT version FROM ${o.database}.${MIGRATIONS_TABLE}`, format: 'JSONEachRow' })
-      ).json<{ version: number }>()
-    ).map((r) => Number(r.version)),
+    (await (await client.query({ query: `SELECT version FROM ${o.database}.${MIGRATIONS_TABLE}`, format: 'JSONEachRow' })).json<{ version: number }>()).map((r) => Number(r.version)),
   );
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {

@@ -120,10 +120,7 @@ function storeOver(client: ClickHouseClient, database: string, engine: Engine, i
 export function embeddedConnection(dataDir: string): { client: ClickHouseClient; connection: ChdbConnection } {
   const resolved = path.resolve(dataDir);
   if (embeddedPath !== undefined && embeddedPath !== resolved) {
-    throw new HindsightError(
-      'HS_CONFIG_INVALID',
-      `embedded chDB is already open at ${embeddedPath} in this process; it cannot also open ${resolved}`,
-    );
+    throw new HindsightError('HS_CONFIG_INVALID', `embedded chDB is already open at ${embeddedPath} in this process; it cannot also open ${resolved}`);
   }
   fs.mkdirSync(resolved, { recursive: true });
   embeddedPath = resolved;

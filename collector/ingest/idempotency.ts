@@ -254,7 +254,10 @@ async function recover(text: string, store: Store): Promise<{ keys: string[]; pr
   }
   const probes = unknown.filter((r): r is JournaledRequest & { probe: Probe } => r.probe !== undefined);
   if (probes.length > 0) {
-    const found = await storedProbes(store, probes.map((r) => r.probe));
+    const found = await storedProbes(
+      store,
+      probes.map((r) => r.probe),
+    );
     for (const r of probes) if (found.has(`${r.probe[1]}:${r.probe[2]}`)) keys.push(r.key);
   }
   return { keys, probed: probes.length };

@@ -11,9 +11,7 @@ import type { Config } from '../../common/config';
 import type { Metrics, Transport } from '../../common/metrics';
 import type { SpanWriter } from './writer';
 
-export type ExportResult =
-  | { ok: true; partial: PartialSuccess | undefined }
-  | { ok: false; error: HindsightError };
+export type ExportResult = { ok: true; partial: PartialSuccess | undefined } | { ok: false; error: HindsightError };
 
 export interface IngestOptions extends Pick<Config, 'retentionDays' | 'maxFutureSeconds' | 'maxAttributes'> {
   /** The clock spans are dated against, in Date.now() milliseconds. @default Date.now */

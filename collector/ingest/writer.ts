@@ -34,10 +34,7 @@ import { planInserts, rowDays, SPREAD_DAYS, type Part, type Splittable } from '.
 import { TRACES_TABLE } from '../../storage/schema';
 import { classifyStoreError, type StoreFailure } from '../../storage/store-errors';
 
-export type WriteOutcome =
-  | { kind: 'accepted' }
-  | { kind: 'retryable'; error: HindsightError }
-  | { kind: 'failed'; error: HindsightError };
+export type WriteOutcome = { kind: 'accepted' } | { kind: 'retryable'; error: HindsightError } | { kind: 'failed'; error: HindsightError };
 
 type WriterConfig = Pick<Config, 'batchMaxSpans' | 'batchMaxAgeMs' | 'queueMaxSpans' | 'queueMaxBytes' | 'insertConcurrency'>;
 
@@ -139,10 +136,7 @@ export class SpanWriter {
     if (lane.pendingSpans > 0 && lane.pendingSpans + rows.spans > lane.maxWaitingSpans) {
       return Promise.resolve({
         kind: 'retryable',
-        error: new HindsightError(
-          'HS_QUEUE_FULL',
-          `requests whose spans fall on more than ${SPREAD_DAYS} days are stored one batch at a time, and a batch of them is already waiting; retry later`,
-        ),
+        error: new HindsightError('HS_QUEUE_FULL', `requests whose spans fall on more than ${SPREAD_DAYS} days are stored one batch at a time, and a batch of them is already waiting; retry later`),
       });
     }
     this.queuedSpans += rows.spans;
@@ -305,7 +299,12 @@ export class SpanWriter {
       // A request cut across inserts is journaled with its last part: "stored" must mean all of it.
       const completed = parts.filter((part) => part.completes).map((part) => ({ key: part.request.key, probe: probeOf({ data: part.data[0] as Buffer, spans: part.spans }) }));
       const journaled = completed.length > 0 ? this.journal?.begin(completed) : undefined;
-      await this.store.insertRows(TRACES_TABLE, SPAN_COLUMNS, parts.flatMap((part) => part.data), batchKey(parts.map((part) => part.name)));
+      await this.store.insertRows(
+        TRACES_TABLE,
+        SPAN_COLUMNS,
+        parts.flatMap((part) => part.data),
+        batchKey(parts.map((part) => part.name)),
+      );
       if (journaled !== undefined) this.journal?.stored(journaled);
       this.store.faults.afterInsert();
       this.metrics.batchSpans.observe(parts.reduce((sum, part) => sum + part.spans, 0));

@@ -47,9 +47,7 @@ export interface DecodeJob {
 }
 
 /** What the thread sends back: the normalized request, its rows as plain bytes. */
-export type DecodeReply =
-  | { ok: true; key: string; normalized: Omit<NormalizedRequest, 'rows'> & { rows: { data: Uint8Array; spans: number } } }
-  | { ok: false; malformed: boolean; message: string };
+export type DecodeReply = { ok: true; key: string; normalized: Omit<NormalizedRequest, 'rows'> & { rows: { data: Uint8Array; spans: number } } } | { ok: false; malformed: boolean; message: string };
 
 /** The body's rows and key; on the decode thread when it is at least `threadMinBytes` long. Throws MalformedRequest. */
 export async function decodeBody(body: Buffer, encoding: Encoding, limits: DecodeLimits, threadMinBytes = DECODE_THREAD_MIN_BYTES): Promise<DecodedBody> {

@@ -135,5 +135,8 @@ export function sendError(res: Response, err: unknown, encoding: Encoding, metri
   const error = asHindsightError(err);
   metrics.requests.inc({ transport: 'http', status: String(error.httpStatus) });
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  res.status(error.httpStatus).type(RESPONSE_TYPES[encoding]).send(encodeStatus(error.grpcStatus, error.message, encoding));
+  res
+    .status(error.httpStatus)
+    .type(RESPONSE_TYPES[encoding])
+    .send(encodeStatus(error.grpcStatus, error.message, encoding));
 }

@@ -18,11 +18,7 @@ afterAll(async () => {
 });
 
 const o = { database: 'otel', retentionDays: 7, cluster: 'hindsight' };
-const STATEMENTS = [
-  ...bootstrapStatements(o),
-  ...MIGRATIONS.flatMap((m) => m.statements(o)),
-  ...Object.entries(retentionTtls(o)).map(([table, ttl]) => retentionStatement(o, table, ttl)),
-];
+const STATEMENTS = [...bootstrapStatements(o), ...MIGRATIONS.flatMap((m) => m.statements(o)), ...Object.entries(retentionTtls(o)).map(([table, ttl]) => retentionStatement(o, table, ttl))];
 
 async function formatted(sql: string): Promise<string> {
   const rows = await (await store.client.query({ query: 'SELECT formatQuery({q:String}) AS f', query_params: { q: sql }, format: 'JSONEachRow' })).json<{ f: string }>();

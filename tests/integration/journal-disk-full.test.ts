@@ -64,10 +64,7 @@ function rawExport(port: number, body: Buffer): Promise<Answer> {
       const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(raw)?.[1] ?? 0);
       resolve({ raw, status, retryAfter: /\r\nretry-after: *(\d+)\r\n/i.exec(raw)?.[1] });
     });
-    socket.write(
-      `POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-protobuf\r\n` +
-        `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
-    );
+    socket.write(`POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-protobuf\r\n` + `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
     socket.write(body);
   });
 }

@@ -86,7 +86,10 @@ test('on a cluster, writes go through the Distributed table on the shards, or to
   }
   await ch.close();
   expect(ch.seen.map((s) => /INSERT INTO (\S+)/.exec(s.query)![1])).toEqual(['otel.otel_traces', 'otel.otel_traces_local']);
-  expect(ch.seen.map((s) => [s.settings.get('distributed_foreground_insert'), s.settings.get('distributed_product_mode')])).toEqual([['1', 'local'], ['1', 'local']]);
+  expect(ch.seen.map((s) => [s.settings.get('distributed_foreground_insert'), s.settings.get('distributed_product_mode')])).toEqual([
+    ['1', 'local'],
+    ['1', 'local'],
+  ]);
 });
 
 test('the token depends on every request of the batch and their order', () => {

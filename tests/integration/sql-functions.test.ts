@@ -70,9 +70,25 @@ test('no name is both allowed and denied', () => {
 });
 
 test('the functions the issue names are all refused, in every table and scalar form the engine has', () => {
-  const scalar = ['file', 'getSetting', 'getServerSetting', 'getMergeTreeSetting', 'getMacro', 'filesystemAvailable', 'catboostEvaluate', 'sleep', 'sleepEachRow', 'globalVariable', 'joinGet', 'dictGet', 'dictHas', 'dictGetString'];
+  const scalar = [
+    'file',
+    'getSetting',
+    'getServerSetting',
+    'getMergeTreeSetting',
+    'getMacro',
+    'filesystemAvailable',
+    'catboostEvaluate',
+    'sleep',
+    'sleepEachRow',
+    'globalVariable',
+    'joinGet',
+    'dictGet',
+    'dictHas',
+    'dictGetString',
+  ];
   expect(scalar.filter((name) => policy.verdict(name).allowed)).toEqual([]);
-  const reachingOut = /^(file|url|s3|gcs|hdfs|azureBlobStorage|remote|cluster|mysql|postgresql|mongodb|redis|sqlite|jdbc|odbc|executable|input|dictionary|iceberg|deltaLake|hudi|arrowFlight|ytsaurus|merge)/i;
+  const reachingOut =
+    /^(file|url|s3|gcs|hdfs|azureBlobStorage|remote|cluster|mysql|postgresql|mongodb|redis|sqlite|jdbc|odbc|executable|input|dictionary|iceberg|deltaLake|hudi|arrowFlight|ytsaurus|merge)/i;
   const named = tableFunctions.filter((name) => reachingOut.test(name));
   expect(named.length).toBeGreaterThan(30);
   expect(named.filter((name) => ALLOWED_TABLE_FUNCTIONS.has(name))).toEqual([]);

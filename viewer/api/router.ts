@@ -12,20 +12,7 @@ import { jaegerRange, jaegerResponse, jaegerTags, toJaegerTrace } from './jaeger
 import { toSpan, toTraceSummary } from '../query/rows';
 import { OPENAPI } from './openapi';
 import { toOtlpJson } from './otlp-json';
-import {
-  BadParameter,
-  STATUSES,
-  checkedRange,
-  TRACE_SORTS,
-  attributeFilter,
-  limitParam,
-  oneOf,
-  optionalDurationNs,
-  optionalString,
-  stringList,
-  timeRange,
-  traceIdParam,
-} from './params';
+import { BadParameter, STATUSES, checkedRange, TRACE_SORTS, attributeFilter, limitParam, oneOf, optionalDurationNs, optionalString, stringList, timeRange, traceIdParam } from './params';
 import { Queries, type TraceFilters } from '../query/queries';
 import { buildTree } from '../model/trace-tree';
 import { criticalPath } from '../model/critical-path';
@@ -33,7 +20,6 @@ import { zScore } from '../model/anomalies';
 import { dependencyMap } from '../query/dependencies';
 import { findAnomalies } from '../query/anomalies';
 import type { ApiError, AttributeKeysResponse, CriticalPathResponse, RedResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
-
 
 export function apiRouter(store: Store): Router {
   const queries = new Queries(store.client, store.database);

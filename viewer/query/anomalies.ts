@@ -3,16 +3,7 @@
  * in a time range, against a baseline from the trailing window (default 7 days,
  * or whatever data exists), ranked by impact.
  */
-import {
-  judgeBucket,
-  robustQuantiles,
-  spanSeverity,
-  stretches,
-  windowSeverity,
-  type BucketStats,
-  type OperationBaseline,
-  type Severity,
-} from '../model/anomalies';
+import { judgeBucket, robustQuantiles, spanSeverity, stretches, windowSeverity, type BucketStats, type OperationBaseline, type Severity } from '../model/anomalies';
 import type { TimeRange } from '../api/params';
 import type { AnomaliesResponse, AnomalyItem } from '../api/types';
 import type { Queries } from './queries';
@@ -78,7 +69,10 @@ export async function findAnomalies(queries: Queries, range: TimeRange, baseline
         service: baseline.service,
         operation: baseline.operation,
         kind: 'window',
-        severity: windowSeverity(ratio, stretch.buckets.some((b) => b.judgement.errors)),
+        severity: windowSeverity(
+          ratio,
+          stretch.buckets.some((b) => b.judgement.errors),
+        ),
         impact: Math.max(0, p50 - robustQuantiles(baseline).p50Ns) * calls + (errors / calls > baseline.errorRate ? (errors - calls * baseline.errorRate) * robustQuantiles(baseline).p95Ns : 0),
         baseline: baselineOf(baseline),
         observed: { p50Ns: Math.round(p50), p95Ns: Math.round(Math.max(...stretch.buckets.map((b) => b.p95Ns))), errorRate: errors / calls, calls },

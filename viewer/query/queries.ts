@@ -257,7 +257,11 @@ export class Queries {
    * the interquartile range, IQR / 1.349, robust like MAD but one scan
    * instead of two), p50, p95 and error rate.
    */
-  baselines(range: TimeRange, baseStartNs: bigint, minSamples: number): Promise<{ service: string; operation: string; samples: string; logMedian: number; logSigma: number; p50: number; p95: number; errorRate: number }[]> {
+  baselines(
+    range: TimeRange,
+    baseStartNs: bigint,
+    minSamples: number,
+  ): Promise<{ service: string; operation: string; samples: string; logMedian: number; logSigma: number; p50: number; p95: number; errorRate: number }[]> {
     return this.rows(
       `SELECT ServiceName AS service, SpanName AS operation, count() AS samples,
               quantiles(0.25, 0.5, 0.75)(log(greatest(Duration, 1))) AS lq, lq[2] AS logMedian, (lq[3] - lq[1]) / 1.349 AS logSigma,
@@ -305,7 +309,10 @@ export class Queries {
   }
 
   /** Per operation and bucket: calls, errors, median ln(duration), p50 and p95, and a few trace ids. */
-  operationBuckets(range: TimeRange, bucketSeconds: number): Promise<{ service: string; operation: string; t: string; calls: string; errors: string; logMedian: number; p50: number; p95: number; examples: string[] }[]> {
+  operationBuckets(
+    range: TimeRange,
+    bucketSeconds: number,
+  ): Promise<{ service: string; operation: string; t: string; calls: string; errors: string; logMedian: number; p50: number; p95: number; examples: string[] }[]> {
     return this.rows(
       `SELECT ServiceName AS service, SpanName AS operation,
               toString(toUnixTimestamp(toStartOfInterval(Timestamp, toIntervalSecond({bucket:UInt32})))) AS t,

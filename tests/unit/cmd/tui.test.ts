@@ -2,7 +2,17 @@ import { filterParams, INITIAL, reduce, type TuiAction, type TuiState } from '..
 import type { TraceSummary } from '../../../viewer/api/types';
 
 const key = (over: Partial<Record<string, boolean>> = {}): Extract<TuiAction, { type: 'key' }>['key'] => ({
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, return: false, escape: false, backspace: false, delete: false, ctrl: false, meta: false, ...over,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  return: false,
+  escape: false,
+  backspace: false,
+  delete: false,
+  ctrl: false,
+  meta: false,
+  ...over,
 });
 const press = (state: TuiState, input: string, over: Partial<Record<string, boolean>> = {}): TuiState => reduce(state, { type: 'key', input, key: key(over) });
 const summary = (traceId: string): TraceSummary => ({ traceId, rootService: 's', rootOperation: 'o', startNs: '0', durationNs: '1', spanCount: 1, errorCount: 0, services: [] });

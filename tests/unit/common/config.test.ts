@@ -4,7 +4,17 @@ import { HindsightError } from '../../../common/errors';
 describe('loadConfig', () => {
   test('defaults are safe: loopback only, embedded storage, standard ports', () => {
     const config = loadConfig([], {});
-    expect(config).toMatchObject({ host: '127.0.0.1', clickhouseUrl: undefined, dataDir: './data', otlpHttpPort: 4318, otlpGrpcPort: 4317, uiPort: 16686, retentionDays: 7, corsOrigins: [], maxBodyBytes: 16 * 1024 * 1024 });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      clickhouseUrl: undefined,
+      dataDir: './data',
+      otlpHttpPort: 4318,
+      otlpGrpcPort: 4317,
+      uiPort: 16686,
+      retentionDays: 7,
+      corsOrigins: [],
+      maxBodyBytes: 16 * 1024 * 1024,
+    });
   });
 
   test('flags win over the environment, which wins over defaults', () => {

@@ -13,7 +13,11 @@ describe('openFileLimit', () => {
   });
 
   test('falls back to 1024 where there is no /proc', () => {
-    expect(openFileLimit(() => { throw new Error('ENOENT'); })).toBe(1024);
+    expect(
+      openFileLimit(() => {
+        throw new Error('ENOENT');
+      }),
+    ).toBe(1024);
     expect(openFileLimit(() => 'nothing useful')).toBe(1024);
   });
 

@@ -6,18 +6,36 @@ describe('hostCheck', () => {
   const named = hostCheck({ host: 'collector.internal', publicHosts: [] });
 
   test.each([
-    'localhost', 'localhost:16686', 'LOCALHOST:4318', 'localhost.', 'app.localhost:5173',
-    '127.0.0.1', '127.0.0.1:4318', '127.45.6.7:16686', '[::1]', '[::1]:16686', '::1',
-    '192.168.1.20:16686', '[fe80::1]:4318', '10.0.0.7',
+    'localhost',
+    'localhost:16686',
+    'LOCALHOST:4318',
+    'localhost.',
+    'app.localhost:5173',
+    '127.0.0.1',
+    '127.0.0.1:4318',
+    '127.45.6.7:16686',
+    '[::1]',
+    '[::1]:16686',
+    '::1',
+    '192.168.1.20:16686',
+    '[fe80::1]:4318',
+    '10.0.0.7',
   ])('serves %s whatever the configured names', (host) => {
     expect(loopbackOnly(host)).toBe(true);
     expect(exposed(host)).toBe(true);
   });
 
   test.each([
-    'evil.example', 'evil.example:16686', 'localhost.evil.example', '127.0.0.1.nip.io:16686',
-    'localhost@evil.example', 'localhost:abc', '[::1]:x', 'traces.example.com.evil.example',
-    '2130706433', 'evilsvc.cluster.local',
+    'evil.example',
+    'evil.example:16686',
+    'localhost.evil.example',
+    '127.0.0.1.nip.io:16686',
+    'localhost@evil.example',
+    'localhost:abc',
+    '[::1]:x',
+    'traces.example.com.evil.example',
+    '2130706433',
+    'evilsvc.cluster.local',
   ])('refuses %s', (host) => {
     expect(loopbackOnly(host)).toBe(false);
     expect(exposed(host)).toBe(false);

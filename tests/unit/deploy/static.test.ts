@@ -110,7 +110,10 @@ describe('docker-compose files', () => {
 
   test('cluster: 3 Keepers, 2 x 2 ClickHouse nodes, 2 collectors behind the balancer, 1 viewer', () => {
     const { services } = resolved(path.join(CLUSTER, 'docker-compose.yml'));
-    const byImage = (prefix: string) => Object.keys(services).filter((s) => services[s]?.image?.startsWith(prefix)).sort();
+    const byImage = (prefix: string) =>
+      Object.keys(services)
+        .filter((s) => services[s]?.image?.startsWith(prefix))
+        .sort();
     expect(byImage('clickhouse/clickhouse-keeper')).toEqual(['keeper-1', 'keeper-2', 'keeper-3']);
     expect(byImage('clickhouse/clickhouse-server')).toEqual(['ch-s1r1', 'ch-s1r2', 'ch-s2r1', 'ch-s2r2']);
     const hindsight = Object.entries(services).filter(([, s]) => s.build !== undefined);
@@ -303,8 +306,7 @@ describe('Kubernetes manifests', () => {
   const objects = docs.filter((d) => d.obj.kind !== 'Kustomization').map((d) => d.obj);
   const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
   const deployments = ofKind('Deployment');
-  const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
-    Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+  const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined) => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
   test('every YAML document parses (no duplicate keys, no syntax errors)', () => {
     expect(files.map((f) => path.basename(f))).toEqual(['collector.yaml', 'config.yaml', 'edges.yaml', 'kustomization.yaml', 'namespace.yaml', 'viewer.yaml']);
@@ -396,7 +398,9 @@ describe('Kubernetes manifests', () => {
       const c = targets[0]?.spec.template.spec.containers[0];
       for (const p of svc.spec.ports) expect([svc.metadata?.name, p.port, portNumber(c, p.targetPort)]).toEqual([svc.metadata?.name, p.port, p.port]);
     }
-    const collectorPorts = ofKind('Service').find((s) => s.metadata?.name === 'hindsight-collector')?.spec.ports.map((p: { port: number }) => p.port);
+    const collectorPorts = ofKind('Service')
+      .find((s) => s.metadata?.name === 'hindsight-collector')
+      ?.spec.ports.map((p: { port: number }) => p.port);
     expect(collectorPorts).toEqual([4317, 4318]);
     const [pdb] = ofKind('PodDisruptionBudget');
     const covered = deployments.filter((d) => matches(pdb?.spec.selector.matchLabels, d.spec.template.metadata.labels));
@@ -462,7 +466,10 @@ describe('Dockerfile', () => {
 
   test('every path copied from the build context exists and is not excluded by the .dockerignore', () => {
     const ignore = fs.readFileSync(path.join(DEPLOY, 'Dockerfile.dockerignore'), 'utf8');
-    const included = ignore.split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    const included = ignore
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1));
     const sources = stages.flatMap((s) => s.body.filter((i) => i.op === 'COPY' && !i.args.startsWith('--from')).flatMap((i) => i.args.split(/\s+/).slice(0, -1)));
     expect(sources.length).toBeGreaterThan(5);
     for (const src of sources) {

@@ -1,6 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ARRIVALS_TABLE, bootstrapStatements, EDGES_TABLE, JOBS_TABLE, localTable, MIGRATIONS, retentionStatement, retentionTtls, TRACE_ID_TS_TABLE, TRACES_TABLE, type SchemaOptions } from '../../../storage/schema';
+import {
+  ARRIVALS_TABLE,
+  bootstrapStatements,
+  EDGES_TABLE,
+  JOBS_TABLE,
+  localTable,
+  MIGRATIONS,
+  retentionStatement,
+  retentionTtls,
+  TRACE_ID_TS_TABLE,
+  TRACES_TABLE,
+  type SchemaOptions,
+} from '../../../storage/schema';
 
 /**
  * The rendered DDL is pinned: a change to a column, codec, index or TTL shows up
@@ -10,9 +22,7 @@ import { ARRIVALS_TABLE, bootstrapStatements, EDGES_TABLE, JOBS_TABLE, localTabl
 const GOLDEN = path.join(__dirname, 'schema.golden.sql');
 
 function rendered(): string {
-  return MIGRATIONS.map(
-    (m) => `-- migration ${m.version}: ${m.name}\n${m.statements({ database: 'otel', retentionDays: 7 }).join(';\n\n')};\n`,
-  ).join('\n');
+  return MIGRATIONS.map((m) => `-- migration ${m.version}: ${m.name}\n${m.statements({ database: 'otel', retentionDays: 7 }).join(';\n\n')};\n`).join('\n');
 }
 
 test('the schema DDL matches the golden file', () => {
@@ -82,7 +92,15 @@ describe('the cluster schema', () => {
       'CREATE TABLE IF NOT EXISTS otel.hindsight_service_edges_1m ON CLUSTER hindsight AS otel.hindsight_service_edges_1m_local\nENGINE = Distributed(hindsight, otel, hindsight_service_edges_1m_local, cityHash64(Parent, Child))',
       'CREATE TABLE IF NOT EXISTS otel.hindsight_late_arrivals ON CLUSTER hindsight AS otel.hindsight_late_arrivals_local\nENGINE = Distributed(hindsight, otel, hindsight_late_arrivals_local, rand())',
     ]);
-    const readable = (o: SchemaOptions): string[] => [...all(o).join('\n').matchAll(/^CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS otel\.(\w+)/gm)].map((m) => m[1]!).filter((n) => !n.endsWith('_local')).sort();
+    const readable = (o: SchemaOptions): string[] =>
+      [
+        ...all(o)
+          .join('\n')
+          .matchAll(/^CREATE (?:TABLE|MATERIALIZED VIEW) IF NOT EXISTS otel\.(\w+)/gm),
+      ]
+        .map((m) => m[1]!)
+        .filter((n) => !n.endsWith('_local'))
+        .sort();
     expect(readable(cluster)).toEqual(readable(single));
     for (const name of [TRACES_TABLE, TRACE_ID_TS_TABLE, EDGES_TABLE, JOBS_TABLE]) expect(readable(cluster)).toContain(name);
   });

@@ -36,7 +36,10 @@ export class Killer {
   /** Kills the query until `ended` settles. */
   async until(tag: string, ended: Promise<unknown>): Promise<void> {
     let over = false;
-    const settled = ended.then(() => (over = true), () => (over = true));
+    const settled = ended.then(
+      () => (over = true),
+      () => (over = true),
+    );
     while (!over) {
       // The tag is this module's own text: digits, dots and spaces.
       await this.connection.chdb.queryAsync(`KILL QUERY WHERE startsWith(query, '${tag}') ASYNC`, { format: 'TSV' }).catch(() => undefined);

@@ -69,10 +69,14 @@ async function run(clients: SqlClients, statement: CheckedStatement, output: Out
   if (!statement.selects || statement.plansWithQueries) return whole();
   const described = await clients.query(`DESCRIBE (${statement.sql})`, 'JSONEachRow', signal);
   if (described.seconds > SLOW_PLANNING_SECONDS) return whole();
-  const columns = described.body.toString('utf8').split('\n').filter((line) => line !== '').map((line) => {
-    const { name, type } = JSON.parse(line) as SqlColumn;
-    return { name, type };
-  });
+  const columns = described.body
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const { name, type } = JSON.parse(line) as SqlColumn;
+      return { name, type };
+    });
   const rows = await clients.stream(statement.sql, output.rowFormat, signal);
   // pipeline destroys both ways: a client gone cancels the query, a failing query breaks off the body.
   return pipeline(rows, output.frame(columns), () => undefined);
@@ -117,7 +121,8 @@ function sqlErrors(err: unknown, _req: Request, res: Response, next: NextFunctio
   }
   // body-parser's errors (malformed JSON, too large) carry their own status.
   const status = typeof err === 'object' && err !== null && 'status' in err ? Number((err as { status: unknown }).status) : undefined;
-  const error = status && status < 500 && !(err instanceof HindsightError) ? new HindsightError(status === 413 ? 'HS_BODY_TOO_LARGE' : 'HS_BAD_PARAMETER', String((err as Error).message)) : asHindsightError(err);
+  const error =
+    status && status < 500 && !(err instanceof HindsightError) ? new HindsightError(status === 413 ? 'HS_BODY_TOO_LARGE' : 'HS_BAD_PARAMETER', String((err as Error).message)) : asHindsightError(err);
   const clickhouseCode = err instanceof SqlRefused || err instanceof SqlFailed ? err.clickhouseCode : undefined;
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   const body: SqlErrorBody = { error: { code: error.code, message: error.message, ...(clickhouseCode ? { clickhouseCode } : {}) } };

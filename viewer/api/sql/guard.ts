@@ -41,12 +41,38 @@ const ALLOWED_ROOTS = new Set([...CLAUSE_ROOTS, ...TABLE_ROOTS, ...DATABASE_ROOT
 
 /** Node kinds the walk understands. A kind outside it may carry an expression the walk cannot see. */
 const KNOWN_NODES = new Set([
-  ...ALLOWED_ROOTS, 'SelectQuery', 'ExpressionList', 'Function', 'Identifier', 'Literal', 'Asterisk', 'QualifiedAsterisk',
-  'ColumnsRegexpMatcher', 'ColumnsListMatcher', 'QualifiedColumnsRegexpMatcher', 'QualifiedColumnsListMatcher',
-  'ColumnsTransformerList', 'ColumnsExceptTransformer', 'ColumnsReplaceTransformer', 'ColumnsReplaceTransformer::Replacement',
-  'TablesInSelectQuery', 'TablesInSelectQueryElement', 'TableExpression', 'TableIdentifier', 'TableJoin', 'ArrayJoin',
-  'Subquery', 'WithElement', 'OrderByElement', 'InterpolateElement', 'WindowDefinition', 'WindowListElement',
-  'SampleRatio', 'Set', 'ColumnsApplyTransformer', 'QueryParameter',
+  ...ALLOWED_ROOTS,
+  'SelectQuery',
+  'ExpressionList',
+  'Function',
+  'Identifier',
+  'Literal',
+  'Asterisk',
+  'QualifiedAsterisk',
+  'ColumnsRegexpMatcher',
+  'ColumnsListMatcher',
+  'QualifiedColumnsRegexpMatcher',
+  'QualifiedColumnsListMatcher',
+  'ColumnsTransformerList',
+  'ColumnsExceptTransformer',
+  'ColumnsReplaceTransformer',
+  'ColumnsReplaceTransformer::Replacement',
+  'TablesInSelectQuery',
+  'TablesInSelectQueryElement',
+  'TableExpression',
+  'TableIdentifier',
+  'TableJoin',
+  'ArrayJoin',
+  'Subquery',
+  'WithElement',
+  'OrderByElement',
+  'InterpolateElement',
+  'WindowDefinition',
+  'WindowListElement',
+  'SampleRatio',
+  'Set',
+  'ColumnsApplyTransformer',
+  'QueryParameter',
 ]);
 
 /** Functions whose right-hand side may name a table (or a WITH alias) to build a set from. */
@@ -115,7 +141,7 @@ function checkNamingRoot(ast: AstNode, database: string, names: 'table' | 'datab
   const [db = '', table = ''] = parts;
   const named = [db, table].filter((p) => p !== '');
   const children = ast.children.slice(0, named.length).map((c) => c.detail);
-  if (parts.length !== 2 || named.length === 0 || children.join(' ') !== named.join(' ')) throw new SqlRefused('the statement\'s names could not be analysed');
+  if (parts.length !== 2 || named.length === 0 || children.join(' ') !== named.join(' ')) throw new SqlRefused("the statement's names could not be analysed");
   const refusal = names === 'table' ? tableRefusal(db, table, database) : isPlainIdentifier(db) ? databaseRefusal(db, database) : `the database name ${db} is not a plain identifier`;
   if (refusal !== undefined) throw new SqlRefused(refusal);
   checkClauses(ast.children.slice(named.length));
@@ -124,7 +150,9 @@ function checkNamingRoot(ast: AstNode, database: string, names: 'table' | 'datab
 function checkShow(ast: AstNode, sql: string, database: string): void {
   const plain = ast.kind === 'ShowTables' ? plainShowTables(sql) : plainShowColumns(sql);
   if (plain === undefined) {
-    throw new SqlRefused('SHOW runs here only as SHOW TABLES [FROM db], SHOW DATABASES and SHOW COLUMNS FROM table [FROM db], without LIKE, WHERE or LIMIT: filter system.tables or system.columns with a SELECT instead');
+    throw new SqlRefused(
+      'SHOW runs here only as SHOW TABLES [FROM db], SHOW DATABASES and SHOW COLUMNS FROM table [FROM db], without LIKE, WHERE or LIMIT: filter system.tables or system.columns with a SELECT instead',
+    );
   }
   if (plain.table !== undefined) refuseIf(tableRefusal(plain.db, plain.table, database));
   else if (plain.db !== '') refuseIf(databaseRefusal(plain.db, database));
@@ -149,7 +177,7 @@ function plainShowColumns(sql: string): { db: string; table: string } | undefine
 
 function checkNode(node: AstNode, parent: AstNode, database: string): void {
   if (!KNOWN_NODES.has(node.kind)) throw new SqlRefused(`the statement uses ${node.kind}, which this endpoint does not analyse`);
-  if (node.kind === 'Set') throw new SqlRefused('a SETTINGS clause is not allowed: the endpoint\'s limits apply to every query');
+  if (node.kind === 'Set') throw new SqlRefused("a SETTINGS clause is not allowed: the endpoint's limits apply to every query");
   if (node.kind === 'ColumnsApplyTransformer') throw new SqlRefused('APPLY is not allowed: call the function on the columns by name');
   if (node.kind === 'QueryParameter') throw new SqlRefused('query parameters are not supported here: write the values into the statement');
   if (node.kind === 'TableIdentifier') refuseIf(qualifiedTableRefusal(node.detail, database));

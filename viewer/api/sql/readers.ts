@@ -115,7 +115,14 @@ async function embeddedReaders(config: Config, limits: SqlLimits): Promise<SqlRe
     query: (sql, format, signal) =>
       run(signal, async (reader, stop) => {
         const finished = chdbQuery(reader, killer, sql, format, stop);
-        runs.track(finished.then(() => undefined, () => undefined).then(() => pool.release(reader)));
+        runs.track(
+          finished
+            .then(
+              () => undefined,
+              () => undefined,
+            )
+            .then(() => pool.release(reader)),
+        );
         return finished;
       }),
     interrupt: () => runs.interrupt(),

@@ -17,15 +17,42 @@
  */
 export const READABLE_SYSTEM_TABLES: ReadonlySet<string> = new Set([
   // Hindsight's storage as the engine sees it.
-  'databases', 'tables', 'columns', 'parts', 'parts_columns', 'data_skipping_indices', 'projections',
-  'projection_parts', 'projection_parts_columns', 'merges', 'mutations',
+  'databases',
+  'tables',
+  'columns',
+  'parts',
+  'parts_columns',
+  'data_skipping_indices',
+  'projections',
+  'projection_parts',
+  'projection_parts_columns',
+  'merges',
+  'mutations',
   // Reference: what the engine offers.
-  'functions', 'table_functions', 'aggregate_function_combinators', 'formats', 'data_type_families',
-  'table_engines', 'database_engines', 'collations', 'time_zones', 'keywords', 'settings', 'settings_changes',
+  'functions',
+  'table_functions',
+  'aggregate_function_combinators',
+  'formats',
+  'data_type_families',
+  'table_engines',
+  'database_engines',
+  'collations',
+  'time_zones',
+  'keywords',
+  'settings',
+  'settings_changes',
   // Generators.
-  'one', 'numbers', 'numbers_mt', 'zeros', 'zeros_mt', 'primes',
+  'one',
+  'numbers',
+  'numbers_mt',
+  'zeros',
+  'zeros_mt',
+  'primes',
   // What is running, and the engine's counters.
-  'processes', 'metrics', 'events', 'asynchronous_metrics',
+  'processes',
+  'metrics',
+  'events',
+  'asynchronous_metrics',
 ]);
 
 /** A plain identifier: quoted names with other characters are refused rather than parsed. */

@@ -23,7 +23,7 @@ test('recent requests expire after 15 minutes', () => {
   expect(recent.size).toBe(1);
 });
 
-test('the probe is the first row\'s Timestamp, TraceId and SpanId', () => {
+test("the probe is the first row's Timestamp, TraceId and SpanId", () => {
   const data = Buffer.from('[1795525697106000000,"3e4465f0d4cf257b0e306dc966118979","d96dfb62179e3151","",""]\n[1,"x","y"]\n');
   expect(probeOf({ data, spans: 2 })).toEqual(['1795525697106000000', '3e4465f0d4cf257b0e306dc966118979', 'd96dfb62179e3151']);
   expect(probeOf({ data: Buffer.from('[]\n'), spans: 0 })).toBeUndefined();

@@ -21,18 +21,22 @@ function request(key: string, days: bigint[]): Splittable {
   return { key, rows: { data, spans: days.length }, days: rowDays(data) };
 }
 
-const lines = (data: Buffer): string[] => data.toString().split('\n').filter((l) => l !== '');
+const lines = (data: Buffer): string[] =>
+  data
+    .toString()
+    .split('\n')
+    .filter((l) => l !== '');
 const rowsOf = (parts: Part<Splittable>[]): string[] => parts.flatMap((p) => lines(Buffer.concat(p.data)));
 const daysIn = (parts: Part<Splittable>[]): Set<number> => new Set(parts.flatMap((p) => rowDays(Buffer.concat(p.data))));
 
-test('rowDays reads each row\'s UTC day from its leading nanosecond timestamp', () => {
+test("rowDays reads each row's UTC day from its leading nanosecond timestamp", () => {
   const r = request('a', [TODAY, TODAY - 1n, TODAY, TODAY - 40n]);
   expect(r.days).toEqual([Number(TODAY - 40n), Number(TODAY - 1n), Number(TODAY)]);
   expect(rowDays(Buffer.from('[86399999999999,"x"]\n[86400000000000,"y"]\n[0,"z"]\n'))).toEqual([0, 1]);
   expect(rowDays(Buffer.alloc(0))).toEqual([]);
 });
 
-test('a batch of today\'s and yesterday\'s spans is one insert of whole requests, named as before', () => {
+test("a batch of today's and yesterday's spans is one insert of whole requests, named as before", () => {
   const batch = [request('a', [TODAY, TODAY - 1n]), request('b', [TODAY])];
   const inserts = planInserts(batch);
   expect(inserts).toHaveLength(1);
@@ -63,8 +67,14 @@ test('a request spread over 130 days is cut so that no insert holds more than th
 });
 
 test('two requests of 60 days each, fine alone, are cut when batched together', () => {
-  const a = request('a', Array.from({ length: 60 }, (_, i) => TODAY - BigInt(i)));
-  const b = request('b', Array.from({ length: 60 }, (_, i) => TODAY - 60n - BigInt(i)));
+  const a = request(
+    'a',
+    Array.from({ length: 60 }, (_, i) => TODAY - BigInt(i)),
+  );
+  const b = request(
+    'b',
+    Array.from({ length: 60 }, (_, i) => TODAY - 60n - BigInt(i)),
+  );
   const inserts = planInserts([a, b]);
   for (const parts of inserts) expect(daysIn(parts).size).toBeLessThanOrEqual(MAX_DAYS_PER_INSERT);
   expect(inserts.flatMap(rowsOf)).toHaveLength(120);

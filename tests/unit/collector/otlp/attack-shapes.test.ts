@@ -46,7 +46,9 @@ describe('64-bit integers as bare JSON numbers', () => {
   const TRACE = '"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174"';
 
   test('a start time above 2^53 keeps every nanosecond', () => {
-    const body = Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[{${TRACE},"startTimeUnixNano":1767225600123456789,"endTimeUnixNano": 1767225600123456799,"events":[{"timeUnixNano":1767225600123456790}]}]}]}]}`);
+    const body = Buffer.from(
+      `{"resourceSpans":[{"scopeSpans":[{"spans":[{${TRACE},"startTimeUnixNano":1767225600123456789,"endTimeUnixNano": 1767225600123456799,"events":[{"timeUnixNano":1767225600123456790}]}]}]}]}`,
+    );
     const [line] = rows(body, 'json').split('\n');
     expect(line!.startsWith('[1767225600123456789,')).toBe(true);
     // Duration and the event time are exact too (rounded, they would be 0 and ...800).
@@ -56,7 +58,9 @@ describe('64-bit integers as bare JSON numbers', () => {
 
   test('int attributes above 2^53 and at the int64 bounds are exact', () => {
     const attributes = [9007199254740993n, 9223372036854775807n, -9223372036854775808n].map((n, i) => `{"key":"i${i}","value":{"intValue":${n}}}`);
-    const body = Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[{${TRACE},"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000000000000","attributes":[${attributes.join(',')}]}]}]}]}`);
+    const body = Buffer.from(
+      `{"resourceSpans":[{"scopeSpans":[{"spans":[{${TRACE},"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000000000000","attributes":[${attributes.join(',')}]}]}]}]}`,
+    );
     expect(rows(body, 'json')).toContain('{"i0":"9007199254740993","i1":"9223372036854775807","i2":"-9223372036854775808"}');
   });
 

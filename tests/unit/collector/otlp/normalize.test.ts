@@ -142,7 +142,17 @@ describe.each(ENCODINGS)('%s', (_encoding, normalize) => {
       { key: 'inf', value: { doubleValue: '-Infinity' } },
       { key: 'bytes', value: { bytesValue: 'AAEC' } },
       { key: 'arr', value: { arrayValue: { values: [{ stringValue: 'a' }, { intValue: '1' }, { boolValue: false }, {}] } } },
-      { key: 'map', value: { kvlistValue: { values: [{ key: 'z', value: { doubleValue: 1.5 } }, { key: 'a', value: { arrayValue: {} } }] } } },
+      {
+        key: 'map',
+        value: {
+          kvlistValue: {
+            values: [
+              { key: 'z', value: { doubleValue: 1.5 } },
+              { key: 'a', value: { arrayValue: {} } },
+            ],
+          },
+        },
+      },
       { key: 'empty', value: {} },
       { key: 'emptystr', value: { stringValue: '' } },
       { key: 's', value: { stringValue: 'last wins' } },
@@ -177,7 +187,10 @@ describe.each(ENCODINGS)('%s', (_encoding, normalize) => {
     const [row] = rowsOf(
       normalize(
         makeJsonRequest({
-          events: [{ timeUnixNano: '1700000000100000000', name: 'e1', attributes: [{ key: 'k', value: { intValue: 1 } }] }, { timeUnixNano: '1700000000200000000', name: 'e2' }],
+          events: [
+            { timeUnixNano: '1700000000100000000', name: 'e1', attributes: [{ key: 'k', value: { intValue: 1 } }] },
+            { timeUnixNano: '1700000000200000000', name: 'e2' },
+          ],
           links: [{ traceId: '0102030405060708090a0b0c0d0e0f10', spanId: '0102030405060708', traceState: 'a=b', attributes: [{ key: 'l', value: { boolValue: true } }] }],
         }),
       ),
@@ -287,7 +300,7 @@ test('one hostile fixture gives the same rows, verdicts and counts through JSON,
   spansOf(request).length = 0;
   Object.values(DATED_SPANS).forEach(({ span }, i) => {
     const attributes = i % 2 === 0 ? long.slice(0, 6).concat(long.slice(30)) : long;
-    spansOf(request).push({ ...spansOf(makeJsonRequest(span))[0] as object, spanId: `00000000000000${String(i + 1).padStart(2, '0')}`, attributes });
+    spansOf(request).push({ ...(spansOf(makeJsonRequest(span))[0] as object), spanId: `00000000000000${String(i + 1).padStart(2, '0')}`, attributes });
   });
   const viaJson = ENCODINGS[0]![1](request, limits);
   const viaTranscoder = ENCODINGS[1]![1](request, limits);

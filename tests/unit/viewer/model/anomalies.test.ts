@@ -21,7 +21,12 @@ test('z-scores are in σ of log-duration', () => {
 
 test('a bucket is a regression only when significant and large, and quiet buckets never are', () => {
   const bucket = (medianFactor: number, calls: number, errors = 0): Parameters<typeof judgeBucket>[0] => ({
-    t: 0, calls, errors, logMedian: baseline.logMedian + Math.log(medianFactor), p50Ns: 20e6 * medianFactor, p95Ns: robustQuantiles(baseline).p95Ns * medianFactor,
+    t: 0,
+    calls,
+    errors,
+    logMedian: baseline.logMedian + Math.log(medianFactor),
+    p50Ns: 20e6 * medianFactor,
+    p95Ns: robustQuantiles(baseline).p95Ns * medianFactor,
   });
   expect(judgeBucket(bucket(10, 30), baseline).latency).toBe(true);
   expect(judgeBucket(bucket(1.1, 3000), baseline).latency).toBe(false);
@@ -32,5 +37,8 @@ test('a bucket is a regression only when significant and large, and quiet bucket
 
 test('consecutive flagged buckets make one stretch; a gap of one bucket is bridged', () => {
   const s = stretches([{ t: 0 }, { t: 60 }, { t: 180 }, { t: 600 }], 60);
-  expect(s.map((x) => [x.from, x.to])).toEqual([[0, 240], [600, 660]]);
+  expect(s.map((x) => [x.from, x.to])).toEqual([
+    [0, 240],
+    [600, 660],
+  ]);
 });

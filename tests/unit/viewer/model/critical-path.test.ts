@@ -82,23 +82,33 @@ b:a  |   ======
 });
 
 test('a 50,000-deep chain does not overflow the stack', () => {
-  const spans = spansFrom('a    |=') ;
+  const spans = spansFrom('a    |=');
   for (let i = 1; i < 50_000; i++) spans.push({ ...spans[0]!, spanId: `s${i}`, parentSpanId: i === 1 ? 'a' : `s${i - 1}`, durationNs: '1' });
   expect(criticalPath(buildTree(spans)).spanIds.size).toBe(50_000);
 });
 
 test('shares of the path add up to 1, and warnings name skew and orphans', () => {
-  const path = criticalPath(buildTree(spansFrom(`
+  const path = criticalPath(
+    buildTree(
+      spansFrom(`
 a    |==========
 b:a  | ===
 c:a  |     ========
-`)));
+`),
+    ),
+  );
   const shares = pathShares(path);
   expect([...shares.values()].reduce((x, y) => x + y, 0)).toBeCloseTo(1);
   expect(shares.get('a')).toBeCloseTo(0.2);
   expect(path.warnings.some((w) => /clock skew/.test(w))).toBe(true);
-  expect(criticalPath(buildTree(spansFrom(`
+  expect(
+    criticalPath(
+      buildTree(
+        spansFrom(`
 a    |====
 x:gone|  ======
-`))).warnings.some((w) => /parent/.test(w))).toBe(true);
+`),
+      ),
+    ).warnings.some((w) => /parent/.test(w)),
+  ).toBe(true);
 });

@@ -64,7 +64,11 @@ describe('highlightParts', () => {
 
   test('hostile text stays the same characters, only split', () => {
     const text = '<img src=x onerror=window.__xss=1>';
-    expect(highlightParts(text, 'onerror').map((p) => p.text).join('')).toBe(text);
+    expect(
+      highlightParts(text, 'onerror')
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(text);
   });
 
   test('when lower-casing changes the length, nothing is marked rather than the wrong letters', () => {

@@ -77,7 +77,20 @@ test('service colours are stable and spread', () => {
 });
 
 test('find-in-trace matches names, services and attribute keys and values, case-insensitively', () => {
-  const base = { traceId: '', parentSpanId: '', traceState: '', kind: 'Server', startNs: '0', durationNs: '1', statusCode: 'Unset', statusMessage: '', resource: {}, scope: { name: '', version: '' }, events: [], links: [] };
+  const base = {
+    traceId: '',
+    parentSpanId: '',
+    traceState: '',
+    kind: 'Server',
+    startNs: '0',
+    durationNs: '1',
+    statusCode: 'Unset',
+    statusMessage: '',
+    resource: {},
+    scope: { name: '', version: '' },
+    events: [],
+    links: [],
+  };
   const spans: Span[] = [
     { ...base, spanId: '1', name: 'GET /cart', service: 'web', attributes: {} },
     { ...base, spanId: '2', name: 'query', service: 'db', attributes: { 'db.statement': 'SELECT * FROM Cart' } },
@@ -98,14 +111,42 @@ describe('SQL results', () => {
 
   test('a time column with numbers is a line chart; labels with a number a bar chart; text alone none', async () => {
     const { chartFor } = await import('../../../../viewer/ui/src/lib/sql-result');
-    expect(chartFor(result(['DateTime', 'UInt64', 'Nullable(Float64)'], [['2026-01-01 00:00:00', '1', '2'], ['2026-01-01 00:01:00', '3', '4']]))).toEqual({ kind: 'line', x: 0, ys: [1, 2] });
-    expect(chartFor(result(['LowCardinality(String)', 'UInt64'], [['a', '1'], ['b', '2']]))).toEqual({ kind: 'bar', label: 0, value: 1 });
+    expect(
+      chartFor(
+        result(
+          ['DateTime', 'UInt64', 'Nullable(Float64)'],
+          [
+            ['2026-01-01 00:00:00', '1', '2'],
+            ['2026-01-01 00:01:00', '3', '4'],
+          ],
+        ),
+      ),
+    ).toEqual({ kind: 'line', x: 0, ys: [1, 2] });
+    expect(
+      chartFor(
+        result(
+          ['LowCardinality(String)', 'UInt64'],
+          [
+            ['a', '1'],
+            ['b', '2'],
+          ],
+        ),
+      ),
+    ).toEqual({ kind: 'bar', label: 0, value: 1 });
     expect(chartFor(result(['String'], [['a'], ['b']]))).toBeUndefined();
   });
 
   test('ClickHouse JSON becomes text cells, NULL included', async () => {
     const { toSqlResult } = await import('../../../../viewer/ui/src/lib/sql-result');
-    expect(toSqlResult({ meta: [{ name: 'a', type: 'Nullable(UInt8)' }, { name: 'm', type: 'Map(String, String)' }], data: [{ a: null, m: { k: 'v' } }] }).rows).toEqual([['NULL', '{"k":"v"}']]);
+    expect(
+      toSqlResult({
+        meta: [
+          { name: 'a', type: 'Nullable(UInt8)' },
+          { name: 'm', type: 'Map(String, String)' },
+        ],
+        data: [{ a: null, m: { k: 'v' } }],
+      }).rows,
+    ).toEqual([['NULL', '{"k":"v"}']]);
   });
 
   test('history keeps the newest first, without repeats', async () => {
