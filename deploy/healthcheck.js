@@ -3,9 +3,7 @@
 // Port: HINDSIGHT_HEALTH_PORT if set; else the first of the UI port (serve, viewer) and the
 // OTLP/HTTP port (collector) that answers. Exit 0 when one answers 2xx, else 1.
 'use strict';
-const ports = process.env.HINDSIGHT_HEALTH_PORT
-  ? [process.env.HINDSIGHT_HEALTH_PORT]
-  : [process.env.HINDSIGHT_UI_PORT || '16686', process.env.HINDSIGHT_OTLP_HTTP_PORT || '4318'];
+const ports = process.env.HINDSIGHT_HEALTH_PORT ? [process.env.HINDSIGHT_HEALTH_PORT] : [process.env.HINDSIGHT_UI_PORT || '16686', process.env.HINDSIGHT_OTLP_HTTP_PORT || '4318'];
 
 (async () => {
   for (const port of ports) {

@@ -15,8 +15,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { HindsightError } from '../errors';
-import { requestKey } from '../store/idempotency';
+import { HindsightError } from '../../common/errors';
+import { requestKey } from '../ingest/idempotency';
 import { normalizeBody, type Encoding } from './codec';
 import type { DecodeLimits } from './limits';
 import { MalformedRequest } from './malformed';
@@ -47,9 +47,7 @@ export interface DecodeJob {
 }
 
 /** What the thread sends back: the normalized request, its rows as plain bytes. */
-export type DecodeReply =
-  | { ok: true; key: string; normalized: Omit<NormalizedRequest, 'rows'> & { rows: { data: Uint8Array; spans: number } } }
-  | { ok: false; malformed: boolean; message: string };
+export type DecodeReply = { ok: true; key: string; normalized: Omit<NormalizedRequest, 'rows'> & { rows: { data: Uint8Array; spans: number } } } | { ok: false; malformed: boolean; message: string };
 
 /** The body's rows and key; on the decode thread when it is at least `threadMinBytes` long. Throws MalformedRequest. */
 export async function decodeBody(body: Buffer, encoding: Encoding, limits: DecodeLimits, threadMinBytes = DECODE_THREAD_MIN_BYTES): Promise<DecodedBody> {

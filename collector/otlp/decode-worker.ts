@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { normalizeBody } from './codec';
 import { MalformedRequest } from './malformed';
-import { requestKey } from '../store/idempotency';
+import { requestKey } from '../ingest/idempotency';
 import type { DecodeJob, DecodeReply } from './decode-pool';
 
 const port = parentPort;

@@ -8,24 +8,9 @@
  * decides whether that rejects one span or the whole request.
  */
 
-export type AnyValueCase =
-  | 'stringValue'
-  | 'boolValue'
-  | 'intValue'
-  | 'doubleValue'
-  | 'arrayValue'
-  | 'kvlistValue'
-  | 'bytesValue';
+export type AnyValueCase = 'stringValue' | 'boolValue' | 'intValue' | 'doubleValue' | 'arrayValue' | 'kvlistValue' | 'bytesValue';
 
-const ANY_VALUE_CASES: readonly AnyValueCase[] = [
-  'stringValue',
-  'boolValue',
-  'intValue',
-  'doubleValue',
-  'arrayValue',
-  'kvlistValue',
-  'bytesValue',
-];
+const ANY_VALUE_CASES: readonly AnyValueCase[] = ['stringValue', 'boolValue', 'intValue', 'doubleValue', 'arrayValue', 'kvlistValue', 'bytesValue'];
 
 export interface LeafCodec {
   readonly encoding: 'protobuf' | 'json';
@@ -74,13 +59,11 @@ function longToBigInt(v: LongLike): bigint {
 export const protobufLeaves: LeafCodec = {
   encoding: 'protobuf',
   // An absent bytes field reads as protobufjs's shared empty-array default.
-  id: (v) =>
-    v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : v == null || (Array.isArray(v) && v.length === 0) ? '' : undefined,
+  id: (v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex') : v == null || (Array.isArray(v) && v.length === 0) ? '' : undefined),
   time: (v) => (isLong(v) ? longToBigInt(v) : typeof v === 'number' ? BigInt(v) : v == null ? 0n : undefined),
   int: (v) => (isLong(v) ? longToBigInt(v).toString() : typeof v === 'number' ? String(v) : undefined),
   double: (v) => (typeof v === 'number' ? v : undefined),
-  bytes: (v) =>
-    v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : Array.isArray(v) && v.length === 0 ? '' : undefined,
+  bytes: (v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') : Array.isArray(v) && v.length === 0 ? '' : undefined),
   str: (v) => (typeof v === 'string' ? wellFormed(v) : v == null ? '' : undefined),
   enumNumber: (v) => (typeof v === 'number' ? v : v == null ? 0 : undefined),
   // Only members present on the wire are own properties (see flattenAnyValueOneof);

@@ -1,4 +1,4 @@
-import { HindsightError } from '../errors';
+import { HindsightError } from '../../common/errors';
 
 /**
  * A request whose structure cannot be read: nothing of it is stored. `message`

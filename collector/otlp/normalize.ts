@@ -14,18 +14,9 @@ import type { LeafCodec } from './leaves';
 import { AttributeCap, attributeString, attributesJson } from './values';
 import { LAST_STORABLE_NS, UNDATED_LIMITS, type DecodeLimits } from './limits';
 import { MalformedRequest } from './malformed';
-import { SPAN_KINDS, STATUS_CODES, type SpanRows } from '../store/columns';
+import { SPAN_KINDS, STATUS_CODES, type SpanRows } from '../../storage/columns';
 
-export const REJECT_REASONS = [
-  'invalid_trace_id',
-  'invalid_span_id',
-  'invalid_parent_span_id',
-  'invalid_link',
-  'invalid_timestamp',
-  'end_before_start',
-  'too_old',
-  'too_far_in_future',
-] as const;
+export const REJECT_REASONS = ['invalid_trace_id', 'invalid_span_id', 'invalid_parent_span_id', 'invalid_link', 'invalid_timestamp', 'end_before_start', 'too_old', 'too_far_in_future'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 const REASON_TEXT: Record<RejectReason, string> = {

@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { HindsightError } from '../errors';
+import { HindsightError } from '../../common/errors';
 import { budgetExhausted, type Reservation } from './inflight';
 
 export type ContentEncoding = 'identity' | 'gzip' | 'deflate';

@@ -12,10 +12,10 @@
 import * as http2 from 'node:http2';
 import { Duplex } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
-import { asHindsightError, HindsightError } from '../errors';
-import type { Metrics } from '../metrics';
-import type { AuthResult, Authenticator } from '../auth';
-import { authError } from './auth-errors';
+import { asHindsightError, HindsightError } from '../../common/errors';
+import type { Metrics } from '../../common/metrics';
+import type { AuthResult, Authenticator } from '../../common/auth';
+import { authError } from '../../common/auth-errors';
 import { budgetExhausted, evictedForRoom, type InflightBudget } from './inflight';
 import { countGrpcStatus, grpcStatusOf } from './grpc-status';
 

@@ -1,12 +1,10 @@
 /** Hindsight's errors as OTLP/gRPC statuses, shared by the call handler and the admission interceptor. */
 import * as grpc from '@grpc/grpc-js';
-import type { HindsightError } from '../errors';
-import type { Metrics } from '../metrics';
+import type { HindsightError } from '../../common/errors';
+import type { Metrics } from '../../common/metrics';
 import { retryInfoDetails } from '../otlp/retry-info';
 
-const CODE_NAMES = new Map<number, string>(
-  Object.entries(grpc.status).flatMap(([name, code]) => (typeof code === 'number' ? [[code, name] as [number, string]] : [])),
-);
+const CODE_NAMES = new Map<number, string>(Object.entries(grpc.status).flatMap(([name, code]) => (typeof code === 'number' ? [[code, name] as [number, string]] : [])));
 
 /** A failure as OTLP/gRPC returns it; retryable ones carry RetryInfo, as the specification asks. */
 export function grpcStatusOf(error: HindsightError): grpc.StatusObject {

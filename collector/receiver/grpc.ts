@@ -6,12 +6,12 @@
  * and TraceIngest decodes them, so both transports share one decoder.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { Config } from '../config';
-import type { Metrics } from '../metrics';
-import type { TraceIngest } from '../ingest';
+import type { Config } from '../../common/config';
+import type { Metrics } from '../../common/metrics';
+import type { TraceIngest } from '../ingest/pipeline';
 import { encodeResponse } from '../otlp/codec';
 import { otlpTypes } from '../otlp/proto';
-import type { Authenticator } from '../auth';
+import type { Authenticator } from '../../common/auth';
 import { admissionInterceptor } from './grpc-admission';
 import { countGrpcStatus, grpcStatusOf } from './grpc-status';
 import type { InflightBudget } from './inflight';

@@ -4,14 +4,14 @@
  */
 import express, { type Express, type Request, type Response } from 'express';
 import cors from 'cors';
-import type { Config } from '../config';
-import { HindsightError, asHindsightError } from '../errors';
-import type { Metrics } from '../metrics';
-import type { TraceIngest } from '../ingest';
+import type { Config } from '../../common/config';
+import { HindsightError, asHindsightError } from '../../common/errors';
+import type { Metrics } from '../../common/metrics';
+import type { TraceIngest } from '../ingest/pipeline';
 import { encodeResponse, encodeStatus, type Encoding } from '../otlp/codec';
-import { opsRouter, type Readiness } from '../ops';
-import { authError } from './auth-errors';
-import type { Authenticator } from '../auth';
+import { opsRouter, type Readiness } from '../../common/ops';
+import { authError } from '../../common/auth-errors';
+import type { Authenticator } from '../../common/auth';
 import { readBody, type ContentEncoding } from './body';
 import { evictedForRoom, type InflightBudget } from './inflight';
 
@@ -135,5 +135,8 @@ export function sendError(res: Response, err: unknown, encoding: Encoding, metri
   const error = asHindsightError(err);
   metrics.requests.inc({ transport: 'http', status: String(error.httpStatus) });
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  res.status(error.httpStatus).type(RESPONSE_TYPES[encoding]).send(encodeStatus(error.grpcStatus, error.message, encoding));
+  res
+    .status(error.httpStatus)
+    .type(RESPONSE_TYPES[encoding])
+    .send(encodeStatus(error.grpcStatus, error.message, encoding));
 }

@@ -13,7 +13,7 @@
  * Rejected: evicting the body idle longest, which an attacker defeats by sending
  * a byte a second on each upload.
  */
-import { HindsightError } from '../errors';
+import { HindsightError } from '../../common/errors';
 
 /** How long a body must have been arriving before a newer request may evict it. */
 export const EVICTABLE_AFTER_MS = 2000;

@@ -72,7 +72,17 @@ async function main() {
         anomalies_24h: await timed(`${api}/api/v1/anomalies?lookback=24h`, Math.max(3, Math.floor(RUNS / 2))),
         trace_by_id: await timed(`${api}/api/v1/traces/${id}`, RUNS),
       };
-      console.log(JSON.stringify({ bench: 'analytics', spans: SPANS, generate_ms: built.generateMs, edge_job_ms: built.edgeJobMs, baseline_count_24h_p50_ms: baseline, ...figures, targets_ms: { each: 1000, trace_by_id: 50 } }));
+      console.log(
+        JSON.stringify({
+          bench: 'analytics',
+          spans: SPANS,
+          generate_ms: built.generateMs,
+          edge_job_ms: built.edgeJobMs,
+          baseline_count_24h_p50_ms: baseline,
+          ...figures,
+          targets_ms: { each: 1000, trace_by_id: 50 },
+        }),
+      );
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;

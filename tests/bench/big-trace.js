@@ -29,7 +29,6 @@ function bigTrace(size) {
   return { traceId: root.spanContext().traceId, requests };
 }
 
-
 /** Sends OTLP protobuf requests one after the other; any refusal is an error. */
 async function storeRequests(port, requests) {
   for (const body of requests) {

@@ -6,7 +6,10 @@ const http = require('node:http');
 /** A field of /proc/<pid>/status in bytes (VmRSS, VmHWM); 0 once the process is gone. */
 function procStatus(pid, field) {
   try {
-    const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+    const line = fs
+      .readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${field}:`));
     return line ? Number(line.split(/\s+/)[1]) * 1024 : 0;
   } catch {
     return 0;
@@ -23,7 +26,6 @@ function postOnce(agent, port, body) {
     req.end(body);
   });
 }
-
 
 /** The p-quantile (0..1) of ascending values, by nearest rank; undefined when there are none. */
 function percentile(sorted, p) {

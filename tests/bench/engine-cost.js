@@ -19,8 +19,8 @@ const REQUESTS = Number(process.env.BENCH_ENGINE_REQUESTS ?? 30);
 async function main() {
   const { makeRequests, distinctRequests } = require('./payloads');
   const { normalizeBody } = require(path.join(ROOT, 'dist/collector/otlp/codec'));
-  const { SPAN_COLUMNS } = require(path.join(ROOT, 'dist/collector/store/columns'));
-  const { MIGRATIONS } = require(path.join(ROOT, 'dist/collector/store/schema'));
+  const { SPAN_COLUMNS } = require(path.join(ROOT, 'dist/storage/columns'));
+  const { MIGRATIONS } = require(path.join(ROOT, 'dist/storage/schema'));
   const { createChdbConnection } = require('chdb/connection');
 
   const next = distinctRequests(makeRequests(REQUESTS));

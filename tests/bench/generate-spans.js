@@ -7,8 +7,8 @@
 const [, , DATA_DIR, SPAN_COUNT] = process.argv;
 const { createClient } = require('@clickhouse/client');
 const { createChdbConnection } = require('chdb/connection');
-const { applySchema } = require('../../dist/collector/store/schema');
-const { EdgeJob } = require('../../dist/collector/store/edges');
+const { applySchema } = require('../../dist/storage/schema');
+const { EdgeJob } = require('../../dist/collector/jobs/edges');
 const pino = require('pino');
 (async () => {
   const client = createClient({ connection: createChdbConnection({ path: DATA_DIR }) });
@@ -17,7 +17,8 @@ const pino = require('pino');
   const started = Date.now();
   const now = Math.floor(Date.now() / 1000) - 120;
   for (let offset = 0; offset < spans; offset += 1000000) {
-    await client.command({ query: `
+    await client.command({
+      query: `
       INSERT INTO otel.otel_traces (Timestamp, TraceId, SpanId, ParentSpanId, SpanName, SpanKind, ServiceName, ResourceAttributes, ScopeName, SpanAttributes, Duration, StatusCode)
       SELECT
         fromUnixTimestamp64Nano(toInt64((${now} - intDiv(n, 10) % (7 * 86400)) * 1000000000 + (n % 10) * 1000000)) AS Timestamp,
@@ -32,7 +33,8 @@ const pino = require('pino');
         map('http.route', concat('/r/', toString(n % 40)), 'user.id', toString(n % 5000)) AS SpanAttributes,
         toUInt64(exp(15 + ((intDiv(n, 10) * 7 + n % 10) % 300) % 5 * 0.4 + randNormal(0, 0.3))) AS Duration,
         if(rand() % 100 = 0, 'Error', 'Unset') AS StatusCode
-      FROM (SELECT number + ${offset} AS n FROM numbers(${Math.min(1000000, spans - offset)}))` });
+      FROM (SELECT number + ${offset} AS n FROM numbers(${Math.min(1000000, spans - offset)}))`,
+    });
   }
   const generated = Date.now() - started;
   const job = new EdgeJob(client, 'otel', { lagSeconds: 60, intervalMs: 60000 }, pino({ level: 'silent' }));
@@ -40,4 +42,7 @@ const pino = require('pino');
   await job.runOnce(Math.floor(Date.now() / 1000));
   process.stdout.write(JSON.stringify({ generateMs: generated, edgeJobMs: Date.now() - jobStarted }));
   await client.close();
-})().catch((e) => { console.error(e); process.exit(1); });
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

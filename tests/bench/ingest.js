@@ -143,7 +143,7 @@ async function main() {
   const payloads = makeRequests(DISTINCT, SPANS_PER_REQUEST);
   log('measuring the decode baseline');
   const base = baselines(payloads);
-  log('measuring the engine\'s parse and insert cost per span');
+  log("measuring the engine's parse and insert cost per span");
   const engine = engineCost();
 
   log(`storing ${UNIQUE} distinct requests once, for the on-disk size of unreplayed data`);

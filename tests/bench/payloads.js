@@ -59,29 +59,37 @@ function oneTrace(t, n, baseMs) {
   for (let c = 0; c < children; c++) {
     const service = SERVICES[1 + (c % 3)];
     if (c % 3 === 2) {
-      const db = t[service].startSpan('SELECT shop.orders', {
-        kind: SpanKind.CLIENT,
-        startTime: at,
-        attributes: {
-          'db.system.name': 'postgresql',
-          'db.namespace': 'shop',
-          'db.operation.name': 'SELECT',
-          'db.query.text': 'SELECT id, total FROM orders WHERE user_id = $1 LIMIT 20',
-          'server.address': 'pg-primary',
-          'server.port': 5432,
-          'db.response.returned_rows': n % 20,
-          'network.peer.address': '10.1.0.5',
-          'db.client.connection.pool.name': 'main',
-          'app.cache.hit': n % 3 === 0,
+      const db = t[service].startSpan(
+        'SELECT shop.orders',
+        {
+          kind: SpanKind.CLIENT,
+          startTime: at,
+          attributes: {
+            'db.system.name': 'postgresql',
+            'db.namespace': 'shop',
+            'db.operation.name': 'SELECT',
+            'db.query.text': 'SELECT id, total FROM orders WHERE user_id = $1 LIMIT 20',
+            'server.address': 'pg-primary',
+            'server.port': 5432,
+            'db.response.returned_rows': n % 20,
+            'network.peer.address': '10.1.0.5',
+            'db.client.connection.pool.name': 'main',
+            'app.cache.hit': n % 3 === 0,
+          },
         },
-      }, rootCtx);
+        rootCtx,
+      );
       db.end(at + 2 + (n % 7));
     } else {
-      const span = t[service].startSpan(`${service} ${c % 2 ? 'process' : 'handle'}`, {
-        kind: c % 2 ? SpanKind.INTERNAL : SpanKind.SERVER,
-        startTime: at,
-        attributes: { ...httpAttributes(route, 200, n + c), 'app.queue.depth': (n + c) % 64, 'app.ratio': ((n * 31 + c) % 100) / 100 },
-      }, rootCtx);
+      const span = t[service].startSpan(
+        `${service} ${c % 2 ? 'process' : 'handle'}`,
+        {
+          kind: c % 2 ? SpanKind.INTERNAL : SpanKind.SERVER,
+          startTime: at,
+          attributes: { ...httpAttributes(route, 200, n + c), 'app.queue.depth': (n + c) % 64, 'app.ratio': ((n * 31 + c) % 100) / 100 },
+        },
+        rootCtx,
+      );
       if (c === 0) span.addEvent('cache.miss', { 'cache.key': `user:${n % 5000}` }, at + 1);
       if (failed && c === 1) {
         span.recordException(new Error('upstream timed out'), at + 3);

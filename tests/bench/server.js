@@ -7,7 +7,7 @@ const { spawn } = require('node:child_process');
 const ROOT = path.resolve(__dirname, '../..');
 
 function startServer(dataDir, extraArgs) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/collector/cli/main.js'), 'serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cmd/main.js'), 'serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

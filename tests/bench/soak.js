@@ -94,7 +94,7 @@ function slopeMibPerMinute(samples) {
   const my = samples.reduce((s, p) => s + p.rss, 0) / n;
   const num = samples.reduce((s, p) => s + (p.t - mx) * (p.rss - my), 0);
   const den = samples.reduce((s, p) => s + (p.t - mx) ** 2, 0);
-  return Math.round(((num / den) * 60 / MiB) * 100) / 100;
+  return Math.round((((num / den) * 60) / MiB) * 100) / 100;
 }
 
 async function main() {

@@ -19,7 +19,7 @@ const PAYLOADS = [
   '<img src=x onerror="window.__xss=1">',
   '<script>window.__xss=1</script>',
   '"><svg onload="window.__xss=1">',
-  "javascript:window.__xss=1",
+  'javascript:window.__xss=1',
   '{{constructor.constructor("window.__xss=1")()}}',
 ];
 const SERVICE = `svc ${PAYLOADS[0]}`;

@@ -10,7 +10,7 @@ import { makeSimpleTrace, makeTraces, protobufRequest } from '../support/spans';
 import { post } from '../support/http';
 import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
-const CLI = path.resolve(__dirname, '../../dist/collector/cli/main.js');
+const CLI = path.resolve(__dirname, '../../dist/cmd/main.js');
 const SESSION = `hindsight-tui-${process.pid}`;
 let dir: string;
 let server: ChildServer;
@@ -73,13 +73,13 @@ test('/ filters the list by service', async () => {
 
 test('enter opens the span tree with the critical path and a detail pane; arrows move and collapse', async () => {
   tmux('send-keys', '-t', SESSION, 'Enter');
-  let text = await waitFor((t) => t.includes('* critical path') && t.includes('billing-db query 1'), 'the span tree');
+  const text = await waitFor((t) => t.includes('* critical path') && t.includes('billing-db query 1'), 'the span tree');
   expect(text).toMatch(/\* \|█+\s*\|\s+300\.0ms ▾ billing POST \/charge/);
   expect(text).toContain('order.id = o-42');
   tmux('send-keys', '-t', SESSION, 'Down');
-  text = await waitFor((t) => /│ query 0\s/.test(t), 'the detail of the first child');
+  await waitFor((t) => /│ query 0\s/.test(t), 'the detail of the first child');
   tmux('send-keys', '-t', SESSION, 'Up', 'Left');
-  text = await waitFor((t) => t.includes('▸ billing POST /charge') && !t.includes('billing-db query 1'), 'the collapsed root');
+  await waitFor((t) => t.includes('▸ billing POST /charge') && !t.includes('billing-db query 1'), 'the collapsed root');
   tmux('send-keys', '-t', SESSION, 'Right');
   await waitFor((t) => t.includes('billing-db query 1'), 'the expanded root');
   tmux('send-keys', '-t', SESSION, 'Escape');

@@ -79,7 +79,9 @@ test('both faults are found, nothing else is raised: precision and recall are 1'
   const precision = result.items.length === 0 ? 0 : truePositives / result.items.length;
   const found = FAULTS.filter((f) => result.items.some((i) => i.service === f.service && i.operation === f.operation && i.kind === f.kind));
   const recall = found.length / FAULTS.length;
-  process.stdout.write(`anomaly quality: precision ${precision.toFixed(2)}, recall ${recall.toFixed(2)} (${result.items.length} items: ${result.items.map((i) => `${i.service} ${i.operation} ${i.kind} ${i.severity}`).join('; ')})\n`);
+  process.stdout.write(
+    `anomaly quality: precision ${precision.toFixed(2)}, recall ${recall.toFixed(2)} (${result.items.length} items: ${result.items.map((i) => `${i.service} ${i.operation} ${i.kind} ${i.severity}`).join('; ')})\n`,
+  );
   expect({ precision, recall }).toEqual({ precision: 1, recall: 1 });
 });
 

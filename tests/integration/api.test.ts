@@ -24,13 +24,19 @@ beforeAll(async () => {
   traces['fast'] = makeSimpleTrace({ service: 'api', name: 'GET /fast', startMs: now - 10 * 60_000, durationMs: 5, attributes: { 'http.route': '/fast', 'user.id': 'u-1' } });
   traces['slow'] = makeSimpleTrace({ service: 'api', name: 'GET /slow', startMs: now - 8 * 60_000, durationMs: 2000, attributes: { 'http.route': '/slow', 'user.id': 'u-2' }, children: 2 });
   traces['wide'] = makeSimpleTrace({ service: 'api', name: 'GET /wide', startMs: now - 6 * 60_000, durationMs: 50, children: 9, childService: 'db' });
-  traces['failing'] = makeSimpleTrace({ service: 'billing', name: 'POST /charge', startMs: now - 4 * 60_000, durationMs: 300, error: true, children: 3, resource: { 'deployment.environment.name': 'canary' } });
+  traces['failing'] = makeSimpleTrace({
+    service: 'billing',
+    name: 'POST /charge',
+    startMs: now - 4 * 60_000,
+    durationMs: 300,
+    error: true,
+    children: 3,
+    resource: { 'deployment.environment.name': 'canary' },
+  });
   traces['old'] = makeSimpleTrace({ service: 'api', name: 'GET /old', startMs: now - 3 * 3_600_000, durationMs: 10 });
   traces['tree'] = makeTraces().spans;
   const exporter = new OTLPTraceExporter({ url: `${server.httpUrl}/v1/traces` });
-  await new Promise<void>((resolve, reject) =>
-    exporter.export(Object.values(traces).flat(), (r) => (r.code === 0 ? resolve() : reject(r.error ?? new Error('export failed')))),
-  );
+  await new Promise<void>((resolve, reject) => exporter.export(Object.values(traces).flat(), (r) => (r.code === 0 ? resolve() : reject(r.error ?? new Error('export failed')))));
   await exporter.shutdown();
 });
 afterAll(async () => {
@@ -71,7 +77,12 @@ describe('services and operations', () => {
 
   test('attribute keys for autocompletion, span and resource', async () => {
     const { body } = await get<AttributeKeysResponse>('/api/v1/attributes/keys?service=api');
-    expect(body.keys).toEqual(expect.arrayContaining([{ key: 'http.route', scope: 'span' }, { key: 'service.name', scope: 'resource' }]));
+    expect(body.keys).toEqual(
+      expect.arrayContaining([
+        { key: 'http.route', scope: 'span' },
+        { key: 'service.name', scope: 'resource' },
+      ]),
+    );
     expect(body.keys.some((k) => k.key === 'deployment.environment.name')).toBe(false);
   });
 });
@@ -144,7 +155,9 @@ describe('trace by id', () => {
   });
 
   test('the critical path of a stored trace tiles its time with self times', async () => {
-    const { status, body } = await get<{ traceId: string; segments: { spanId: string; start: string; end: string; selfTime: string }[]; warnings: string[] }>(`/api/v1/traces/${id('slow')}/critical-path`);
+    const { status, body } = await get<{ traceId: string; segments: { spanId: string; start: string; end: string; selfTime: string }[]; warnings: string[] }>(
+      `/api/v1/traces/${id('slow')}/critical-path`,
+    );
     expect(status).toBe(200);
     const root = traces['slow']!.find((s) => s.name === 'GET /slow')!.spanContext().spanId;
     expect(body.segments[0]!.spanId).toBe(root);

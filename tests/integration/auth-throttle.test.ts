@@ -22,7 +22,7 @@ function exportWith(exporter: { export(spans: ReadableSpan[], done: (r: { code: 
   return new Promise((resolve) => exporter.export(makeSimpleTrace({ service: 'right-token' }), (r) => resolve(r.code)));
 }
 
-describe('a wrong-token storm from the exporters\' address', () => {
+describe("a wrong-token storm from the exporters' address", () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ ingestTokens: ['right-token'] });
@@ -93,7 +93,9 @@ describe('HTTP Basic with a cost-12 hash', () => {
 
     // A route that does not exist answers 404 once the credential passes, and costs nothing else.
     const again = performance.now();
-    const statuses = await Promise.all(Array.from({ length: 20 }, () => fetch(`${server.uiUrl}/api/v1/no-such-route`, { headers: { Authorization: basic('admin', 'correct horse') } }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () => fetch(`${server.uiUrl}/api/v1/no-such-route`, { headers: { Authorization: basic('admin', 'correct horse') } }).then((r) => r.status)),
+    );
     const againMs = performance.now() - again;
     expect(statuses).toEqual(Array(20).fill(404));
     console.log(`one bcrypt: ${bcryptMs.toFixed(0)} ms; /healthz during 20 parallel Basic requests: ${healthzMs.toFixed(0)} ms; 20 more: ${againMs.toFixed(0)} ms`);

@@ -12,7 +12,7 @@ import { jsonRequest, makeSimpleTrace, makeTraces, protobufRequest } from '../su
 import { post } from '../support/http';
 import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
-const CLI = path.resolve(__dirname, '../../dist/collector/cli/main.js');
+const CLI = path.resolve(__dirname, '../../dist/cmd/main.js');
 const exec = promisify(execFile);
 
 interface Run {
@@ -61,6 +61,7 @@ describe('against a running server', () => {
     const shown = await hindsight(['trace', 'show', spans[0]!.spanContext().traceId, '--url', url]);
     for (const { code, stdout } of [listed, shown]) {
       expect(code).toBe(0);
+      // eslint-disable-next-line no-control-regex -- no control character may reach the terminal
       expect(stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       expect(stdout).toContain('esc\\x1b]0;pwned\\x07');
     }

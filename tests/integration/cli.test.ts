@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
-const CLI = path.resolve(__dirname, '../../dist/collector/cli/main.js');
+const CLI = path.resolve(__dirname, '../../dist/cmd/main.js');
 const run = promisify(execFile);
 
 async function fails(args: string[]): Promise<{ code: number; stderr: string }> {

@@ -4,9 +4,9 @@
  * give it back unchanged in meaning, and EXPLAIN AST must show it as the
  * statement it claims to be, ON CLUSTER included.
  */
-import { makeConfig } from '../../collector/config';
-import { openStore, type Store } from '../../collector/store/client';
-import { bootstrapStatements, MIGRATIONS, retentionStatement, retentionTtls } from '../../collector/store/schema';
+import { makeConfig } from '../../common/config';
+import { openStore, type Store } from '../../storage/store';
+import { bootstrapStatements, MIGRATIONS, retentionStatement, retentionTtls } from '../../storage/schema';
 import { testDataDir } from '../support/server';
 
 let store: Store;
@@ -18,11 +18,7 @@ afterAll(async () => {
 });
 
 const o = { database: 'otel', retentionDays: 7, cluster: 'hindsight' };
-const STATEMENTS = [
-  ...bootstrapStatements(o),
-  ...MIGRATIONS.flatMap((m) => m.statements(o)),
-  ...Object.entries(retentionTtls(o)).map(([table, ttl]) => retentionStatement(o, table, ttl)),
-];
+const STATEMENTS = [...bootstrapStatements(o), ...MIGRATIONS.flatMap((m) => m.statements(o)), ...Object.entries(retentionTtls(o)).map(([table, ttl]) => retentionStatement(o, table, ttl))];
 
 async function formatted(sql: string): Promise<string> {
   const rows = await (await store.client.query({ query: 'SELECT formatQuery({q:String}) AS f', query_params: { q: sql }, format: 'JSONEachRow' })).json<{ f: string }>();

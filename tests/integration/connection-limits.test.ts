@@ -49,10 +49,12 @@ const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeou
 /** A GET on a connection of its own, closed after: fetch's pool would keep one open and count against the cap. */
 function statusOf(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject);
   });
 }
 
@@ -65,7 +67,27 @@ describe('TLS', () => {
   let server: TestServer;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-handshake-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     server = await startTestServer({ tlsCert: path.join(dir, 'cert.pem'), tlsKey: path.join(dir, 'key.pem'), httpHeaderTimeoutMs: 1000 });
   });
   afterAll(async () => {
@@ -78,10 +100,7 @@ describe('TLS', () => {
     const held = await Promise.all([server.ports.otlpHttp!, server.ports.otlpGrpc!, server.ports.ui!].map((port) => hold(port)));
     // Well short of Node's 120 s default; generous for a busy machine.
     let timer: NodeJS.Timeout | undefined;
-    const closedInTime = await Promise.race([
-      Promise.all(held.map((h) => h.whenClosed)).then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 10_000))),
-    ]);
+    const closedInTime = await Promise.race([Promise.all(held.map((h) => h.whenClosed)).then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 10_000)))]);
     clearTimeout(timer);
     const seconds = (performance.now() - started) / 1000;
     held.forEach((h) => h.socket.destroy());

@@ -162,7 +162,9 @@ describe('80,000 attribute keys on one span (item 3)', () => {
     expect(probe.worstHealthzMs).toBeLessThan(1_000);
     // Each key once, the last value winning.
     expect(await storedAttributeCount(spans[0]!.traceId)).toBe(127);
-    const [row] = await queryRows<{ k0: string }>(server.store.client, `SELECT SpanAttributes['k0'] AS k0 FROM ${server.config.database}.otel_traces WHERE TraceId = {id:String}`, { id: spans[0]!.traceId });
+    const [row] = await queryRows<{ k0: string }>(server.store.client, `SELECT SpanAttributes['k0'] AS k0 FROM ${server.config.database}.otel_traces WHERE TraceId = {id:String}`, {
+      id: spans[0]!.traceId,
+    });
     expect(row?.k0).toBe('127');
   });
 });

@@ -5,8 +5,8 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { createLogger } from '../../collector/log';
-import { EdgeJob } from '../../collector/store/edges';
+import { createLogger } from '../../common/log';
+import { EdgeJob } from '../../collector/jobs/edges';
 import type { DependenciesResponse } from '../../viewer/api/types';
 import { makeTraces, protobufRequest } from '../support/spans';
 import { post } from '../support/http';

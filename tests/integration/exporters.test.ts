@@ -47,11 +47,9 @@ describe.each(exporters)('%s exporter', (_name, makeExporter) => {
     await exporter.shutdown();
 
     const ids = spans.map((s) => s.spanContext().spanId);
-    const stored = await queryRows<StoredSpan>(
-      server.store.client,
-      `SELECT ${STORED_SPAN_SELECT} FROM ${server.config.database}.otel_traces WHERE SpanId IN {ids:Array(String)} ORDER BY SpanId`,
-      { ids },
-    );
+    const stored = await queryRows<StoredSpan>(server.store.client, `SELECT ${STORED_SPAN_SELECT} FROM ${server.config.database}.otel_traces WHERE SpanId IN {ids:Array(String)} ORDER BY SpanId`, {
+      ids,
+    });
     const expected = spans.map(expectedRow).sort((a, b) => (a.SpanId < b.SpanId ? -1 : 1));
     expect(stored).toEqual(expected);
     // The fixture covers what the issue asks: several services, nesting, events, links, errors.

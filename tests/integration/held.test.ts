@@ -55,10 +55,12 @@ describe('big but valid requests are stored whole', () => {
 
   test('a 15 MB attribute value', async () => {
     const value = 'x'.repeat(15 * 1024 * 1024);
-    const spans = makeSimpleTrace({ service: 'big', name: 'upload', attributes: { 'payload': value } });
+    const spans = makeSimpleTrace({ service: 'big', name: 'upload', attributes: { payload: value } });
     const response = await post(`${server.httpUrl}/v1/traces`, protobufRequest(spans), { ...PROTOBUF, ...INGEST });
     expect(response.status).toBe(200);
-    const [row] = await queryRows<{ n: string }>(server.store.client, `SELECT length(SpanAttributes['payload']) AS n FROM ${server.config.database}.otel_traces WHERE TraceId = {t:String}`, { t: spans[0]!.spanContext().traceId });
+    const [row] = await queryRows<{ n: string }>(server.store.client, `SELECT length(SpanAttributes['payload']) AS n FROM ${server.config.database}.otel_traces WHERE TraceId = {t:String}`, {
+      t: spans[0]!.spanContext().traceId,
+    });
     expect(Number(row!.n)).toBe(value.length);
   });
 
@@ -76,10 +78,22 @@ describe('big but valid requests are stored whole', () => {
     const traceId = 'c'.repeat(32);
     const now = BigInt(Date.now() - 60_000) * 1_000_000n;
     const span = (id: string, parent: string): Record<string, unknown> => ({
-      traceId, spanId: id, parentSpanId: parent, name: `span ${id}`, kind: 1,
-      startTimeUnixNano: String(now), endTimeUnixNano: String(now + 1_000_000n),
+      traceId,
+      spanId: id,
+      parentSpanId: parent,
+      name: `span ${id}`,
+      kind: 1,
+      startTimeUnixNano: String(now),
+      endTimeUnixNano: String(now + 1_000_000n),
     });
-    const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'cyclic' } }] }, scopeSpans: [{ spans: [span('a'.repeat(16), 'b'.repeat(16)), span('b'.repeat(16), 'a'.repeat(16))] }] }] });
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'cyclic' } }] },
+          scopeSpans: [{ spans: [span('a'.repeat(16), 'b'.repeat(16)), span('b'.repeat(16), 'a'.repeat(16))] }],
+        },
+      ],
+    });
     expect((await post(`${server.httpUrl}/v1/traces`, body, { ...JSON_TYPE, ...INGEST })).status).toBe(200);
     const whole = await fetch(`${server.uiUrl}/api/v1/traces/${traceId}`);
     expect(whole.status).toBe(200);
@@ -102,23 +116,35 @@ describe('credentials', () => {
   test.each(['Bearer ingest-secret', 'bearer ingest-secret', 'BEARER ingest-secret', 'Bearer   ingest-secret'])('%j is accepted: the scheme is case-insensitive', async (authorization) => {
     expect((await post(`${server.httpUrl}/v1/traces`, body(), { ...PROTOBUF, Authorization: authorization })).status).toBe(200);
   });
-  test.each(['Bearer ingest-secre', 'Bearer ingest-secretx', 'Bearer INGEST-SECRET', 'Basic ingest-secret', 'Bearer', 'ingest-secret', `Bearer ingest-secret\u0000`])('%j is refused', async (authorization) => {
-    expect((await post(`${server.httpUrl}/v1/traces`, body(), { ...PROTOBUF, Authorization: authorization }).catch(() => ({ status: 400 }))).status).toBeGreaterThanOrEqual(400);
-  });
+  test.each(['Bearer ingest-secre', 'Bearer ingest-secretx', 'Bearer INGEST-SECRET', 'Basic ingest-secret', 'Bearer', 'ingest-secret', `Bearer ingest-secret\u0000`])(
+    '%j is refused',
+    async (authorization) => {
+      expect((await post(`${server.httpUrl}/v1/traces`, body(), { ...PROTOBUF, Authorization: authorization }).catch(() => ({ status: 400 }))).status).toBeGreaterThanOrEqual(400);
+    },
+  );
 });
 
 describe('path tricks', () => {
-  test.each(['/v1/traces/', '/V1/TRACES', '//v1/traces', '/v1//traces', '/v1/traces/..', '/v1/./traces', '/v1/traces;x=1', '/v1/%74races', '/x/../v1/traces'])('POST %s never stores without the token', async (route) => {
-    const spans = makeSimpleTrace({ service: 'path-trick' });
-    const response = await fetch(`${server.httpUrl}${route}`, { method: 'POST', body: protobufRequest(spans), headers: PROTOBUF });
-    expect([401, 404, 405, 429]).toContain(response.status);
-    expect(await spansOf(spans[0]!.spanContext().traceId)).toBe(0);
-  });
+  test.each(['/v1/traces/', '/V1/TRACES', '//v1/traces', '/v1//traces', '/v1/traces/..', '/v1/./traces', '/v1/traces;x=1', '/v1/%74races', '/x/../v1/traces'])(
+    'POST %s never stores without the token',
+    async (route) => {
+      const spans = makeSimpleTrace({ service: 'path-trick' });
+      const response = await fetch(`${server.httpUrl}${route}`, { method: 'POST', body: protobufRequest(spans), headers: PROTOBUF });
+      expect([401, 404, 405, 429]).toContain(response.status);
+      expect(await spansOf(spans[0]!.spanContext().traceId)).toBe(0);
+    },
+  );
 
   const packageJson = fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8');
   test.each([
-    '/assets/../../package.json', '/assets/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/..%2f..%2f..%2fetc%2fpasswd',
-    '/assets/%2e%2e%2f%2e%2e%2fpackage.json', '/assets/....//....//package.json', '/%c0%ae%c0%ae/package.json', '/assets/..\\..\\package.json',
+    '/assets/../../package.json',
+    '/assets/..%2f..%2fpackage.json',
+    '/%2e%2e/%2e%2e/package.json',
+    '/..%2f..%2f..%2fetc%2fpasswd',
+    '/assets/%2e%2e%2f%2e%2e%2fpackage.json',
+    '/assets/....//....//package.json',
+    '/%c0%ae%c0%ae/package.json',
+    '/assets/..\\..\\package.json',
   ])('GET %s serves no file from outside the app', async (route) => {
     const response = await fetch(`${server.uiUrl}${route}`);
     const text = await response.text();
@@ -128,22 +154,24 @@ describe('path tricks', () => {
   });
 });
 
-test.each([
-  '/api/v1/traces?service[]=a&service[]=b',
-  '/api/v1/traces?service=a&service=b',
-  '/api/v1/traces?limit=1e309',
-  '/api/v1/traces?limit=-1',
-  '/api/v1/traces?__proto__[x]=1&constructor[prototype][y]=2',
-  '/api/v1/traces?start=-1&end=99999999999999999999999',
-  '/api/v1/traces?lookback=99999999999d',
-  `/api/v1/traces?attr=${'k'.repeat(20_000)}=v`,
-  '/api/v1/traces?attr=%00=%00',
-  "/api/v1/traces?service=' OR 1=1 --",
-  '/api/v1/services/x/operations?start=abc',
-  '/api/traces?tags={"a":',
-  '/api/traces?service=x&tags=[1,2]',
-  '/api/traces?service=x&limit=NaN',
-].map((route) => [route.length > 100 ? `${route.slice(0, 60)}… (${route.length} characters)` : route, route]))('hostile query %s is answered without a 500', async (_name, route) => {
+test.each(
+  [
+    '/api/v1/traces?service[]=a&service[]=b',
+    '/api/v1/traces?service=a&service=b',
+    '/api/v1/traces?limit=1e309',
+    '/api/v1/traces?limit=-1',
+    '/api/v1/traces?__proto__[x]=1&constructor[prototype][y]=2',
+    '/api/v1/traces?start=-1&end=99999999999999999999999',
+    '/api/v1/traces?lookback=99999999999d',
+    `/api/v1/traces?attr=${'k'.repeat(20_000)}=v`,
+    '/api/v1/traces?attr=%00=%00',
+    "/api/v1/traces?service=' OR 1=1 --",
+    '/api/v1/services/x/operations?start=abc',
+    '/api/traces?tags={"a":',
+    '/api/traces?service=x&tags=[1,2]',
+    '/api/traces?service=x&limit=NaN',
+  ].map((route) => [route.length > 100 ? `${route.slice(0, 60)}… (${route.length} characters)` : route, route]),
+)('hostile query %s is answered without a 500', async (_name, route) => {
   const response = await fetch(`${server.uiUrl}${route}`);
   expect(response.status).toBeLessThan(500);
   expect(await response.text()).not.toMatch(/\bat [\w.<>]+ \(/);

@@ -78,7 +78,12 @@ test('/api/traces/{id} follows the Jaeger model field by field', async () => {
     expect(process.tags.some((t) => t.key === 'service.name')).toBe(false);
   }
   const root = trace.spans.find((x) => x.operationName === 'GET /checkout')!;
-  expect(root.tags).toEqual(expect.arrayContaining([{ key: 'span.kind', type: 'string', value: 'server' }, { key: 'int', type: 'string', value: '42' }]));
+  expect(root.tags).toEqual(
+    expect.arrayContaining([
+      { key: 'span.kind', type: 'string', value: 'server' },
+      { key: 'int', type: 'string', value: '42' },
+    ]),
+  );
   expect(root.references).toContainEqual(expect.objectContaining({ refType: 'FOLLOWS_FROM' }));
   expect(root.logs.map((l) => l.fields[0])).toEqual([
     { key: 'event', type: 'string', value: 'request.received' },

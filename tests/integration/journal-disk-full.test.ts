@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { status as GrpcCode } from '@grpc/grpc-js';
-import { JOURNAL_FILE, JOURNAL_MAX_BYTES, JOURNAL_MIN_GROWTH } from '../../collector/store/idempotency';
+import { JOURNAL_FILE, JOURNAL_MAX_BYTES, JOURNAL_MIN_GROWTH } from '../../collector/ingest/idempotency';
 import { makeSimpleTrace, protobufRequest } from '../support/spans';
 import { grpcExport } from '../support/http';
 import { startChildServer, type ChildServer } from '../support/child';
@@ -64,10 +64,7 @@ function rawExport(port: number, body: Buffer): Promise<Answer> {
       const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(raw)?.[1] ?? 0);
       resolve({ raw, status, retryAfter: /\r\nretry-after: *(\d+)\r\n/i.exec(raw)?.[1] });
     });
-    socket.write(
-      `POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-protobuf\r\n` +
-        `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
-    );
+    socket.write(`POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-protobuf\r\n` + `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
     socket.write(body);
   });
 }

@@ -8,9 +8,9 @@
 import * as http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { makeConfig } from '../../collector/config';
-import { openStore } from '../../collector/store/client';
-import { batchKey } from '../../collector/store/idempotency';
+import { makeConfig } from '../../common/config';
+import { openStore } from '../../storage/store';
+import { batchKey } from '../../collector/ingest/idempotency';
 
 interface Seen {
   query: string;
@@ -86,7 +86,10 @@ test('on a cluster, writes go through the Distributed table on the shards, or to
   }
   await ch.close();
   expect(ch.seen.map((s) => /INSERT INTO (\S+)/.exec(s.query)![1])).toEqual(['otel.otel_traces', 'otel.otel_traces_local']);
-  expect(ch.seen.map((s) => [s.settings.get('distributed_foreground_insert'), s.settings.get('distributed_product_mode')])).toEqual([['1', 'local'], ['1', 'local']]);
+  expect(ch.seen.map((s) => [s.settings.get('distributed_foreground_insert'), s.settings.get('distributed_product_mode')])).toEqual([
+    ['1', 'local'],
+    ['1', 'local'],
+  ]);
 });
 
 test('the token depends on every request of the batch and their order', () => {

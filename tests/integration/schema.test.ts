@@ -1,7 +1,7 @@
 /** The schema is applied at start, idempotently, and follows the configured retention. */
-import { makeConfig } from '../../collector/config';
-import { openStore, type Store } from '../../collector/store/client';
-import { applySchema, MIGRATIONS } from '../../collector/store/schema';
+import { makeConfig } from '../../common/config';
+import { openStore, type Store } from '../../storage/store';
+import { applySchema, MIGRATIONS } from '../../storage/schema';
 import { queryRows, testDataDir, uniqueDatabase } from '../support/server';
 
 let store: Store;
@@ -26,11 +26,10 @@ test('the first start applies every migration and records it; later starts apply
 });
 
 test('the tables are column-compatible with the clickhouseexporter schema', async () => {
-  const columns = await queryRows<{ name: string; type: string }>(
-    store.client,
-    'SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {table:String} ORDER BY position',
-    { db: database, table: 'otel_traces' },
-  );
+  const columns = await queryRows<{ name: string; type: string }>(store.client, 'SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {table:String} ORDER BY position', {
+    db: database,
+    table: 'otel_traces',
+  });
   expect(columns.map((c) => `${c.name} ${c.type}`)).toEqual([
     'Timestamp DateTime64(9)',
     'TraceId String',
@@ -73,11 +72,7 @@ test('the tables are column-compatible with the clickhouseexporter schema', asyn
 test('a changed retention is applied to every table with a TTL at the next start', async () => {
   const report = await applySchema(store.client, { database, retentionDays: 30 });
   expect(report.retentionChanged.sort()).toEqual(['hindsight_late_arrivals', 'hindsight_service_edges_1m', 'otel_traces', 'otel_traces_trace_id_ts']);
-  const tables = await queryRows<{ engine_full: string }>(
-    store.client,
-    "SELECT engine_full FROM system.tables WHERE database = {db:String} AND engine_full LIKE '%TTL%'",
-    { db: database },
-  );
+  const tables = await queryRows<{ engine_full: string }>(store.client, "SELECT engine_full FROM system.tables WHERE database = {db:String} AND engine_full LIKE '%TTL%'", { db: database });
   for (const t of tables) {
     expect(t.engine_full).toContain('toIntervalDay(30)');
     expect(t.engine_full).toContain('ttl_only_drop_parts = 1');

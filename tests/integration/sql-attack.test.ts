@@ -52,7 +52,7 @@ const FILE_ACCESS: [string, string][] = [
   ['upper case', "SELECT FILE('%S%')"],
   ['mixed case', "SELECT File('%S%')"],
   ['backquoted', "SELECT `file`('%S%')"],
-  ['double-quoted', "SELECT \"file\"('%S%')"],
+  ['double-quoted', 'SELECT "file"(\'%S%\')'],
   ['a comment before the parenthesis', "SELECT file/* read */('%S%')"],
   ['line breaks and tabs', "SELECT\tfile\n(\n'%S%'\n)"],
   ['with a default', "SELECT file('%S%', 'none')"],
@@ -163,7 +163,7 @@ describe('file, network and configuration access is refused, in every spelling',
     expect({ status, code: (JSON.parse(text) as { error?: { code: string } }).error?.code }).toEqual({ status: 400, code: 'HS_SQL_REFUSED' });
   });
 
-  test('more than 50 of them, and no answer carries a file\'s content', () => {
+  test("more than 50 of them, and no answer carries a file's content", () => {
     expect(FILE_ACCESS.length).toBeGreaterThan(50);
     expect(bodies).toHaveLength(FILE_ACCESS.length);
     for (const body of bodies) {
@@ -185,7 +185,7 @@ describe('the statements analysts write still run', () => {
     ['window functions', 'SELECT ServiceName, row_number() OVER (PARTITION BY ServiceName ORDER BY Timestamp) AS n FROM otel_traces'],
     ['CASE', "SELECT CASE WHEN Duration > 1000 THEN 'slow' ELSE 'fast' END AS speed, count() FROM otel_traces GROUP BY speed"],
     ['CASE x WHEN', "SELECT CASE StatusCode WHEN 'Error' THEN 1 ELSE 0 END FROM otel_traces"],
-    ['lambdas', "SELECT arrayMap(x -> upper(x), mapKeys(SpanAttributes)) FROM otel_traces"],
+    ['lambdas', 'SELECT arrayMap(x -> upper(x), mapKeys(SpanAttributes)) FROM otel_traces'],
     ['combinators', "SELECT countIf(StatusCode = 'Error'), sumArray([Duration]), uniqExact(TraceId), quantilesIf(0.5, 0.99)(Duration, Duration > 0) FROM otel_traces"],
     ['count(DISTINCT)', 'SELECT count(DISTINCT TraceId) FROM otel_traces'],
     ['time functions', 'SELECT toStartOfMinute(Timestamp) AS m, count() FROM otel_traces WHERE Timestamp > now() - INTERVAL 1 DAY GROUP BY m'],
@@ -195,7 +195,7 @@ describe('the statements analysts write still run', () => {
     ['a JOIN', 'SELECT count() FROM otel_traces AS a JOIN otel_traces AS b ON a.ParentSpanId = b.SpanId'],
     ['a CTE', 'WITH slow AS (SELECT * FROM otel_traces WHERE Duration > 0) SELECT ServiceName, count() FROM slow GROUP BY ServiceName'],
     ['ARRAY JOIN', 'SELECT e FROM otel_traces ARRAY JOIN Events.Name AS e'],
-    ['the console\'s completion query', "SELECT table, name, type FROM system.columns WHERE database = currentDatabase() AND table NOT LIKE '.inner%' ORDER BY table, position"],
+    ["the console's completion query", "SELECT table, name, type FROM system.columns WHERE database = currentDatabase() AND table NOT LIKE '.inner%' ORDER BY table, position"],
     ['system.parts', 'SELECT table, sum(rows) FROM system.parts WHERE database = currentDatabase() GROUP BY table'],
     ['system.functions', "SELECT count() FROM system.functions WHERE name LIKE 'array%'"],
     ['SHOW TABLES', 'SHOW TABLES'],
@@ -204,7 +204,7 @@ describe('the statements analysts write still run', () => {
     ['SHOW COLUMNS', 'SHOW COLUMNS FROM otel_traces'],
     ['SHOW COLUMNS of a system table', 'SHOW COLUMNS FROM system.tables'],
     ['DESCRIBE', 'DESCRIBE TABLE otel_traces'],
-    ['EXPLAIN PLAN', 'EXPLAIN SELECT count() FROM otel_traces WHERE ServiceName = \'x\''],
+    ['EXPLAIN PLAN', "EXPLAIN SELECT count() FROM otel_traces WHERE ServiceName = 'x'"],
     ['version()', 'SELECT version()'],
   ])('%s', async (_name, query) => {
     const { status, text } = await sql(query);
@@ -255,7 +255,7 @@ describe('information_schema follows the other-database rule, in both spellings'
  * directory's server settings are taken from the first connection a process
  * opens.
  */
-describe('the engine\'s own walls, without the statement check', () => {
+describe("the engine's own walls, without the statement check", () => {
   let measured: Record<string, string>;
 
   beforeAll(() => {

@@ -8,9 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { embeddedConnection } from '../../collector/store/client';
-import { engineCatalogue } from '../../viewer/api/sql-guard';
-import { ALLOWED_CATEGORIES, ALLOWED_OTHER, ALLOWED_TABLE_FUNCTIONS, DENIED, DENIED_CATEGORIES, FunctionPolicy, type EngineFunction } from '../../viewer/api/sql-functions';
+import { embeddedConnection } from '../../storage/store';
+import { engineCatalogue } from '../../viewer/api/sql/guard';
+import { ALLOWED_CATEGORIES, ALLOWED_OTHER, ALLOWED_TABLE_FUNCTIONS, DENIED, DENIED_CATEGORIES, FunctionPolicy, type EngineFunction } from '../../viewer/api/sql/functions';
 import { testDataDir } from '../support/server';
 
 const GOLDEN = path.join(__dirname, 'sql-functions.golden.tsv');
@@ -70,9 +70,25 @@ test('no name is both allowed and denied', () => {
 });
 
 test('the functions the issue names are all refused, in every table and scalar form the engine has', () => {
-  const scalar = ['file', 'getSetting', 'getServerSetting', 'getMergeTreeSetting', 'getMacro', 'filesystemAvailable', 'catboostEvaluate', 'sleep', 'sleepEachRow', 'globalVariable', 'joinGet', 'dictGet', 'dictHas', 'dictGetString'];
+  const scalar = [
+    'file',
+    'getSetting',
+    'getServerSetting',
+    'getMergeTreeSetting',
+    'getMacro',
+    'filesystemAvailable',
+    'catboostEvaluate',
+    'sleep',
+    'sleepEachRow',
+    'globalVariable',
+    'joinGet',
+    'dictGet',
+    'dictHas',
+    'dictGetString',
+  ];
   expect(scalar.filter((name) => policy.verdict(name).allowed)).toEqual([]);
-  const reachingOut = /^(file|url|s3|gcs|hdfs|azureBlobStorage|remote|cluster|mysql|postgresql|mongodb|redis|sqlite|jdbc|odbc|executable|input|dictionary|iceberg|deltaLake|hudi|arrowFlight|ytsaurus|merge)/i;
+  const reachingOut =
+    /^(file|url|s3|gcs|hdfs|azureBlobStorage|remote|cluster|mysql|postgresql|mongodb|redis|sqlite|jdbc|odbc|executable|input|dictionary|iceberg|deltaLake|hudi|arrowFlight|ytsaurus|merge)/i;
   const named = tableFunctions.filter((name) => reachingOut.test(name));
   expect(named.length).toBeGreaterThan(30);
   expect(named.filter((name) => ALLOWED_TABLE_FUNCTIONS.has(name))).toEqual([]);

@@ -58,7 +58,10 @@ test('JSON streams too, with its column names and types first', async () => {
 
 test('a JSON result is one document with every row', async () => {
   const body = (await (await post("SELECT number AS n, 'a\\nb' AS s FROM numbers(150000)", 'json')).json()) as { meta: unknown; data: { n: number; s: string }[]; rows: number };
-  expect(body.meta).toEqual([{ name: 'n', type: 'UInt64' }, { name: 's', type: 'String' }]);
+  expect(body.meta).toEqual([
+    { name: 'n', type: 'UInt64' },
+    { name: 's', type: 'String' },
+  ]);
   expect(body.rows).toBe(150_000);
   expect(body.data[149_999]).toEqual({ n: 149_999, s: 'a\nb' });
   expect(body.data.every((row, i) => row.n === i)).toBe(true);
@@ -71,7 +74,11 @@ test('a shutdown breaks off a stream under way', async () => {
   const reader = response.body!.getReader();
   await reader.read();
   await stopTestServer(other);
-  await expect((async () => { for (;;) if ((await reader.read()).done) return 'ended'; })()).rejects.toThrow();
+  await expect(
+    (async () => {
+      for (;;) if ((await reader.read()).done) return 'ended';
+    })(),
+  ).rejects.toThrow();
 });
 
 test('a finished result is complete and ends', async () => {

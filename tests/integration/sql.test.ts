@@ -45,7 +45,7 @@ describe('read-only statements run', () => {
     ['SHOW TABLES', 'SHOW TABLES'],
     ['DESCRIBE', 'DESCRIBE TABLE otel_traces'],
     ['EXPLAIN', 'EXPLAIN SELECT count() FROM otel_traces'],
-    ['system tables', "SELECT name FROM system.tables WHERE database = currentDatabase()"],
+    ['system tables', 'SELECT name FROM system.tables WHERE database = currentDatabase()'],
     ['qualified names', 'SELECT count() FROM %DB%.otel_traces'],
     ['numbers()', 'SELECT sum(number) FROM numbers(10)'],
     ['a comment', '/* how many */ SELECT count() FROM otel_traces -- spans'],
@@ -65,7 +65,7 @@ describe('read-only statements run', () => {
   });
 });
 
-describe('limits and failures are a 400 with ClickHouse\'s code', () => {
+describe("limits and failures are a 400 with ClickHouse's code", () => {
   test.each([
     ['too many rows', 'SELECT number FROM numbers(5000)', '396'],
     ['too long', 'SELECT count() FROM numbers(100000000000)', '159'],

@@ -23,7 +23,13 @@ function has(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-const missing = [...new Set(Object.entries(TOOLS).filter(([command]) => !has(command)).map(([, pkg]) => pkg))];
+const missing = [
+  ...new Set(
+    Object.entries(TOOLS)
+      .filter(([command]) => !has(command))
+      .map(([, pkg]) => pkg),
+  ),
+];
 if (missing.length === 0) process.exit(0);
 
 const install = `apt-get update && apt-get install -y ${missing.join(' ')}`;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/collector/cli/main.js');
+const CLI = path.join(ROOT, 'dist/cmd/main.js');
 
 export interface ChildServer {
   process: ChildProcess;
@@ -27,9 +27,7 @@ export function startChildServer(dataDir: string, extraArgs: string[] = [], env:
  * runs in a shell before the command replaces it (for example `ulimit -n 1024`).
  */
 export function startChild(args: string[], env: Record<string, string> = {}, shellFirst?: string): Promise<ChildServer> {
-  const [command, commandArgs] = shellFirst === undefined
-    ? [process.execPath, [CLI, ...args]]
-    : ['/bin/sh', ['-c', `${shellFirst} && exec "$@"`, 'sh', process.execPath, CLI, ...args]];
+  const [command, commandArgs] = shellFirst === undefined ? [process.execPath, [CLI, ...args]] : ['/bin/sh', ['-c', `${shellFirst} && exec "$@"`, 'sh', process.execPath, CLI, ...args]];
   const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -52,10 +52,7 @@ function nestedValue(levels: number, nesting: Nesting): Buffer {
   const headers: number[][] = [];
   let size = innermost.length;
   for (let level = 1; level < levels; level++) {
-    const header =
-      nesting === 'arrayValue'
-        ? [...tagged(5, 1 + varint(size).length + size), 0x0a, ...varint(size)]
-        : kvHeader(size);
+    const header = nesting === 'arrayValue' ? [...tagged(5, 1 + varint(size).length + size), 0x0a, ...varint(size)] : kvHeader(size);
     headers.push(header);
     size += header.length;
   }

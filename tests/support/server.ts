@@ -8,9 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { makeConfig, type Config } from '../../collector/config';
-import { createLogger } from '../../collector/log';
-import { startServer, type RunningServer } from '../../collector/server';
+import { makeConfig, type Config } from '../../common/config';
+import { createLogger } from '../../common/log';
+import { startServer, type RunningServer } from '../../cmd/server';
 
 let processDataDir: string | undefined;
 

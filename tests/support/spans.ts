@@ -11,16 +11,16 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 
 /** Attributes of every type a span attribute can have. */
 export const SPAN_ATTRIBUTES: Attributes = {
-  'str': 'hello',
-  'int': 42,
-  'negative': -7,
-  'double': 3.25,
-  'bool': true,
+  str: 'hello',
+  int: 42,
+  negative: -7,
+  double: 3.25,
+  bool: true,
   'str.array': ['a', 'b'],
   'int.array': [1, 2, 3],
   'double.array': [1.5, 2.5],
   'bool.array': [true, false],
-  'hostile': '<img src=x onerror=alert(1)>"\'\\\n\t\u0000 \u{1F600}',
+  hostile: '<img src=x onerror=alert(1)>"\'\\\n\t\u0000 \u{1F600}',
 };
 
 /** Resource attributes may also hold bytes and maps (kvlist), completing the AnyValue types. */
@@ -68,7 +68,7 @@ export function makeTraces(): SdkTraces {
   const link: Link = { context: earlier.spanContext(), attributes: { 'link.reason': 'retry-of', 'link.n': 2 } };
 
   const root = t('frontend').startSpan('GET /checkout', { kind: SpanKind.SERVER, attributes: SPAN_ATTRIBUTES, links: [link] });
-  root.addEvent('request.received', { 'bytes': 512, 'ok': true });
+  root.addEvent('request.received', { bytes: 512, ok: true });
   const rootContext = trace.setSpan(context.active(), root);
   const call = t('frontend').startSpan('POST checkout', { kind: SpanKind.CLIENT, attributes: { 'peer.service': 'checkout' } }, rootContext);
   const callContext = trace.setSpan(context.active(), call);

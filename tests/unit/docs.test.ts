@@ -1,9 +1,9 @@
 /** The README documents every option and every error code the code has. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OPTIONS } from '../../collector/config';
-import { ERRORS } from '../../collector/errors';
-import { ARRIVALS_TABLE, EDGES_TABLE, JOBS_TABLE, localTable, MIGRATIONS_TABLE } from '../../collector/store/schema';
+import { OPTIONS } from '../../common/config';
+import { ERRORS } from '../../common/errors';
+import { ARRIVALS_TABLE, EDGES_TABLE, JOBS_TABLE, localTable, MIGRATIONS_TABLE } from '../../storage/schema';
 
 const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
 
@@ -28,7 +28,7 @@ test('every runtime dependency has its line', () => {
 
 test('every Hindsight series the operations guide and its alert rules name is one the process exports', async () => {
   const guide = fs.readFileSync(path.join(__dirname, '../../docs/operations.md'), 'utf8');
-  const { createMetrics } = await import('../../collector/metrics');
+  const { createMetrics } = await import('../../common/metrics');
   const exported = new Set((await createMetrics().registry.getMetricsAsJSON()).map((m) => m.name));
   // Histograms are scraped as _bucket/_sum/_count; the guide's wildcards stand for Node's process metrics.
   const named = [...new Set([...guide.matchAll(/\bhindsight_[a-z0-9_]+\b/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, '')))].filter((n) => !n.endsWith('_'));

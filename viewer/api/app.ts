@@ -3,21 +3,24 @@
  * /api), the built Svelte app, and the operational routes.
  */
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Config } from '../../collector/config';
-import type { Metrics } from '../../collector/metrics';
-import { opsRouter, type Readiness } from '../../collector/ops';
-import type { Store } from '../../collector/store/client';
+import type { Config } from '../../common/config';
+import type { Metrics } from '../../common/metrics';
+import { opsRouter, type Readiness } from '../../common/ops';
+import type { Store } from '../../storage/store';
 import { apiRouter } from './router';
-import { sqlRouter, type SqlClients } from './sql';
+import { sqlRouter, type SqlClients } from './sql/endpoint';
 import { staticRouter } from './static';
 import { clientErrorOf } from './client-errors';
-import { asHindsightError } from '../../collector/errors';
-import type { Authenticator } from '../../collector/auth';
-import { authError } from '../../collector/receiver/auth-errors';
+import { asHindsightError } from '../../common/errors';
+import type { Authenticator } from '../../common/auth';
+import { authError } from '../../common/auth-errors';
 
 /** The usual headers: no framing, no sniffing, no referrer, and scripts only from the app itself. */
 function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  );
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');

@@ -4,7 +4,7 @@
  * body) carry a 4xx `status`. They are the client's fault: translated here into
  * the catalogue once, so no route answers them with 500 or a stack trace.
  */
-import { HindsightError } from '../../collector/errors';
+import { HindsightError } from '../../common/errors';
 
 export function clientErrorOf(err: unknown): HindsightError | undefined {
   if (err instanceof HindsightError || typeof err !== 'object' || err === null) return undefined;
@@ -12,6 +12,7 @@ export function clientErrorOf(err: unknown): HindsightError | undefined {
   if (!(status >= 400 && status < 500)) return undefined;
   if (status === 413) return new HindsightError('HS_BODY_TOO_LARGE', 'the request body is too large', { cause: err });
   // The router's message for a bad escape names only the parameter's raw text, which is safe to echo.
-  const message = err instanceof URIError || /decode/i.test(String((err as Error).message)) ? `the path is not valid percent-encoding: ${String((err as Error).message)}` : String((err as Error).message);
+  const message =
+    err instanceof URIError || /decode/i.test(String((err as Error).message)) ? `the path is not valid percent-encoding: ${String((err as Error).message)}` : String((err as Error).message);
   return new HindsightError('HS_BAD_PARAMETER', message, { cause: err });
 }

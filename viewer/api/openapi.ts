@@ -89,7 +89,7 @@ export const OPENAPI = {
     },
     '/api/v1/traces/{traceId}/critical-path': {
       get: {
-        summary: 'The chain of spans that set the trace\'s end-to-end latency, with each segment\'s self time',
+        summary: "The chain of spans that set the trace's end-to-end latency, with each segment's self time",
         parameters: [{ name: 'traceId', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
           '200': {

@@ -2,7 +2,7 @@
  * Query parameters of the query API, validated once into typed values. Every
  * error names its parameter; every time range is bounded.
  */
-import { HindsightError } from '../../collector/errors';
+import { HindsightError } from '../../common/errors';
 import type { TraceSort } from './types';
 
 export class BadParameter extends HindsightError {
@@ -23,7 +23,7 @@ export interface TimeRange {
 }
 
 const NS_PER_MS = 1_000_000n;
-const UNITS_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 };
+const UNITS_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 };
 const DURATION = /^(?:(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d))+$/;
 const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g;
 
@@ -93,8 +93,7 @@ export function timeRange(query: Query, now = Date.now(), defaultLookback = '1h'
   const start = optionalString(query, 'start', 64);
   const end = optionalString(query, 'end', 64);
   const endNs = end === undefined ? BigInt(now) * NS_PER_MS : instantNs(end, 'end');
-  const startNs =
-    start !== undefined ? instantNs(start, 'start') : endNs - parseDurationNs(optionalString(query, 'lookback', 32) ?? defaultLookback, 'lookback');
+  const startNs = start !== undefined ? instantNs(start, 'start') : endNs - parseDurationNs(optionalString(query, 'lookback', 32) ?? defaultLookback, 'lookback');
   return checkedRange({ startNs, endNs });
 }
 

@@ -1,39 +1,25 @@
 /**
  * The query API: native JSON under /api/v1 and the Jaeger query API under /api.
- * Handlers validate parameters (params.ts), run named queries (queries.ts) and
- * convert rows (model.ts, jaeger.ts); they never build SQL.
+ * Handlers validate parameters (params.ts), run named queries (viewer/query/queries.ts) and
+ * convert rows (viewer/query/rows.ts, jaeger.ts); they never build SQL.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { asHindsightError, HindsightError } from '../../collector/errors';
-import type { Store } from '../../collector/store/client';
-import { SPAN_KINDS } from '../../collector/store/columns';
+import { asHindsightError, HindsightError } from '../../common/errors';
+import type { Store } from '../../storage/store';
+import { SPAN_KINDS } from '../../storage/columns';
 import { clientErrorOf } from './client-errors';
 import { jaegerRange, jaegerResponse, jaegerTags, toJaegerTrace } from './jaeger';
-import { toSpan, toTraceSummary } from './model';
+import { toSpan, toTraceSummary } from '../query/rows';
 import { OPENAPI } from './openapi';
 import { toOtlpJson } from './otlp-json';
-import {
-  BadParameter,
-  STATUSES,
-  checkedRange,
-  TRACE_SORTS,
-  attributeFilter,
-  limitParam,
-  oneOf,
-  optionalDurationNs,
-  optionalString,
-  stringList,
-  timeRange,
-  traceIdParam,
-} from './params';
-import { Queries, type TraceFilters } from './queries';
+import { BadParameter, STATUSES, checkedRange, TRACE_SORTS, attributeFilter, limitParam, oneOf, optionalDurationNs, optionalString, stringList, timeRange, traceIdParam } from './params';
+import { Queries, type TraceFilters } from '../query/queries';
 import { buildTree } from '../model/trace-tree';
 import { criticalPath } from '../model/critical-path';
 import { zScore } from '../model/anomalies';
-import { dependencyMap } from './dependencies';
-import { findAnomalies } from './anomalies';
+import { dependencyMap } from '../query/dependencies';
+import { findAnomalies } from '../query/anomalies';
 import type { ApiError, AttributeKeysResponse, CriticalPathResponse, RedResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
-
 
 export function apiRouter(store: Store): Router {
   const queries = new Queries(store.client, store.database);

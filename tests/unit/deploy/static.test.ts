@@ -110,7 +110,10 @@ describe('docker-compose files', () => {
 
   test('cluster: 3 Keepers, 2 x 2 ClickHouse nodes, 2 collectors behind the balancer, 1 viewer', () => {
     const { services } = resolved(path.join(CLUSTER, 'docker-compose.yml'));
-    const byImage = (prefix: string) => Object.keys(services).filter((s) => services[s]?.image?.startsWith(prefix)).sort();
+    const byImage = (prefix: string) =>
+      Object.keys(services)
+        .filter((s) => services[s]?.image?.startsWith(prefix))
+        .sort();
     expect(byImage('clickhouse/clickhouse-keeper')).toEqual(['keeper-1', 'keeper-2', 'keeper-3']);
     expect(byImage('clickhouse/clickhouse-server')).toEqual(['ch-s1r1', 'ch-s1r2', 'ch-s2r1', 'ch-s2r2']);
     const hindsight = Object.entries(services).filter(([, s]) => s.build !== undefined);
@@ -263,7 +266,7 @@ describe('systemd unit', () => {
 
   test('embedded serve on /var/lib/hindsight as a dedicated user, hardened, stops with SIGTERM', () => {
     const directive = (key: string) => [...text.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1]);
-    expect(directive('ExecStart')).toEqual(['/usr/bin/node /opt/hindsight/dist/collector/cli/main.js serve --data-dir /var/lib/hindsight']);
+    expect(directive('ExecStart')).toEqual(['/usr/bin/node /opt/hindsight/dist/cmd/main.js serve --data-dir /var/lib/hindsight']);
     expect(directive('User')).toEqual(['hindsight']);
     expect(directive('StateDirectory')).toEqual(['hindsight']);
     expect(directive('WorkingDirectory')).toEqual(['/var/lib/hindsight']);
@@ -284,7 +287,9 @@ describe('Kubernetes manifests', () => {
     apiVersion?: string;
     kind?: string;
     metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
-    spec?: any; 
+    // Manifests of every kind, read from YAML: the tests walk their specs by path.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    spec?: any;
     data?: Record<string, string>;
     stringData?: Record<string, string>;
     resources?: string[];
@@ -301,8 +306,7 @@ describe('Kubernetes manifests', () => {
   const objects = docs.filter((d) => d.obj.kind !== 'Kustomization').map((d) => d.obj);
   const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
   const deployments = ofKind('Deployment');
-  const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
-    Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+  const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined) => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
   test('every YAML document parses (no duplicate keys, no syntax errors)', () => {
     expect(files.map((f) => path.basename(f))).toEqual(['collector.yaml', 'config.yaml', 'edges.yaml', 'kustomization.yaml', 'namespace.yaml', 'viewer.yaml']);
@@ -334,7 +338,8 @@ describe('Kubernetes manifests', () => {
   });
 
   /** A container port, by number or by name, as the number it is. */
-  const portNumber = (container: any, port: number | string): number | undefined => 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a container of a parsed manifest
+  const portNumber = (container: any, port: number | string): number | undefined =>
     typeof port === 'number' ? port : (container.ports ?? []).find((p: { name: string }) => p.name === port)?.containerPort;
 
   test.each([
@@ -393,7 +398,9 @@ describe('Kubernetes manifests', () => {
       const c = targets[0]?.spec.template.spec.containers[0];
       for (const p of svc.spec.ports) expect([svc.metadata?.name, p.port, portNumber(c, p.targetPort)]).toEqual([svc.metadata?.name, p.port, p.port]);
     }
-    const collectorPorts = ofKind('Service').find((s) => s.metadata?.name === 'hindsight-collector')?.spec.ports.map((p: { port: number }) => p.port);
+    const collectorPorts = ofKind('Service')
+      .find((s) => s.metadata?.name === 'hindsight-collector')
+      ?.spec.ports.map((p: { port: number }) => p.port);
     expect(collectorPorts).toEqual([4317, 4318]);
     const [pdb] = ofKind('PodDisruptionBudget');
     const covered = deployments.filter((d) => matches(pdb?.spec.selector.matchLabels, d.spec.template.metadata.labels));
@@ -451,15 +458,18 @@ describe('Dockerfile', () => {
     const [healthcheck] = argsOf(runtime, 'HEALTHCHECK');
     expect(healthcheck).toContain('CMD ["node", "/app/deploy/healthcheck.js"]');
     expect(fs.readFileSync(path.join(DEPLOY, 'healthcheck.js'), 'utf8')).toMatch(/fetch\(`http:\/\/127\.0\.0\.1:\$\{port\}\/healthz`/);
-    expect(argsOf(runtime, 'ENTRYPOINT')).toEqual(['["node", "/app/dist/collector/cli/main.js"]']);
+    expect(argsOf(runtime, 'ENTRYPOINT')).toEqual(['["node", "/app/dist/cmd/main.js"]']);
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: { hindsight: string } };
-    expect(pkg.bin.hindsight).toBe('dist/collector/cli/main.js');
+    expect(pkg.bin.hindsight).toBe('dist/cmd/main.js');
     expect(argsOf(runtime, 'CMD')).toEqual(['["serve"]']);
   });
 
   test('every path copied from the build context exists and is not excluded by the .dockerignore', () => {
     const ignore = fs.readFileSync(path.join(DEPLOY, 'Dockerfile.dockerignore'), 'utf8');
-    const included = ignore.split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    const included = ignore
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1));
     const sources = stages.flatMap((s) => s.body.filter((i) => i.op === 'COPY' && !i.args.startsWith('--from')).flatMap((i) => i.args.split(/\s+/).slice(0, -1)));
     expect(sources.length).toBeGreaterThan(5);
     for (const src of sources) {

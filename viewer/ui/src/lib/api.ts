@@ -2,7 +2,18 @@
  * The one client of the query API: typed results, typed errors, and cancellation
  * (a newer request of the same kind aborts the older one).
  */
-import type { ApiError, AttributeKeysResponse, DependenciesResponse, OperationsResponse, RedResponse, ServicesResponse, TraceResponse, TraceSearchResponse, OutliersResponse, AnomaliesResponse } from '../../../api/types';
+import type {
+  ApiError,
+  AttributeKeysResponse,
+  DependenciesResponse,
+  OperationsResponse,
+  RedResponse,
+  ServicesResponse,
+  TraceResponse,
+  TraceSearchResponse,
+  OutliersResponse,
+  AnomaliesResponse,
+} from '../../../api/types';
 import { credentialHeaders, unauthorized } from './credential';
 
 export class ApiRequestError extends Error {
@@ -73,8 +84,7 @@ export const api = {
   services: (lookback = '1h'): Promise<ServicesResponse> => get('services', `/api/v1/services?lookback=${encodeURIComponent(lookback)}`),
   operations: (service: string, lookback = '1h'): Promise<OperationsResponse> =>
     get('operations', `/api/v1/services/${encodeURIComponent(service)}/operations?lookback=${encodeURIComponent(lookback)}`),
-  attributeKeys: (service: string): Promise<AttributeKeysResponse> =>
-    get('attributeKeys', `/api/v1/attributes/keys?lookback=6h${service ? `&service=${encodeURIComponent(service)}` : ''}`),
+  attributeKeys: (service: string): Promise<AttributeKeysResponse> => get('attributeKeys', `/api/v1/attributes/keys?lookback=6h${service ? `&service=${encodeURIComponent(service)}` : ''}`),
   search: (params: URLSearchParams): Promise<TraceSearchResponse> => get('search', `/api/v1/traces?${params}`),
   dependencies: (lookback: string): Promise<DependenciesResponse> => get('dependencies', `/api/v1/dependencies?lookback=${encodeURIComponent(lookback)}`),
   red: (service: string, lookback: string, operation: string): Promise<RedResponse> =>

@@ -50,10 +50,7 @@ export function isTime(type: string): boolean {
   return /^(DateTime|Date)/.test(baseType(type));
 }
 
-export type ChartSpec =
-  | { kind: 'line'; x: number; ys: number[] }
-  | { kind: 'bar'; label: number; value: number }
-  | undefined;
+export type ChartSpec = { kind: 'line'; x: number; ys: number[] } | { kind: 'bar'; label: number; value: number } | undefined;
 
 /**
  * A time column and numeric columns make a line chart; a label column and a

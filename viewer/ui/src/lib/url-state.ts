@@ -52,7 +52,7 @@ export function decodeSearch(params: URLSearchParams): SearchState {
     minDuration: params.get('minDuration') ?? '',
     maxDuration: params.get('maxDuration') ?? '',
     status: (STATUSES as readonly string[]).includes(status) ? (status as SearchState['status']) : '',
-    lookback: start ? '' : params.get('lookback') ?? DEFAULT_SEARCH.lookback,
+    lookback: start ? '' : (params.get('lookback') ?? DEFAULT_SEARCH.lookback),
     start,
     end,
     limit: Number.isInteger(limit) && limit >= 1 && limit <= 1000 ? limit : DEFAULT_SEARCH.limit,

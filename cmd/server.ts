@@ -1,0 +1,163 @@
+/**
+ * The process: `serve` runs the collector and the viewer over one store (the only
+ * way to use embedded chDB, which one process owns); `collector` and `viewer` run
+ * one half each against a ClickHouse server, so each half scales on its own.
+ * Assembles the pipeline (receivers → ingest → writer → store) and owns its start
+ * and orderly stop.
+ */
+import * as fs from 'node:fs';
+import type * as grpc from '@grpc/grpc-js';
+import { makeAuthenticator } from '../common/auth';
+import type { Config } from '../common/config';
+import { connectionCap } from '../common/connections';
+import { HindsightError } from '../common/errors';
+import { closeHttp, listen, port } from '../common/listen';
+import type { Logger } from '../common/log';
+import { createMetrics, type Metrics } from '../common/metrics';
+import type { Readiness } from '../common/ops';
+import { applySchema } from '../storage/schema';
+import { openStore, type Store } from '../storage/store';
+import { toStoreError } from '../storage/store-errors';
+import { StoreHealth } from '../collector/ingest/health';
+import { IngestJournal, RecentRequests } from '../collector/ingest/idempotency';
+import { TraceIngest } from '../collector/ingest/pipeline';
+import { SpanWriter } from '../collector/ingest/writer';
+import { EdgeJob } from '../collector/jobs/edges';
+import { otlpGrpcServer } from '../collector/receiver/grpc';
+import { listenGrpc, type GrpcListener } from '../collector/receiver/grpc-listener';
+import { otlpHttpApp } from '../collector/receiver/http';
+import { InflightBudget } from '../collector/receiver/inflight';
+import { viewerApp } from '../viewer/api/app';
+import { openSqlReaders } from '../viewer/api/sql/readers';
+import { removeOwner, writeOwner } from './lockfile';
+
+export type Role = 'serve' | 'collector' | 'viewer';
+
+/** Bound ports; a half that does not run has none. */
+export interface Ports {
+  otlpHttp?: number;
+  otlpGrpc?: number;
+  ui?: number;
+}
+
+export interface RunningServer {
+  ports: Ports;
+  store: Store;
+  metrics: Metrics;
+  /** Stops accepting, stores everything already accepted, closes the store. */
+  close(): Promise<void>;
+}
+
+class ProcessReadiness implements Readiness {
+  reason: string | undefined = 'applying the schema';
+  health: StoreHealth | undefined;
+  notReadyReason(): string | undefined {
+    return this.reason ?? this.health?.notReadyReason();
+  }
+}
+
+/** How often a store that failed is probed for its return. */
+const STORE_PROBE_INTERVAL_MS = 1000;
+
+export async function startServer(config: Config, logger: Logger, role: Role = 'serve'): Promise<RunningServer> {
+  if (role !== 'serve' && config.clickhouseUrl === undefined) {
+    throw new HindsightError(
+      'HS_CONFIG_INVALID',
+      `\`hindsight ${role}\` runs one half of Hindsight against a shared ClickHouse server, so it needs --clickhouse-url: ` +
+        'embedded chDB lives inside one process and cannot be shared with the other half. Use `hindsight serve` for embedded storage.',
+    );
+  }
+  const runsCollector = role !== 'viewer';
+  const runsViewer = role !== 'collector';
+  const metrics = createMetrics();
+  const readiness = new ProcessReadiness();
+  const store = openStore(config);
+  const ping = (): Promise<void> => store.ping();
+  const health = new StoreHealth(ping, STORE_PROBE_INTERVAL_MS, logger, metrics);
+  readiness.health = health;
+  const schemaApplied = async (): Promise<void> => {
+    const schema = await applySchema(store.client, { database: config.database, retentionDays: config.retentionDays, cluster: config.cluster });
+    if (schema.applied.length > 0) logger.info({ migrations: schema.applied }, 'schema migrations applied');
+    if (schema.retentionChanged.length > 0) logger.info({ tables: schema.retentionChanged, retentionDays: config.retentionDays }, 'retention changed');
+  };
+  // The process that writes spans also keeps the dependency edges up to date.
+  const edges = runsCollector && config.dependencyIntervalMs > 0 ? new EdgeJob(store.client, config.database, { lagSeconds: 60, intervalMs: config.dependencyIntervalMs }, logger) : undefined;
+  try {
+    await schemaApplied();
+    edges?.start();
+  } catch (err) {
+    const error = toStoreError(err);
+    // Embedded storage is a local directory: failing to open it is fatal. A server may
+    // come up after Hindsight does, so wait for it: refuse writes with 503 meanwhile,
+    // apply the schema on the first probe that reaches it, then carry on.
+    if (store.engine === 'embedded' || !error.retryable) {
+      await store.close();
+      throw err;
+    }
+    logger.warn({ url: config.clickhouseUrl, err: error.message }, 'ClickHouse is unreachable at start; waiting for it');
+    health.setProbe(async () => {
+      await schemaApplied();
+      health.setProbe(ping);
+      edges?.start();
+    });
+    health.failed(error);
+  }
+
+  const recent = new RecentRequests();
+  let journal: IngestJournal | undefined;
+  if (runsCollector && store.engine === 'embedded') {
+    const opened = await IngestJournal.open(config.dataDir, store, logger);
+    journal = opened.journal;
+    for (const key of opened.stored) recent.add(key);
+  }
+  const writer = runsCollector ? new SpanWriter(store, config, metrics, health, recent, journal) : undefined;
+  const ingest = writer ? new TraceIngest(writer, metrics, config) : undefined;
+  const ingestAuth = makeAuthenticator({ tokens: config.ingestTokens });
+  const uiAuth = makeAuthenticator({ tokens: config.uiToken ? [config.uiToken] : [], basicAuth: config.uiBasicAuth });
+  // One budget for both OTLP transports: memory is the process's, whichever port the bodies arrive on.
+  const inflight = new InflightBudget(config.maxInflightBytes);
+  const tls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
+  const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness, auth: ingestAuth, inflight }), config.host, config.otlpHttpPort, tls, config) : undefined;
+  const sql = runsViewer ? await openSqlReaders(config) : undefined;
+  const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth }), config.host, config.uiPort, tls, config) : undefined;
+  const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth, inflight }) : undefined;
+  const grpcListener = grpcServer
+    ? await listenGrpc(grpcServer, { host: config.host, port: config.otlpGrpcPort, tls, maxConnections: connectionCap(config), handshakeTimeoutMs: config.httpHeaderTimeoutMs })
+    : undefined;
+  readiness.reason = undefined;
+
+  const ports: Ports = { otlpHttp: otlpHttp && port(otlpHttp), otlpGrpc: grpcListener?.port, ui: ui && port(ui) };
+  if (store.engine === 'embedded' && ports.ui !== undefined) {
+    writeOwner(config.dataDir, {
+      pid: process.pid,
+      apiUrl: `${tls ? 'https' : 'http'}://${config.host}:${ports.ui}`,
+      otlpUrl: ports.otlpHttp === undefined ? undefined : `${tls ? 'https' : 'http'}://${config.host}:${ports.otlpHttp}`,
+    });
+  }
+  logger.info({ role, host: config.host, ports, storage: store.engine === 'embedded' ? { embedded: config.dataDir } : { url: config.clickhouseUrl }, database: config.database }, 'hindsight started');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      readiness.reason = 'shutting down';
+      const stopped = Promise.all([otlpHttp && closeHttp(otlpHttp), ui && closeHttp(ui), grpcServer && grpcListener && closeGrpc(grpcServer, grpcListener)]);
+      sql?.interrupt();
+      await writer?.close();
+      journal?.close();
+      health.stop();
+      await edges?.stop();
+      await stopped;
+      await sql?.close();
+      await store.close();
+      if (store.engine === 'embedded') removeOwner(config.dataDir);
+      logger.info('hindsight stopped');
+    })();
+    return closing;
+  };
+  return { ports, store, metrics, close };
+}
+
+/** grpc-js closes its sessions gracefully; the listening socket is ours to close. */
+async function closeGrpc(server: grpc.Server, listener: GrpcListener): Promise<void> {
+  await Promise.all([new Promise<void>((resolve) => server.tryShutdown(() => resolve())), listener.close()]);
+}

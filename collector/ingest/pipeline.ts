@@ -1,0 +1,63 @@
+/**
+ * One export request through the pipeline: decode → normalize → write. Both
+ * transports call this and only map its result to their own status codes.
+ */
+import type { Encoding, PartialSuccess } from '../otlp/codec';
+import { decodeBody, startDecodeThread } from '../otlp/decode-pool';
+import { decodeLimits } from '../otlp/limits';
+import { partialSuccessMessage, REJECT_REASONS, type NormalizedRequest } from '../otlp/normalize';
+import { asHindsightError, type HindsightError } from '../../common/errors';
+import type { Config } from '../../common/config';
+import type { Metrics, Transport } from '../../common/metrics';
+import type { SpanWriter } from './writer';
+
+export type ExportResult = { ok: true; partial: PartialSuccess | undefined } | { ok: false; error: HindsightError };
+
+export interface IngestOptions extends Pick<Config, 'retentionDays' | 'maxFutureSeconds' | 'maxAttributes'> {
+  /** The clock spans are dated against, in Date.now() milliseconds. @default Date.now */
+  now?: () => number;
+}
+
+export class TraceIngest {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly writer: SpanWriter,
+    private readonly metrics: Metrics,
+    private readonly options: IngestOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    startDecodeThread();
+  }
+
+  async export(body: Buffer, encoding: Encoding, transport: Transport): Promise<ExportResult> {
+    const limits = decodeLimits({ ...this.options, nowMs: this.now() });
+    let decoded;
+    try {
+      decoded = await decodeBody(body, encoding, limits);
+    } catch (err) {
+      return { ok: false, error: asHindsightError(err) };
+    }
+    const { normalized, key } = decoded;
+    const { rows, rejected } = normalized;
+    this.metrics.spansReceived.inc({ transport }, rows.spans + rejected);
+    for (const reason of REJECT_REASONS) {
+      const count = normalized.rejections[reason]?.count;
+      if (count) this.metrics.spansRejected.inc({ reason }, count);
+    }
+
+    // Exporters retry a request byte for byte: its hash (the key) lets the writer store it once.
+    const outcome = await this.writer.write(rows, key);
+    if (outcome.kind !== 'accepted') {
+      this.metrics.spansRefused.inc({ transport, reason: outcome.error.code }, rows.spans);
+      return { ok: false, error: outcome.error };
+    }
+    this.metrics.spansAccepted.inc({ transport }, rows.spans);
+    return { ok: true, partial: this.partial(normalized) };
+  }
+
+  private partial(normalized: NormalizedRequest): PartialSuccess | undefined {
+    if (normalized.rejected === 0 && normalized.droppedAttributes === undefined) return undefined;
+    return { rejectedSpans: normalized.rejected, errorMessage: partialSuccessMessage(normalized, this.options.maxAttributes) };
+  }
+}

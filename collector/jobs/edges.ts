@@ -1,0 +1,314 @@
+/**
+ * The service dependency job: turns spans into per-minute service edges, so a
+ * 24-hour map reads 1,440 small rows per edge instead of joining millions of
+ * spans. It is incremental and owned here, rather than a materialized view,
+ * because an edge joins a child span to its parent, and the two often arrive in
+ * different inserts: a view sees one insert at a time.
+ *
+ * Each run covers whole minutes from the watermark up to now minus a lag (so late
+ * spans of those minutes have arrived), at most an hour per step, and moves the
+ * watermark in hindsight_jobs, so a restart resumes where it stopped.
+ *
+ * Spans can arrive later than the lag (an exporter's retries after an outage, a
+ * long span exported when it ends). A view records the minutes that received
+ * such spans (hindsight_late_arrivals); each run then recomputes the edges those
+ * spans can change, replacing the minutes' rows (delete, then insert), and moves
+ * a second watermark over the arrivals it has handled. The view rather than the
+ * writer telling the job: the spans may reach a collector that does not run the
+ * job, or come from another writer of the same tables.
+ *
+ * Edges are:
+ * - service → service, from a span whose parent is in another service;
+ * - service → external peer, from a CLIENT or PRODUCER span with no child in
+ *   another service, named by peer.service, else db.system with db.name, else
+ *   server.address: the database or API that sends no spans of its own.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Logger } from '../../common/log';
+import { ARRIVALS_TABLE, EDGES_TABLE, JOBS_TABLE, localTable, TRACES_TABLE } from '../../storage/schema';
+
+const JOB = 'service_edges';
+const LATE_JOB = 'service_edges_late';
+/** How far before a child its parent may have started, and how late a child may start after its client span. */
+const PARENT_HORIZON_SECONDS = 3600;
+const CHILD_HORIZON_SECONDS = 300;
+const MAX_STEP_SECONDS = 3600;
+/**
+ * How long after their arrival late spans are handled. The arrival time is taken
+ * when the insert starts, and its rows show only once it completes: handled
+ * sooner, an insert still running could be passed over for good.
+ */
+const ARRIVAL_SETTLE_SECONDS = 30;
+/**
+ * Minutes recomputed per run, about. Each late minute costs its neighbourhood
+ * (66 minutes), so this is a few scattered late minutes or six contiguous hours: a
+ * run stays short, and leaves the store (which embedded chDB shares with ingest,
+ * one query at a time) to ingest. Whole seconds of arrivals are taken until it is
+ * reached, and the rest waits for the next run; but one second that exceeds it
+ * alone (spans scattered over many days at once) has only its newest minutes
+ * recomputed, and the rest is skipped with a warning.
+ */
+const MAX_LATE_MINUTES_PER_RUN = 6 * 60;
+const MAX_ARRIVAL_SECONDS_PER_RUN = 10_000;
+
+/** Whole minutes [from, to) in Unix seconds. */
+type Range = [from: number, to: number];
+
+export interface EdgeJobOptions {
+  /**
+   * Minutes younger than this are left for a later run. More than
+   * ARRIVAL_LATE_SECONDS (storage/schema.ts), the age from which an arriving span is
+   * recorded as late. @default 60
+   */
+  lagSeconds: number;
+  /** @default 15000 */
+  intervalMs: number;
+}
+
+export class EdgeJob {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly traces: string;
+  private readonly edges: string;
+  private readonly jobs: string;
+  private readonly arrivals: string;
+  /** Where edges are deleted: the table itself, or on a cluster its local tables on every node. */
+  private edgeStorage: Promise<string> | undefined;
+  /** Whether this instance has cleared what a run that stopped before moving the watermark left past it. */
+  private resumed = false;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly database: string,
+    private readonly options: EdgeJobOptions,
+    private readonly logger: Logger,
+  ) {
+    this.traces = `${database}.${TRACES_TABLE}`;
+    this.edges = `${database}.${EDGES_TABLE}`;
+    this.jobs = `${database}.${JOBS_TABLE}`;
+    this.arrivals = `${database}.${ARRIVALS_TABLE}`;
+  }
+
+  start(): void {
+    const tick = (): void => {
+      this.running = this.runOnce(Math.floor(Date.now() / 1000)).then(
+        () => undefined,
+        (err: unknown) => this.logger.warn({ err }, 'service edge job failed; it will retry'),
+      );
+      void this.running.finally(() => {
+        if (this.timer !== undefined) this.timer = setTimeout(tick, this.options.intervalMs);
+      });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /**
+   * Processes every complete minute up to `nowSeconds - lag`, then recomputes the
+   * minutes late spans changed; returns the minutes newly covered.
+   */
+  async runOnce(nowSeconds: number): Promise<number> {
+    const until = Math.floor((nowSeconds - this.options.lagSeconds) / 60) * 60;
+    let from = await this.watermark(JOB);
+    if (from === undefined) {
+      const first = await this.firstSpanMinute();
+      if (first === undefined) return 0;
+      from = first;
+    }
+    if (!this.resumed) {
+      // A run that stopped between its insert and its watermark left edges past it.
+      await this.deleteEdges(from, undefined);
+      this.resumed = true;
+    }
+    let minutes = 0;
+    while (from < until) {
+      const to = Math.min(until, from + MAX_STEP_SECONDS);
+      await this.insertEdges(from, to);
+      await this.setWatermark(JOB, to);
+      minutes += (to - from) / 60;
+      from = to;
+    }
+    const recomputed = await this.recomputeLate(from);
+    if (recomputed > 0) this.logger.debug({ minutes: recomputed }, 'service edges recomputed for late spans');
+    return minutes;
+  }
+
+  /**
+   * Recomputes the covered minutes (before `watermark`) whose edges spans that
+   * arrived since the last run can change: a late span's own minute, the minutes
+   * of children it may be the parent of, and of client spans it may be the server
+   * child of. Returns the minutes recomputed.
+   */
+  private async recomputeLate(watermark: number): Promise<number> {
+    const upTo = (await this.serverNow()) - ARRIVAL_SETTLE_SECONDS;
+    const mark = await this.watermark(LATE_JOB);
+    if (mark === undefined) {
+      // The first run covers every minute there is: nothing before it can be late.
+      await this.setWatermark(LATE_JOB, upTo);
+      return 0;
+    }
+    if (upTo <= mark) return 0;
+    const arrived = await this.lateArrivals(mark, upTo, watermark);
+    let next = arrived.length === MAX_ARRIVAL_SECONDS_PER_RUN ? (arrived.at(-1)?.arrived ?? upTo - 1) + 1 : upTo;
+    const dirty = new Set<number>();
+    let skipped = 0;
+    for (const [i, { arrived: second, minutes }] of arrived.entries()) {
+      // Whole seconds of arrivals, at least one: the next run starts at the first one left.
+      if (dirty.size >= MAX_LATE_MINUTES_PER_RUN && i > 0) {
+        next = second;
+        break;
+      }
+      // Newest first: when one second's arrivals exceed the budget alone (spans
+      // scattered over many days), the minutes a map most likely shows win.
+      for (const minute of [...minutes].sort((a, b) => b - a)) {
+        if (dirty.size >= MAX_LATE_MINUTES_PER_RUN) {
+          skipped++;
+          continue;
+        }
+        const last = Math.min(watermark, minute + 60 + PARENT_HORIZON_SECONDS);
+        for (let m = minute - CHILD_HORIZON_SECONDS; m < last; m += 60) dirty.add(m);
+      }
+    }
+    if (skipped > 0) {
+      this.logger.warn({ skippedMinutes: skipped, recomputedMinutes: dirty.size }, 'late spans arrived in more minutes at once than a run recomputes; the edges of the oldest are left as they were');
+    }
+    for (const [from, to] of minuteRanges(dirty)) {
+      for (let start = from; start < to; start += MAX_STEP_SECONDS) {
+        const end = Math.min(to, start + MAX_STEP_SECONDS);
+        await this.deleteEdges(start, end);
+        await this.insertEdges(start, end);
+      }
+    }
+    await this.setWatermark(LATE_JOB, next);
+    return dirty.size;
+  }
+
+  /** Per second of arrival in [from, to), oldest first, the covered minutes that received late spans. */
+  private async lateArrivals(from: number, to: number, watermark: number): Promise<{ arrived: number; minutes: number[] }[]> {
+    const rows = await (
+      await this.client.query({
+        query: `SELECT toUnixTimestamp(Arrived) AS arrived, groupUniqArray(toUnixTimestamp(Minute)) AS minutes FROM ${this.arrivals}
+WHERE Arrived >= toDateTime({from:UInt32}) AND Arrived < toDateTime({to:UInt32}) AND Minute < toDateTime({watermark:UInt32})
+GROUP BY Arrived ORDER BY Arrived LIMIT {limit:UInt32}`,
+        query_params: { from, to, watermark, limit: MAX_ARRIVAL_SECONDS_PER_RUN },
+        format: 'JSONEachRow',
+      })
+    ).json<{ arrived: number; minutes: number[] }>();
+    return rows.map((r) => ({ arrived: Number(r.arrived), minutes: r.minutes.map(Number) }));
+  }
+
+  private async serverNow(): Promise<number> {
+    const rows = await (await this.client.query({ query: 'SELECT toUnixTimestamp(now()) AS now', format: 'JSONEachRow' })).json<{ now: number }>();
+    return Number(rows[0]?.now);
+  }
+
+  private async watermark(name: string): Promise<number | undefined> {
+    const rows = await (
+      await this.client.query({
+        query: `SELECT toUnixTimestamp(max(Watermark)) AS w, count() AS n FROM ${this.jobs} WHERE Name = {name:String}`,
+        query_params: { name },
+        format: 'JSONEachRow',
+      })
+    ).json<{ w: number; n: string }>();
+    return rows[0] && Number(rows[0].n) > 0 ? Number(rows[0].w) : undefined;
+  }
+
+  private async setWatermark(name: string, watermark: number): Promise<void> {
+    await this.client.insert({ table: this.jobs, values: [{ Name: name, Watermark: watermark }], columns: ['Name', 'Watermark'], format: 'JSONEachRow' });
+  }
+
+  /**
+   * Deletes the edges of minutes [from, to), or from `from` on. A lightweight
+   * DELETE: the rows vanish from reads at once, and the minutes are re-inserted
+   * right after. Between the two a reader sees those minutes empty, never counted twice.
+   */
+  private async deleteEdges(from: number, to: number | undefined): Promise<void> {
+    const until = to === undefined ? '' : ' AND Minute < toDateTime({to:UInt32})';
+    await this.client.command({
+      query: `DELETE FROM ${await this.deletable()} WHERE Minute >= toDateTime({from:UInt32})${until}`,
+      query_params: { from, to: to ?? 0 },
+    });
+  }
+
+  /**
+   * A Distributed table takes no DELETE: on a cluster (the edge table is
+   * Distributed), rows are deleted from its local tables on every node. The
+   * cluster's name is the one the schema was created with, read back from it.
+   */
+  private deletable(): Promise<string> {
+    this.edgeStorage ??= (async () => {
+      const rows = await (
+        await this.client.query({
+          query: 'SELECT engine_full FROM system.tables WHERE database = {database:String} AND name = {name:String}',
+          query_params: { database: this.database, name: EDGES_TABLE },
+          format: 'JSONEachRow',
+        })
+      ).json<{ engine_full: string }>();
+      const cluster = /^Distributed\('?([A-Za-z_][A-Za-z0-9_]*)'?,/.exec(rows[0]?.engine_full ?? '')?.[1];
+      return cluster === undefined ? this.edges : `${this.database}.${localTable(EDGES_TABLE)} ON CLUSTER ${cluster}`;
+    })().catch((err: unknown) => {
+      this.edgeStorage = undefined;
+      throw err;
+    });
+    return this.edgeStorage;
+  }
+
+  private async firstSpanMinute(): Promise<number | undefined> {
+    const rows = await (
+      await this.client.query({ query: `SELECT toUnixTimestamp(toStartOfMinute(min(Timestamp))) AS m, count() AS n FROM ${this.traces}`, format: 'JSONEachRow' })
+    ).json<{ m: number; n: string }>();
+    return rows[0] && Number(rows[0].n) > 0 ? Number(rows[0].m) : undefined;
+  }
+
+  private async insertEdges(from: number, to: number): Promise<void> {
+    const params = { from, to, parentFrom: from - PARENT_HORIZON_SECONDS, childTo: to + CHILD_HORIZON_SECONDS };
+    await this.client.command({
+      query: `INSERT INTO ${this.edges} (Minute, Parent, Child, Kind, Calls, Errors, Latency)
+SELECT toStartOfMinute(c.Timestamp) AS Minute, p.ServiceName AS Parent, c.ServiceName AS Child, 'service' AS Kind,
+       count() AS Calls, countIf(c.StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(c.Duration) AS Latency
+FROM ${this.traces} AS c
+INNER JOIN (
+    SELECT TraceId, SpanId, ServiceName FROM ${this.traces}
+    WHERE Timestamp >= toDateTime({parentFrom:UInt32}) AND Timestamp < toDateTime({to:UInt32})
+) AS p ON c.TraceId = p.TraceId AND c.ParentSpanId = p.SpanId
+WHERE c.Timestamp >= toDateTime({from:UInt32}) AND c.Timestamp < toDateTime({to:UInt32})
+  AND c.ParentSpanId != '' AND p.ServiceName != c.ServiceName
+GROUP BY Minute, Parent, Child`,
+      query_params: params,
+    });
+    await this.client.command({
+      query: `INSERT INTO ${this.edges} (Minute, Parent, Child, Kind, Calls, Errors, Latency)
+SELECT toStartOfMinute(Timestamp) AS Minute, ServiceName AS Parent,
+       multiIf(SpanAttributes['peer.service'] != '', SpanAttributes['peer.service'],
+               SpanAttributes['db.system'] != '', concat(SpanAttributes['db.system'], if(SpanAttributes['db.name'] != '', concat(' ', SpanAttributes['db.name']), '')),
+               SpanAttributes['server.address']) AS Child,
+       'external' AS Kind,
+       count() AS Calls, countIf(StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(Duration) AS Latency
+FROM ${this.traces}
+WHERE Timestamp >= toDateTime({from:UInt32}) AND Timestamp < toDateTime({to:UInt32})
+  AND SpanKind IN ('Client', 'Producer') AND Child != ''
+  AND (TraceId, SpanId) NOT IN (
+      SELECT c.TraceId, c.ParentSpanId FROM ${this.traces} AS c
+      WHERE c.Timestamp >= toDateTime({from:UInt32}) AND c.Timestamp < toDateTime({childTo:UInt32}) AND c.ParentSpanId != ''
+        AND c.SpanKind IN ('Server', 'Consumer'))
+GROUP BY Minute, Parent, Child`,
+      query_params: params,
+    });
+  }
+}
+
+/** Minutes (Unix seconds) as runs of consecutive minutes [from, to), in order. */
+function minuteRanges(minutes: ReadonlySet<number>): Range[] {
+  const ranges: Range[] = [];
+  for (const minute of [...minutes].sort((a, b) => a - b)) {
+    const last = ranges.at(-1);
+    if (last !== undefined && last[1] === minute) last[1] = minute + 60;
+    else ranges.push([minute, minute + 60]);
+  }
+  return ranges;
+}

@@ -1,0 +1,155 @@
+/**
+ * The one @clickhouse/client of a process: embedded chDB at the data directory by
+ * default, a ClickHouse server when a URL is configured. Both engines get the
+ * same SQL; nothing above this module knows which one it talks to.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
+import type { Config } from '../common/config';
+import { HindsightError } from '../common/errors';
+import { StoreFaults } from './faults';
+import { localTable } from './schema';
+import { toStoreError } from './store-errors';
+
+export type Engine = 'embedded' | 'server';
+
+export interface Store {
+  client: ClickHouseClient;
+  /** Database holding Hindsight's tables; validated as an identifier by the config. */
+  database: string;
+  engine: Engine;
+  /**
+   * Inserts rows already encoded as JSONCompactEachRow into one of Hindsight's
+   * tables: the write path's one INSERT. `batchKey` names the batch (the same
+   * rows, the same key); a server uses it to deduplicate a retried insert.
+   * Rejects with the engine's error.
+   */
+  insertRows(table: string, columns: readonly string[], chunks: readonly Buffer[], batchKey: string): Promise<void>;
+  /** Rejects when the engine does not answer a trivial query. */
+  ping(): Promise<void>;
+  /** The fault seam: lets tests make the store unreachable or refuse inserts. */
+  faults: StoreFaults;
+  close(): Promise<void>;
+}
+
+/**
+ * libchdb binds one data directory per process: a second, different directory
+ * would silently open the first. Refuse it instead.
+ */
+type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
+
+let embeddedPath: string | undefined;
+
+type InsertRows = Store['insertRows'];
+
+export function openStore(config: Config): Store {
+  const database = config.database;
+  if (config.clickhouseUrl === undefined) {
+    const { client, connection } = embeddedConnection(config.dataDir);
+    // The raw insert hands the bytes to chDB as they are, off the event loop, where
+    // the client's exec would copy them into the SQL text as a JS string first:
+    // 98k against 59k rows/s for the same batches. async_insert = 0: the writer
+    // already batches, so chDB's own buffer would only add a copy.
+    return storeOver(client, database, 'embedded', async (table, columns, chunks) => {
+      await connection.chdb.rawInsert({
+        table: `${database}.${table}`,
+        columns: [...columns],
+        values: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+        format: 'JSONCompactEachRow',
+        settings: { async_insert: 0 },
+      });
+    });
+  }
+  const client = serverClient(config);
+  // On a cluster, spans go through the Distributed table (placed by TraceId) unless
+  // the operator routes collectors to shards themselves (--cluster-insert local).
+  const target = (table: string): string => (config.cluster !== undefined && config.clusterInsert === 'local' ? localTable(table) : table);
+  return storeOver(client, database, 'server', async (table, columns, chunks, batchKey) => {
+    const names = columns.map((c) => `\`${c}\``).join(', ');
+    const query = `INSERT INTO ${database}.${target(table)} (${names}) FORMAT JSONCompactEachRow`;
+    await insertWithRetries(client, query, chunks, batchKey);
+  });
+}
+
+const INSERT_ATTEMPTS = 3;
+
+/**
+ * A remote insert that failed in transit may still have been stored, so it is
+ * retried with the batch's key as its deduplication token: Replicated tables (and
+ * Distributed ones in front of them) drop a block whose token they have seen, so
+ * a retried batch is stored once. Only failures that blame the store are retried.
+ */
+async function insertWithRetries(client: ClickHouseClient, query: string, chunks: readonly Buffer[], token: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await client.exec({ query, values: Readable.from(chunks), clickhouse_settings: { insert_deduplicate: 1, insert_deduplication_token: token } });
+      result.stream.resume();
+      return;
+    } catch (err) {
+      if (attempt >= INSERT_ATTEMPTS || !toStoreError(err).retryable) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
+}
+
+/** A Store over one client and its engine's insert, both behind the fault seam. */
+function storeOver(client: ClickHouseClient, database: string, engine: Engine, insert: InsertRows): Store {
+  const faults = new StoreFaults();
+  return {
+    client,
+    database,
+    engine,
+    faults,
+    insertRows: async (table, columns, chunks, batchKey) => {
+      faults.check('insert', chunks);
+      await insert(table, columns, chunks, batchKey);
+    },
+    ping: async () => {
+      faults.check('query');
+      const result = await client.ping();
+      if (!result.success) throw result.error;
+    },
+    close: () => client.close(),
+  };
+}
+
+/** A chDB connection at the process's one data directory, with a client over it. */
+export function embeddedConnection(dataDir: string): { client: ClickHouseClient; connection: ChdbConnection } {
+  const resolved = path.resolve(dataDir);
+  if (embeddedPath !== undefined && embeddedPath !== resolved) {
+    throw new HindsightError('HS_CONFIG_INVALID', `embedded chDB is already open at ${embeddedPath} in this process; it cannot also open ${resolved}`);
+  }
+  fs.mkdirSync(resolved, { recursive: true });
+  embeddedPath = resolved;
+  // chdb types its connection against @clickhouse/client-common 1.23.0, which
+  // @clickhouse/client 1.23.1 now bundles as its own copy: same shape, two nominal types.
+  const connection = createChdbConnection({ path: resolved });
+  return { client: createClient({ connection: connection as unknown as ClientConnection }), connection };
+}
+
+function serverClient(config: Config): ClickHouseClient {
+  return createClient({
+    url: config.clickhouseUrl,
+    username: config.clickhouseUser,
+    password: config.clickhousePassword,
+    // Batches of span rows compress about tenfold: worth the collector's CPU on a network.
+    compression: { request: true, response: true },
+    clickhouse_settings: {
+      // Inserts are acknowledged to exporters only once stored: never let the server buffer them.
+      async_insert: 0,
+      ...(config.cluster === undefined ? {} : CLUSTER_SETTINGS),
+    },
+    request_timeout: 60_000,
+  });
+}
+
+/**
+ * On a cluster: an insert into a Distributed table returns once every shard has
+ * its rows (not when they are queued on the node that took them), and a JOIN or
+ * IN over a Distributed table runs shard-locally, which is correct because a whole
+ * trace lives on one shard.
+ */
+export const CLUSTER_SETTINGS = { distributed_foreground_insert: 1, distributed_product_mode: 'local' } as const;

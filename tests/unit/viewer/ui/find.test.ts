@@ -1,0 +1,77 @@
+import { makeApiSpan } from '../../../support/api-spans';
+import { createFinder, findSpans, highlightParts, spanMatches } from '../../../../viewer/ui/src/lib/find';
+
+/** Only what is searched matters. */
+const makeSpan = makeApiSpan;
+
+describe('find in trace', () => {
+  const spans = [
+    makeSpan({ spanId: 'a1', name: 'GET /cart' }),
+    makeSpan({ spanId: 'a2', statusMessage: 'card declined' }),
+    makeSpan({ spanId: 'a3', resource: { 'host.name': 'cart-node-7' } }),
+    makeSpan({ spanId: 'a4', events: [{ timeNs: '0', name: 'exception', attributes: { 'exception.message': 'Timeout talking to CART' } }] }),
+    makeSpan({ spanId: 'a5', attributes: { 'db.system': 'postgres' } }),
+  ];
+
+  test('matches names, status messages, resource attributes and event attributes, case-insensitively', () => {
+    expect(findSpans(spans, 'CART')).toEqual(['a1', 'a3', 'a4']);
+    expect(findSpans(spans, 'declined')).toEqual(['a2']);
+    expect(findSpans(spans, 'DB.SYS')).toEqual(['a5']);
+    expect(findSpans(spans, '  postgres ')).toEqual(['a5']);
+  });
+
+  test('an empty query matches nothing', () => {
+    expect(findSpans(spans, '')).toEqual([]);
+    expect(findSpans(spans, '   ')).toEqual([]);
+    expect(spanMatches(spans[0]!, ' ')).toBe(false);
+  });
+
+  test('a match never runs from one field into the next', () => {
+    const span = makeSpan({ name: 'ab', service: 'cd' });
+    expect(spanMatches(span, 'bc')).toBe(false);
+    expect(spanMatches(span, 'ab')).toBe(true);
+  });
+
+  test('a finder keeps the given order and answers many queries from one index', () => {
+    const finder = createFinder([...spans].reverse());
+    expect(finder.find('cart')).toEqual(['a4', 'a3', 'a1']);
+    expect(finder.find('nothing like it')).toEqual([]);
+  });
+
+  test('50,000 spans: a query over the index takes milliseconds, not a frame budget', () => {
+    const many = Array.from({ length: 50_000 }, (_, i) => makeSpan({ spanId: String(i), name: `op ${i % 50}`, attributes: { 'app.index': String(i), 'app.kind': `k${i % 7}` } }));
+    const finder = createFinder(many);
+    expect(finder.find('k3')).toHaveLength(Math.ceil((50_000 - 3) / 7));
+    const started = performance.now();
+    for (let i = 0; i < 5; i++) finder.find(`op ${i}`);
+    expect((performance.now() - started) / 5).toBeLessThan(50);
+  });
+});
+
+describe('highlightParts', () => {
+  test('splits a text around every case-insensitive occurrence', () => {
+    expect(highlightParts('Charge card, recharge', 'CHARGE')).toEqual([
+      { text: 'Charge', match: true },
+      { text: ' card, re', match: false },
+      { text: 'charge', match: true },
+    ]);
+  });
+
+  test('no query or no occurrence leaves the text whole', () => {
+    expect(highlightParts('GET /cart', '')).toEqual([{ text: 'GET /cart', match: false }]);
+    expect(highlightParts('GET /cart', 'zzz')).toEqual([{ text: 'GET /cart', match: false }]);
+  });
+
+  test('hostile text stays the same characters, only split', () => {
+    const text = '<img src=x onerror=window.__xss=1>';
+    expect(
+      highlightParts(text, 'onerror')
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(text);
+  });
+
+  test('when lower-casing changes the length, nothing is marked rather than the wrong letters', () => {
+    expect(highlightParts('İstanbul', 'stan')).toEqual([{ text: 'İstanbul', match: false }]);
+  });
+});

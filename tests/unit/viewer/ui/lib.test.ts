@@ -1,0 +1,158 @@
+import type { Span } from '../../../../viewer/api/types';
+import { serviceColor } from '../../../../viewer/ui/src/lib/colors';
+import { findSpans } from '../../../../viewer/ui/src/lib/find';
+import { formatDuration, formatShortTime } from '../../../../viewer/ui/src/lib/format';
+import { DEFAULT_SEARCH, decodeSearch, decodeTraceView, encodeSearch, encodeTraceView, searchApiParams } from '../../../../viewer/ui/src/lib/url-state';
+import { rowWindow, scrollToRow } from '../../../../viewer/ui/src/lib/virtual';
+
+describe('rowWindow', () => {
+  test('renders the rows in view plus overscan', () => {
+    expect(rowWindow(0, 260, 26, 50_000, 5)).toEqual({ start: 0, end: 15, offset: 0 });
+    expect(rowWindow(26_000, 260, 26, 50_000, 5)).toEqual({ start: 995, end: 1015, offset: 995 * 26 });
+  });
+
+  test('never passes the end of the list', () => {
+    expect(rowWindow(49_990 * 26, 520, 26, 50_000, 10)).toEqual({ start: 49_980, end: 50_000, offset: 49_980 * 26 });
+    expect(rowWindow(0, 500, 26, 0)).toEqual({ start: 0, end: 0, offset: 0 });
+  });
+
+  test('scrolls a row into view only when needed', () => {
+    expect(scrollToRow(10, 0, 260, 26)).toBe(26);
+    expect(scrollToRow(3, 0, 260, 26)).toBeUndefined();
+    expect(scrollToRow(0, 100, 260, 26)).toBe(0);
+  });
+});
+
+describe('URL state', () => {
+  test('search filters survive a round trip through the URL', () => {
+    const state = { ...DEFAULT_SEARCH, service: 'api', operation: 'GET /', attrs: ['user.id=7', 'env'], minDuration: '10ms', status: 'error' as const, sort: 'slowest' as const, limit: 50 };
+    expect(decodeSearch(encodeSearch(state))).toEqual(state);
+    const custom = { ...DEFAULT_SEARCH, lookback: '', start: '1700000000000', end: '1700003600000' };
+    expect(decodeSearch(encodeSearch(custom))).toEqual(custom);
+  });
+
+  test('defaults stay out of the URL, and invalid values fall back to defaults', () => {
+    expect(encodeSearch(DEFAULT_SEARCH).toString()).toBe('');
+    expect(decodeSearch(new URLSearchParams('status=bogus&sort=up&limit=-3'))).toEqual(DEFAULT_SEARCH);
+    // A hand-edited range that is not unix milliseconds falls back to the default lookback.
+    expect(decodeSearch(new URLSearchParams('start=abc&end=def'))).toEqual(DEFAULT_SEARCH);
+    expect(decodeSearch(new URLSearchParams('start=1700000000000&end=def'))).toEqual({ ...DEFAULT_SEARCH, lookback: '', start: '1700000000000' });
+    expect(searchApiParams(DEFAULT_SEARCH).get('lookback')).toBe('1h');
+  });
+
+  test('the trace view (span, find text, window, collapsed spans) round-trips', () => {
+    const view = { span: 'abcd', find: 'db <x>', window: [0.25, 0.5] as [number, number], collapsed: ['00f1', 'a2b3c4d5e6f70819'] };
+    expect(decodeTraceView(encodeTraceView(view))).toEqual(view);
+    expect(encodeTraceView(view).get('collapsed')).toBe('00f1,a2b3c4d5e6f70819');
+    expect(decodeTraceView(new URLSearchParams('window=0.9-0.1')).window).toBeUndefined();
+  });
+
+  test('an empty trace view is an empty query, and junk in collapsed is dropped', () => {
+    expect(encodeTraceView({ span: '', find: '', window: undefined, collapsed: [] }).toString()).toBe('');
+    expect(decodeTraceView(new URLSearchParams('collapsed=ab,,<x>,ab,cd')).collapsed).toEqual(['ab', 'cd']);
+  });
+});
+
+test.each([
+  [850, '850ns'],
+  [12_345, '12.3µs'],
+  [4_560_000, '4.56ms'],
+  [1_230_000_000, '1.23s'],
+  [123_000_000_000, '2m 3s'],
+])('formatDuration(%d) = %s', (ns, text) => {
+  expect(formatDuration(ns)).toBe(text);
+});
+
+test('list start times: the time of day today, the date and minute before', () => {
+  const now = new Date(2026, 10, 24, 15, 0, 0).getTime();
+  const ns = (ms: number): string => String(BigInt(ms) * 1_000_000n);
+  expect(formatShortTime(ns(new Date(2026, 10, 24, 10, 45, 16, 333).getTime()), now)).toBe('10:45:16');
+  expect(formatShortTime(ns(new Date(2026, 10, 23, 23, 59, 0).getTime()), now)).toBe('2026-11-23 23:59');
+});
+
+test('service colours are stable and spread', () => {
+  expect(serviceColor('checkout')).toBe(serviceColor('checkout'));
+  const colours = new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(serviceColor));
+  expect(colours.size).toBeGreaterThan(4);
+});
+
+test('find-in-trace matches names, services and attribute keys and values, case-insensitively', () => {
+  const base = {
+    traceId: '',
+    parentSpanId: '',
+    traceState: '',
+    kind: 'Server',
+    startNs: '0',
+    durationNs: '1',
+    statusCode: 'Unset',
+    statusMessage: '',
+    resource: {},
+    scope: { name: '', version: '' },
+    events: [],
+    links: [],
+  };
+  const spans: Span[] = [
+    { ...base, spanId: '1', name: 'GET /cart', service: 'web', attributes: {} },
+    { ...base, spanId: '2', name: 'query', service: 'db', attributes: { 'db.statement': 'SELECT * FROM Cart' } },
+    { ...base, spanId: '3', name: 'other', service: 'cartographer', attributes: {} },
+    { ...base, spanId: '4', name: 'none', service: 'x', attributes: {} },
+  ];
+  expect(findSpans(spans, 'CART')).toEqual(['1', '2', '3']);
+  expect(findSpans(spans, '   ')).toEqual([]);
+});
+
+describe('SQL results', () => {
+  const result = (types: string[], rows: string[][]): import('../../../../viewer/ui/src/lib/sql-result').SqlResult => ({
+    columns: types.map((type, i) => ({ name: `c${i}`, type })),
+    rows,
+    elapsedSeconds: undefined,
+    rowsRead: undefined,
+  });
+
+  test('a time column with numbers is a line chart; labels with a number a bar chart; text alone none', async () => {
+    const { chartFor } = await import('../../../../viewer/ui/src/lib/sql-result');
+    expect(
+      chartFor(
+        result(
+          ['DateTime', 'UInt64', 'Nullable(Float64)'],
+          [
+            ['2026-01-01 00:00:00', '1', '2'],
+            ['2026-01-01 00:01:00', '3', '4'],
+          ],
+        ),
+      ),
+    ).toEqual({ kind: 'line', x: 0, ys: [1, 2] });
+    expect(
+      chartFor(
+        result(
+          ['LowCardinality(String)', 'UInt64'],
+          [
+            ['a', '1'],
+            ['b', '2'],
+          ],
+        ),
+      ),
+    ).toEqual({ kind: 'bar', label: 0, value: 1 });
+    expect(chartFor(result(['String'], [['a'], ['b']]))).toBeUndefined();
+  });
+
+  test('ClickHouse JSON becomes text cells, NULL included', async () => {
+    const { toSqlResult } = await import('../../../../viewer/ui/src/lib/sql-result');
+    expect(
+      toSqlResult({
+        meta: [
+          { name: 'a', type: 'Nullable(UInt8)' },
+          { name: 'm', type: 'Map(String, String)' },
+        ],
+        data: [{ a: null, m: { k: 'v' } }],
+      }).rows,
+    ).toEqual([['NULL', '{"k":"v"}']]);
+  });
+
+  test('history keeps the newest first, without repeats', async () => {
+    const { addToHistory } = await import('../../../../viewer/ui/src/lib/sql-result');
+    expect(addToHistory(['b', 'a'], ' a ')).toEqual(['a', 'b']);
+    expect(addToHistory(['a'], '   ')).toEqual(['a']);
+    expect(addToHistory(['x', 'y', 'z'], 'w', 3)).toEqual(['w', 'x', 'y']);
+  });
+});

@@ -1,0 +1,44 @@
+/** Storage rows to API types: the one place ids, times and shapes are converted for readers. */
+import type { SpanRow, TraceSummaryRow } from './queries';
+import type { Span, TraceSummary } from '../api/types';
+
+export function toSpan(row: SpanRow): Span {
+  return {
+    traceId: row.TraceId,
+    spanId: row.SpanId,
+    parentSpanId: row.ParentSpanId,
+    traceState: row.TraceState,
+    name: row.SpanName,
+    kind: row.SpanKind,
+    service: row.ServiceName,
+    startNs: row.startNs,
+    durationNs: row.durationNs,
+    statusCode: row.StatusCode,
+    statusMessage: row.StatusMessage,
+    attributes: row.SpanAttributes,
+    resource: row.ResourceAttributes,
+    scope: { name: row.ScopeName, version: row.ScopeVersion },
+    events: row.eventNames.map((name, i) => ({ timeNs: row.eventTimesNs[i] ?? '0', name, attributes: row.eventAttributes[i] ?? {} })),
+    links: row.linkTraceIds.map((traceId, i) => ({
+      traceId,
+      spanId: row.linkSpanIds[i] ?? '',
+      traceState: row.linkTraceStates[i] ?? '',
+      attributes: row.linkAttributes[i] ?? {},
+    })),
+  };
+}
+
+export function toTraceSummary(row: TraceSummaryRow): TraceSummary {
+  return {
+    traceId: row.TraceId,
+    rootService: row.rootService,
+    rootOperation: row.rootOperation,
+    startNs: row.startNs,
+    durationNs: row.durationNs,
+    spanCount: Number(row.spanCount),
+    errorCount: Number(row.errorCount),
+    services: Object.entries(row.services)
+      .map(([name, count]) => ({ name, spanCount: Number(count) }))
+      .sort((a, b) => b.spanCount - a.spanCount || a.name.localeCompare(b.name)),
+  };
+}
