@@ -5,18 +5,16 @@
  * file descriptors chDB and the other ports need; and once the flood goes,
  * exporters and the viewer are served again.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { makeSimpleTrace, protobufRequest } from '../support/spans';
 import { grpcExport } from '../support/http';
+import { selfSignedCertificate } from '../support/tls';
 import { startTestServer, stopTestServer, type TestServer } from '../support/server';
 import { childSlotPerTest, startChild, type ChildServer } from '../support/child';
 
@@ -66,29 +64,9 @@ describe('TLS', () => {
   let dir: string;
   let server: TestServer;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-handshake-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      ],
-      { stdio: 'ignore' },
-    );
-    server = await startTestServer({ tlsCert: path.join(dir, 'cert.pem'), tlsKey: path.join(dir, 'key.pem'), httpHeaderTimeoutMs: 1000 });
+    const certificate = selfSignedCertificate('hindsight-handshake-');
+    dir = certificate.dir;
+    server = await startTestServer({ tlsCert: certificate.cert, tlsKey: certificate.key, httpHeaderTimeoutMs: 1000 });
   });
   afterAll(async () => {
     await stopTestServer(server);

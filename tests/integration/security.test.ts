@@ -4,15 +4,13 @@
  * port over TLS with a certificate the test makes itself.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as https from 'node:https';
-import { execFileSync } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import bcrypt from 'bcryptjs';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { makeTraces, protobufRequest } from '../support/spans';
 import { grpcExport, post } from '../support/http';
+import { selfSignedCertificate } from '../support/tls';
 import { startTestServer, stopTestServer, type TestServer } from '../support/server';
 
 const PROTOBUF = { 'Content-Type': 'application/x-protobuf' };
@@ -93,30 +91,10 @@ describe('TLS', () => {
   let server: TestServer;
   let ca: Buffer;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      ],
-      { stdio: 'ignore' },
-    );
-    ca = fs.readFileSync(path.join(dir, 'cert.pem'));
-    server = await startTestServer({ tlsCert: path.join(dir, 'cert.pem'), tlsKey: path.join(dir, 'key.pem') });
+    const certificate = selfSignedCertificate('hindsight-tls-');
+    dir = certificate.dir;
+    ca = fs.readFileSync(certificate.cert);
+    server = await startTestServer({ tlsCert: certificate.cert, tlsKey: certificate.key });
   });
   afterAll(async () => {
     await stopTestServer(server);
