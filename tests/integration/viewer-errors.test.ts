@@ -34,6 +34,17 @@ test.each([
   expect(text).toMatch(/percent-encoding|HS_BAD_PARAMETER/);
 });
 
+test.each([
+  ['malformed JSON', '{"query":', 400, 'HS_BAD_PARAMETER'],
+  ['a body over the limit', JSON.stringify({ query: `SELECT '${'x'.repeat(300_000)}'` }), 413, 'HS_BODY_TOO_LARGE'],
+])('the SQL endpoint answers %s with its code', async (_what, body, status, code) => {
+  const response = await fetch(`${server.uiUrl}/api/v1/sql`, { method: 'POST', body, headers: { ...AUTH, 'Content-Type': 'application/json' } });
+  const text = await response.text();
+  expect(response.status).toBe(status);
+  expect((JSON.parse(text) as { error: { code: string } }).error.code).toBe(code);
+  noInternals(text);
+});
+
 test('an unauthenticated API request with a broken escape is refused first', async () => {
   const response = await fetch(`${server.uiUrl}/api/v1/services/%ff%fe/operations`);
   expect(response.status).toBe(401);

@@ -10,7 +10,7 @@ export function clientErrorOf(err: unknown): HindsightError | undefined {
   if (err instanceof HindsightError || typeof err !== 'object' || err === null) return undefined;
   const status = Number((err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode);
   if (!(status >= 400 && status < 500)) return undefined;
-  if (status === 413) return new HindsightError('HS_BODY_TOO_LARGE', 'the request body is too large', { cause: err });
+  if (status === 413) return new HindsightError('HS_BODY_TOO_LARGE', String((err as Error).message), { cause: err });
   // The router's message for a bad escape names only the parameter's raw text, which is safe to echo.
   const message =
     err instanceof URIError || /decode/i.test(String((err as Error).message)) ? `the path is not valid percent-encoding: ${String((err as Error).message)}` : String((err as Error).message);

@@ -11,6 +11,7 @@ import { pipeline as pipelineDone } from 'node:stream/promises';
 import type { SqlReaders } from './readers';
 import { clickhouseErrorOf } from '../../../storage/store-errors';
 import { asHindsightError, HindsightError } from '../../../common/errors';
+import { clientErrorOf } from '../client-errors';
 import { checkStatement, SqlRefused, type CheckedStatement } from './guard';
 import { OUTPUT_FORMATS, type OutputFormat, type OutputFormatName, type SqlColumn } from './formats';
 
@@ -120,9 +121,7 @@ function sqlErrors(err: unknown, _req: Request, res: Response, next: NextFunctio
     return;
   }
   // body-parser's errors (malformed JSON, too large) carry their own status.
-  const status = typeof err === 'object' && err !== null && 'status' in err ? Number((err as { status: unknown }).status) : undefined;
-  const error =
-    status && status < 500 && !(err instanceof HindsightError) ? new HindsightError(status === 413 ? 'HS_BODY_TOO_LARGE' : 'HS_BAD_PARAMETER', String((err as Error).message)) : asHindsightError(err);
+  const error = clientErrorOf(err) ?? asHindsightError(err);
   const clickhouseCode = err instanceof SqlRefused || err instanceof SqlFailed ? err.clickhouseCode : undefined;
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   const body: SqlErrorBody = { error: { code: error.code, message: error.message, ...(clickhouseCode ? { clickhouseCode } : {}) } };
