@@ -10,8 +10,7 @@ import type { Store } from '../../storage/store';
 import { apiRouter } from './router';
 import { sqlRouter, type SqlClients } from './sql/endpoint';
 import { staticRouter } from './static';
-import { clientErrorOf } from './client-errors';
-import { asHindsightError } from '../../common/errors';
+import { apiErrorOf } from './client-errors';
 import type { Authenticator } from '../../common/auth';
 import { authError } from '../../common/auth-errors';
 
@@ -83,7 +82,7 @@ function lastResort(err: unknown, _req: Request, res: Response, next: NextFuncti
     next(err);
     return;
   }
-  const error = clientErrorOf(err) ?? asHindsightError(err);
+  const error = apiErrorOf(err);
   const message = error.code === 'HS_INTERNAL' ? 'internal error' : error.message;
   res.status(error.httpStatus).json({ error: { code: error.code, message } });
 }
