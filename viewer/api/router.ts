@@ -6,7 +6,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { asHindsightError, HindsightError } from '../../common/errors';
 import type { Store } from '../../storage/store';
-import { SPAN_KINDS } from '../../storage/columns';
+import { SPAN_KINDS } from './types';
 import { clientErrorOf } from './client-errors';
 import { jaegerRange, jaegerResponse, jaegerTags, toJaegerTrace } from './jaeger';
 import { toSpan, toTraceSummary } from '../query/rows';
