@@ -3,8 +3,8 @@
  * data source read), made from Hindsight's API types, and its query parameters. Times
  * are microseconds. The routes that speak it are routes/jaeger.ts.
  */
-import { SPAN_KINDS } from '../../storage/columns';
-import type { OperationSummary, Span } from './types';
+import { SPAN_KINDS } from './types';
+import type { OperationSummary, Span, SpanKind } from './types';
 import { BadParameter, checkedRange, parseDurationNs, type AttributeFilter, type Query, type TimeRange, optionalString } from './params';
 
 export interface JaegerKeyValue {
@@ -152,7 +152,7 @@ export function jaegerTags(query: Query): { attributes: AttributeFilter[]; error
 }
 
 /** Jaeger's `spanKind` (server, client, …, any case) as a stored span kind; undefined when absent. */
-export function jaegerSpanKind(query: Query): string | undefined {
+export function jaegerSpanKind(query: Query): SpanKind | undefined {
   const kind = optionalString(query, 'spanKind', 32);
   if (kind === undefined) return undefined;
   const spanKind = SPAN_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase());

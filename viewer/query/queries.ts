@@ -5,8 +5,8 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { EDGES_TABLE, TRACE_ID_TS_TABLE, TRACES_TABLE } from '../../storage/schema';
-import type { AttributeFilter, StatusFilter, TimeRange } from '../api/params';
-import type { TraceSort } from '../api/types';
+import type { AttributeFilter, TimeRange } from '../api/params';
+import type { SpanKind, StatusCode, StatusFilter, TraceSort } from '../api/types';
 
 export interface TraceFilters {
   range: TimeRange;
@@ -38,7 +38,7 @@ export interface SpanRow {
   ParentSpanId: string;
   TraceState: string;
   SpanName: string;
-  SpanKind: string;
+  SpanKind: SpanKind;
   ServiceName: string;
   ResourceAttributes: Record<string, string>;
   ScopeName: string;
@@ -46,7 +46,7 @@ export interface SpanRow {
   SpanAttributes: Record<string, string>;
   startNs: string;
   durationNs: string;
-  StatusCode: string;
+  StatusCode: StatusCode;
   StatusMessage: string;
   eventTimesNs: string[];
   eventNames: string[];
@@ -57,7 +57,8 @@ export interface SpanRow {
   linkAttributes: Record<string, string>[];
 }
 
-const STATUS_CODES: Record<StatusFilter, string> = { ok: 'Ok', error: 'Error', unset: 'Unset' };
+/** The `status` filter's value → the StatusCode column's. */
+const STORED_STATUS: Record<StatusFilter, StatusCode> = { ok: 'Ok', error: 'Error', unset: 'Unset' };
 
 /** Candidate traces examined for sorts other than newest: bounds the work of one search. */
 export const MAX_CANDIDATE_TRACES = 10_000;
@@ -104,7 +105,7 @@ export class Queries {
     );
   }
 
-  operations(service: string, range: TimeRange, spanKind?: string): Promise<{ name: string; spanKind: string; spanCount: string }[]> {
+  operations(service: string, range: TimeRange, spanKind?: SpanKind): Promise<{ name: string; spanKind: SpanKind; spanCount: string }[]> {
     return this.rows(
       `SELECT SpanName AS name, SpanKind AS spanKind, count() AS spanCount
        FROM ${this.traces}
@@ -152,7 +153,7 @@ export class Queries {
     }
     if (f.status !== undefined) {
       conditions.push('StatusCode = {status:String}');
-      params['status'] = STATUS_CODES[f.status];
+      params['status'] = STORED_STATUS[f.status];
     }
     f.attributes.forEach((a, i) => {
       const k = `{attrKey${i}:String}`;

@@ -17,6 +17,7 @@ import type {
   RedResponse,
   ServicesResponse,
   Span,
+  SpanKind,
   TraceResponse,
   TraceSearchResponse,
 } from '../api/types';
@@ -86,7 +87,7 @@ export class TraceReader {
   }
 
   /** A service's operations, of one span kind when `spanKind` is given. */
-  async operations(service: string, range: TimeRange, spanKind?: string): Promise<OperationsResponse> {
+  async operations(service: string, range: TimeRange, spanKind?: SpanKind): Promise<OperationsResponse> {
     return { operations: (await this.queries.operations(service, range, spanKind)).map(toOperationSummary) };
   }
 

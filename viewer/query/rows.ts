@@ -1,6 +1,6 @@
 /** Storage rows to API types: the one place ids, times and shapes are converted for readers. */
 import type { SpanRow, TraceSummaryRow } from './queries';
-import type { OperationSummary, ServiceSummary, Span, TraceSummary } from '../api/types';
+import type { OperationSummary, ServiceSummary, Span, SpanKind, TraceSummary } from '../api/types';
 
 export function toSpan(row: SpanRow): Span {
   return {
@@ -50,6 +50,6 @@ export function toServiceSummary(row: { name: string; spanCount: string; errorCo
   return { name: row.name, spanCount, errorCount, errorRate: spanCount === 0 ? 0 : errorCount / spanCount };
 }
 
-export function toOperationSummary(row: { name: string; spanKind: string; spanCount: string }): OperationSummary {
+export function toOperationSummary(row: { name: string; spanKind: SpanKind; spanCount: string }): OperationSummary {
   return { name: row.name, spanKind: row.spanKind, spanCount: Number(row.spanCount) };
 }
