@@ -113,6 +113,36 @@ export const OPENAPI = {
         },
       },
     },
+    '/api/v1/traces/{traceId}/outliers': {
+      get: {
+        summary: "Spans of the trace far slower than their operation's baseline of the last 7 days (z > 3 warning, z > 5 critical)",
+        parameters: [{ name: 'traceId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    traceId: { type: 'string' },
+                    outliers: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: { spanId: { type: 'string' }, z: { type: 'number' }, severity: { enum: ['warning', 'critical'] }, baselineP50Ns: { type: 'integer' } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': error,
+          '404': error,
+        },
+      },
+    },
     '/api/v1/traces/{traceId}/otlp': {
       get: {
         summary: 'A trace as an OTLP/JSON ExportTraceServiceRequest (download)',
