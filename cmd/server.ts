@@ -84,8 +84,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const runsViewer = role !== 'collector';
   const metrics = createMetrics();
   const readiness = new ProcessReadiness();
-  const engine = openStore(config);
-  const store = wrapStore(config.testKillAfterInserts > 0 ? killAfterInserts(engine, config.testKillAfterInserts) : engine);
+  const unwrapped = openStore(config);
+  const store = wrapStore(config.testKillAfterInserts > 0 ? killAfterInserts(unwrapped, config.testKillAfterInserts) : unwrapped);
   const ping = (): Promise<void> => store.ping();
   const health = new StoreHealth(ping, STORE_PROBE_INTERVAL_MS, logger, metrics);
   readiness.health = health;
