@@ -10,7 +10,6 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import type { Config } from '../common/config';
 import { HindsightError } from '../common/errors';
-import { StoreFaults } from './faults';
 import { localTable } from './schema';
 import { toStoreError } from './store-errors';
 
@@ -30,8 +29,6 @@ export interface Store {
   insertRows(table: string, columns: readonly string[], chunks: readonly Buffer[], batchKey: string): Promise<void>;
   /** Rejects when the engine does not answer a trivial query. */
   ping(): Promise<void>;
-  /** The fault seam: lets tests make the store unreachable or refuse inserts. */
-  faults: StoreFaults;
   close(): Promise<void>;
 }
 
@@ -95,20 +92,14 @@ async function insertWithRetries(client: ClickHouseClient, query: string, chunks
   }
 }
 
-/** A Store over one client and its engine's insert, both behind the fault seam. */
+/** A Store over one client and its engine's insert. */
 function storeOver(client: ClickHouseClient, database: string, engine: Engine, insert: InsertRows): Store {
-  const faults = new StoreFaults();
   return {
     client,
     database,
     engine,
-    faults,
-    insertRows: async (table, columns, chunks, batchKey) => {
-      faults.check('insert', chunks);
-      await insert(table, columns, chunks, batchKey);
-    },
+    insertRows: insert,
     ping: async () => {
-      faults.check('query');
       const result = await client.ping();
       if (!result.success) throw result.error;
     },

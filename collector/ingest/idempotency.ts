@@ -2,15 +2,17 @@
  * Exactly-once storage of requests that exporters retry.
  *
  * An exporter that got no answer sends the same request again, byte for byte, so a
- * request is known by a hash of its body (requestKey). The writer then:
- * - joins a retry to the write of the same request while that is queued or running;
- * - acknowledges a retry of a request stored within the last RECENT_TTL_MS without
- *   storing it again (RecentRequests);
- * - survives a crash between an insert and its acknowledgements with the journal in
- *   the data directory (IngestJournal): each batch is journaled before its insert and
- *   marked after it. On restart, the requests of marked batches, and of unmarked ones
- *   whose insert is found to have landed (one span of each request is looked up), join
- *   RecentRequests, so their retries are acknowledged and not stored twice.
+ * request is known by a hash of its body (requestKey). Then:
+ * - a retry joins the write of the same request while that is queued or running
+ *   (dedup.ts, in front of the writer);
+ * - a retry of a request stored within the last RECENT_TTL_MS is acknowledged
+ *   without being stored again (RecentRequests, kept by dedup.ts);
+ * - a crash between an insert and its acknowledgements is survived with the journal
+ *   in the data directory (IngestJournal, the writer's InsertObserver): each batch is
+ *   journaled before its insert and marked after it. On restart, the requests of
+ *   marked batches, and of unmarked ones whose insert is found to have landed (one
+ *   span of each request is looked up), join RecentRequests, so their retries are
+ *   acknowledged and not stored twice.
  *
  * The journal is written through the page cache: it survives the process being
  * killed, as the table parts it describes do, but not a power cut. When it cannot
