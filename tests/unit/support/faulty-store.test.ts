@@ -3,9 +3,29 @@
  * read as the real failures are (storage/store-errors.ts), or those tests would
  * show nothing about the real ones.
  */
+import { SPAN_COLUMNS, type SpanRows } from '../../../storage/columns';
+import { TRACES_TABLE } from '../../../storage/schema';
 import { classifyStoreError } from '../../../storage/store-errors';
 import { FaultyStore } from '../../support/faulty-store';
-import { recordingStore } from '../../support/recording-store';
+import { recording, type RecordingStore } from '../../support/recording';
+import { spanRows } from '../../support/span-rows';
+import { closeTestStore, openTestStore, storedSpans } from '../../support/test-store';
+
+/** The FaultyStore wraps a real store on embedded chDB, which records what it is handed. */
+let inner: RecordingStore;
+beforeEach(async () => {
+  inner = recording(await openTestStore());
+});
+afterEach(() => closeTestStore(inner));
+
+/** One insert of the given requests' rows, as the writer makes it. */
+const insert = (store: FaultyStore, ...requests: SpanRows[]): Promise<void> =>
+  store.insertRows(
+    TRACES_TABLE,
+    SPAN_COLUMNS,
+    requests.map((rows) => rows.data),
+    'k',
+  );
 
 const failure = async (attempt: Promise<unknown>): Promise<{ blame: string; code: string; retryable: boolean; message: string }> => {
   try {
@@ -18,38 +38,41 @@ const failure = async (attempt: Promise<unknown>): Promise<{ blame: string; code
 };
 
 test('healthy, it is the store it wraps', async () => {
-  const inner = recordingStore();
   const store = new FaultyStore(inner);
-  await store.insertRows('otel_traces', [], [Buffer.from('row')], 'k');
+  const rows = spanRows(1, 'row');
+  await insert(store, rows);
   await store.ping();
-  expect(inner.inserts).toEqual(['row']);
+  expect(inner.inserts).toEqual([rows.data.toString()]);
+  expect(await storedSpans(inner)).toBe(1);
   expect(inner.pings).toBe(1);
-  expect([store.database, store.engine]).toEqual(['otel', 'embedded']);
+  expect([store.client, store.database, store.engine]).toEqual([inner.client, inner.database, 'embedded']);
 });
 
 test('unreachable: inserts and pings fail as a refused connection, which blames the store', async () => {
-  const inner = recordingStore();
   const store = new FaultyStore(inner);
   store.set('unreachable');
-  expect(await failure(store.insertRows('otel_traces', [], [Buffer.from('row')], 'k'))).toMatchObject({ blame: 'store', retryable: true, message: expect.stringContaining('ECONNREFUSED') });
+  expect(await failure(insert(store, spanRows(1, 'row')))).toMatchObject({ blame: 'store', retryable: true, message: expect.stringContaining('ECONNREFUSED') });
   await expect(store.ping()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   store.set(undefined);
   await store.ping();
   expect(inner.inserts).toEqual([]);
+  expect(await storedSpans(inner)).toBe(0);
 });
 
 test('refusing: pings answer, inserts fail as a read-only table does', async () => {
-  const store = new FaultyStore(recordingStore());
+  const store = new FaultyStore(inner);
   store.set('refusing');
   await store.ping();
-  expect(await failure(store.insertRows('otel_traces', [], [Buffer.from('row')], 'k'))).toMatchObject({ blame: 'store', retryable: true, message: expect.stringContaining('TABLE_IS_READ_ONLY') });
+  expect(await failure(insert(store, spanRows(1, 'row')))).toMatchObject({ blame: 'store', retryable: true, message: expect.stringContaining('TABLE_IS_READ_ONLY') });
+  expect(await storedSpans(inner)).toBe(0);
 });
 
 test('poison rows: only an insert holding the marker fails, with the given ClickHouse error', async () => {
-  const inner = recordingStore();
   const store = new FaultyStore(inner);
   store.setPoison({ marker: 'guilty', code: '27', type: 'CANNOT_PARSE_INPUT_ASSERTION_FAILED' });
-  await store.insertRows('otel_traces', [], [Buffer.from('innocent')], 'a');
-  expect(await failure(store.insertRows('otel_traces', [], [Buffer.from('x'), Buffer.from('a guilty row')], 'b'))).toMatchObject({ blame: 'rows', retryable: false });
-  expect(inner.inserts).toEqual(['innocent']);
+  const innocent = spanRows(1, 'innocent');
+  await insert(store, innocent);
+  expect(await failure(insert(store, spanRows(1, 'x'), spanRows(1, 'a guilty row')))).toMatchObject({ blame: 'rows', retryable: false });
+  expect(inner.inserts).toEqual([innocent.data.toString()]);
+  expect(await storedSpans(inner)).toBe(1);
 });

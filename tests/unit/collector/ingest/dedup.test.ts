@@ -6,8 +6,9 @@ import { DedupWriter } from '../../../../collector/ingest/dedup';
 import { StoreHealth } from '../../../../collector/ingest/health';
 import { RecentRequests } from '../../../../collector/ingest/idempotency';
 import { SpanWriter, type RowWriter, type WriteOutcome } from '../../../../collector/ingest/writer';
-import { recordingStore } from '../../../support/recording-store';
+import { recording } from '../../../support/recording';
 import { spanRows } from '../../../support/span-rows';
+import { closeTestStore, openTestStore, storedSpans } from '../../../support/test-store';
 
 /** A writer that settles its writes when told to, and lists them. */
 function heldWriter(): RowWriter & { writes: string[]; settle(outcome: WriteOutcome): void } {
@@ -86,15 +87,20 @@ test('an empty request goes straight through, neither counted nor remembered', a
 });
 
 test('in front of the writer, concurrent and later duplicates never reach the store', async () => {
-  const store = recordingStore();
-  const metrics = createMetrics();
-  const health = new StoreHealth(() => store.ping(), 60_000, createLogger({ logLevel: 'silent' }), metrics);
-  const config = { batchMaxSpans: 1000, batchMaxAgeMs: 5, queueMaxSpans: 10_000, queueMaxBytes: 1 << 20, insertConcurrency: 1 };
-  const dedup = new DedupWriter(new SpanWriter({ store, config, metrics, health }), { recent: new RecentRequests(), metrics });
-  const outcomes = await Promise.all([dedup.write(spanRows(2, 'g'), 'key-g'), dedup.write(spanRows(2, 'g'), 'key-g')]);
-  expect(outcomes).toEqual([{ kind: 'accepted' }, { kind: 'accepted' }]);
-  expect(await dedup.write(spanRows(2, 'g'), 'key-g')).toEqual({ kind: 'accepted' });
-  expect(store.inserts).toHaveLength(1);
-  await dedup.close();
-  health.stop();
+  const store = recording(await openTestStore());
+  try {
+    const metrics = createMetrics();
+    const health = new StoreHealth(() => store.ping(), 60_000, createLogger({ logLevel: 'silent' }), metrics);
+    const config = { batchMaxSpans: 1000, batchMaxAgeMs: 5, queueMaxSpans: 10_000, queueMaxBytes: 1 << 20, insertConcurrency: 1 };
+    const dedup = new DedupWriter(new SpanWriter({ store, config, metrics, health }), { recent: new RecentRequests(), metrics });
+    const outcomes = await Promise.all([dedup.write(spanRows(2, 'g'), 'key-g'), dedup.write(spanRows(2, 'g'), 'key-g')]);
+    expect(outcomes).toEqual([{ kind: 'accepted' }, { kind: 'accepted' }]);
+    expect(await dedup.write(spanRows(2, 'g'), 'key-g')).toEqual({ kind: 'accepted' });
+    expect(store.inserts).toHaveLength(1);
+    expect(await storedSpans(store)).toBe(2);
+    await dedup.close();
+    health.stop();
+  } finally {
+    await closeTestStore(store);
+  }
 });

@@ -1,7 +1,7 @@
 /**
- * The writer's seams, on a store that records its inserts (no ClickHouse): built
- * from one options object, it tells its observer (the journal's place) about each
- * insert, before and after.
+ * The writer's seams, on a real store (embedded chDB) that records its inserts:
+ * built from one options object, it tells its observer (the journal's place) about
+ * each insert, before and after.
  */
 import { createLogger } from '../../../../common/log';
 import { HindsightError } from '../../../../common/errors';
@@ -10,13 +10,21 @@ import type { Store } from '../../../../storage/store';
 import { StoreHealth } from '../../../../collector/ingest/health';
 import type { JournaledRequest } from '../../../../collector/ingest/idempotency';
 import { SpanWriter, type InsertObserver } from '../../../../collector/ingest/writer';
-import { recordingStore } from '../../../support/recording-store';
+import { recording, type RecordingStore } from '../../../support/recording';
 import { spanRows } from '../../../support/span-rows';
+import { closeTestStore, openTestStore, storedSpans } from '../../../support/test-store';
 
 const CONFIG = { batchMaxSpans: 1000, batchMaxAgeMs: 5, queueMaxSpans: 10_000, queueMaxBytes: 1 << 20, insertConcurrency: 1 };
 
+let store: RecordingStore;
 let health: StoreHealth;
-afterEach(() => health.stop());
+beforeEach(async () => {
+  store = recording(await openTestStore());
+});
+afterEach(async () => {
+  health.stop();
+  await closeTestStore(store);
+});
 
 function writerOver(store: Store, metrics: Metrics = createMetrics(), journal?: InsertObserver): SpanWriter {
   health = new StoreHealth(() => store.ping(), 60_000, createLogger({ logLevel: 'silent' }), metrics);
@@ -24,7 +32,6 @@ function writerOver(store: Store, metrics: Metrics = createMetrics(), journal?: 
 }
 
 test('tells its observer about each insert: begin with its requests before, stored with the number begin gave after', async () => {
-  const store = recordingStore();
   const events: string[] = [];
   const journal: InsertObserver = {
     begin: (requests: JournaledRequest[]) => {
@@ -36,11 +43,11 @@ test('tells its observer about each insert: begin with its requests before, stor
   const writer = writerOver(store, createMetrics(), journal);
   expect(await writer.write(spanRows(2, 'a'), 'key-a')).toEqual({ kind: 'accepted' });
   expect(events).toEqual(['begin key-a:0000000000000000 after 0 inserts', 'stored 7 after 1 inserts']);
+  expect(await storedSpans(store)).toBe(2);
   await writer.close();
 });
 
 test('an observer that cannot begin stops the insert, and the request is refused with its error', async () => {
-  const store = recordingStore();
   const full = new HindsightError('HS_STORE_FULL', 'the ingest journal cannot be written: ENOSPC');
   const journal: InsertObserver = {
     begin: () => {
@@ -51,15 +58,16 @@ test('an observer that cannot begin stops the insert, and the request is refused
   const writer = writerOver(store, createMetrics(), journal);
   expect(await writer.write(spanRows(1, 'b'), 'key-b')).toEqual({ kind: 'retryable', error: full });
   expect(store.inserts).toEqual([]);
+  expect(await storedSpans(store)).toBe(0);
   await writer.close();
 });
 
 test('without an observer it stores; an empty request is accepted without an insert', async () => {
-  const store = recordingStore();
   const writer = writerOver(store);
   expect(await writer.write({ data: Buffer.alloc(0), spans: 0 }, 'empty')).toEqual({ kind: 'accepted' });
   const rows = spanRows(3, 'c');
   expect(await writer.write(rows, 'key-c')).toEqual({ kind: 'accepted' });
   expect(store.inserts).toEqual([rows.data.toString()]);
+  expect(await storedSpans(store)).toBe(3);
   await writer.close();
 });
