@@ -3,16 +3,16 @@
  * built from one options object, it tells its observer (the journal's place) about
  * each insert, before and after.
  */
-import { createLogger } from '../../../../common/log';
-import { HindsightError } from '../../../../common/errors';
-import { createMetrics, type Metrics } from '../../../../common/metrics';
-import type { Store } from '../../../../storage/store';
-import { StoreHealth } from '../../../../collector/ingest/health';
-import type { JournaledRequest } from '../../../../collector/ingest/idempotency';
-import { SpanWriter, type InsertObserver } from '../../../../collector/ingest/writer';
-import { recording, type RecordingStore } from '../../../support/recording';
-import { spanRows } from '../../../support/span-rows';
-import { closeTestStore, openTestStore, storedSpans } from '../../../support/test-store';
+import { createLogger } from '../../common/log';
+import { HindsightError } from '../../common/errors';
+import { createMetrics, type Metrics } from '../../common/metrics';
+import type { Store } from '../../storage/store';
+import { StoreHealth } from '../../collector/ingest/health';
+import type { JournaledRequest } from '../../collector/ingest/idempotency';
+import { SpanWriter, type InsertObserver } from '../../collector/ingest/writer';
+import { recording, type RecordingStore } from '../support/recording';
+import { spanRows } from '../support/span-rows';
+import { closeTestStore, openTestStore, storedSpans } from '../support/test-store';
 
 const CONFIG = { batchMaxSpans: 1000, batchMaxAgeMs: 5, queueMaxSpans: 10_000, queueMaxBytes: 1 << 20, insertConcurrency: 1 };
 

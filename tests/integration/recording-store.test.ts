@@ -1,9 +1,9 @@
 /** The recording decorator: it records what it is handed, and the real store under it stores it. */
-import { SPAN_COLUMNS } from '../../../storage/columns';
-import { TRACES_TABLE } from '../../../storage/schema';
-import { recording, type RecordingStore } from '../../support/recording';
-import { spanRows } from '../../support/span-rows';
-import { closeTestStore, openTestStore, storedSpans } from '../../support/test-store';
+import { SPAN_COLUMNS } from '../../storage/columns';
+import { TRACES_TABLE } from '../../storage/schema';
+import { recording, type RecordingStore } from '../support/recording';
+import { spanRows } from '../support/span-rows';
+import { closeTestStore, openTestStore, storedSpans } from '../support/test-store';
 
 let store: RecordingStore;
 beforeEach(async () => {

@@ -3,13 +3,13 @@
  * read as the real failures are (storage/store-errors.ts), or those tests would
  * show nothing about the real ones.
  */
-import { SPAN_COLUMNS, type SpanRows } from '../../../storage/columns';
-import { TRACES_TABLE } from '../../../storage/schema';
-import { classifyStoreError } from '../../../storage/store-errors';
-import { FaultyStore } from '../../support/faulty-store';
-import { recording, type RecordingStore } from '../../support/recording';
-import { spanRows } from '../../support/span-rows';
-import { closeTestStore, openTestStore, storedSpans } from '../../support/test-store';
+import { SPAN_COLUMNS, type SpanRows } from '../../storage/columns';
+import { TRACES_TABLE } from '../../storage/schema';
+import { classifyStoreError } from '../../storage/store-errors';
+import { FaultyStore } from '../support/faulty-store';
+import { recording, type RecordingStore } from '../support/recording';
+import { spanRows } from '../support/span-rows';
+import { closeTestStore, openTestStore, storedSpans } from '../support/test-store';
 
 /** The FaultyStore wraps a real store on embedded chDB, which records what it is handed. */
 let inner: RecordingStore;

@@ -1,14 +1,14 @@
 /** The dedup decorator in front of the writer: a retried request is stored once. */
-import { HindsightError } from '../../../../common/errors';
-import { createLogger } from '../../../../common/log';
-import { createMetrics, type Metrics } from '../../../../common/metrics';
-import { DedupWriter } from '../../../../collector/ingest/dedup';
-import { StoreHealth } from '../../../../collector/ingest/health';
-import { RecentRequests } from '../../../../collector/ingest/idempotency';
-import { SpanWriter, type RowWriter, type WriteOutcome } from '../../../../collector/ingest/writer';
-import { recording } from '../../../support/recording';
-import { spanRows } from '../../../support/span-rows';
-import { closeTestStore, openTestStore, storedSpans } from '../../../support/test-store';
+import { HindsightError } from '../../common/errors';
+import { createLogger } from '../../common/log';
+import { createMetrics, type Metrics } from '../../common/metrics';
+import { DedupWriter } from '../../collector/ingest/dedup';
+import { StoreHealth } from '../../collector/ingest/health';
+import { RecentRequests } from '../../collector/ingest/idempotency';
+import { SpanWriter, type RowWriter, type WriteOutcome } from '../../collector/ingest/writer';
+import { recording } from '../support/recording';
+import { spanRows } from '../support/span-rows';
+import { closeTestStore, openTestStore, storedSpans } from '../support/test-store';
 
 /** A writer that settles its writes when told to, and lists them. */
 function heldWriter(): RowWriter & { writes: string[]; settle(outcome: WriteOutcome): void } {

@@ -1,10 +1,10 @@
 /** The crash tests' hook: SIGKILL right after the n-th stored insert, never before, never for a failed one. */
-import { killAfterInserts } from '../../../cmd/kill-hook';
-import { SPAN_COLUMNS } from '../../../storage/columns';
-import { TRACES_TABLE } from '../../../storage/schema';
-import { recording, type RecordingStore } from '../../support/recording';
-import { spanRows } from '../../support/span-rows';
-import { closeTestStore, openTestStore, storedSpans } from '../../support/test-store';
+import { killAfterInserts } from '../../cmd/kill-hook';
+import { SPAN_COLUMNS } from '../../storage/columns';
+import { TRACES_TABLE } from '../../storage/schema';
+import { recording, type RecordingStore } from '../support/recording';
+import { spanRows } from '../support/span-rows';
+import { closeTestStore, openTestStore, storedSpans } from '../support/test-store';
 
 /** The hook wraps a real store on embedded chDB, which records what it is handed. */
 let inner: RecordingStore;
