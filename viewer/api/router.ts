@@ -22,7 +22,7 @@ import { findAnomalies } from '../query/anomalies';
 import type { ApiError, AttributeKeysResponse, CriticalPathResponse, RedResponse, OperationsResponse, ServicesResponse, Span, TraceResponse, TraceSearchResponse } from './types';
 
 export function apiRouter(store: Store): Router {
-  const queries = new Queries(store.client, store.database);
+  const queries = new Queries(store.client, store.sql);
   const router = Router();
 
   /** All spans of a trace, or undefined when it is unknown. */
