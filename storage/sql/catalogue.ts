@@ -16,16 +16,18 @@ import { choice, each, fragment, identifier, identifiers, include, optional, sta
 const either = (table: string): readonly string[] => [table, localTable(table)];
 const onCluster = optional('on-cluster');
 const RANGE = include('query/filters/time-range');
+/** Only spans are inserted through the Store. */
+export const INSERT_TABLES = either(TRACES_TABLE);
 const ATTRIBUTE = { exists: 'query/filters/attribute/exists', eq: 'query/filters/attribute/eq', ne: 'query/filters/attribute/ne', contains: 'query/filters/attribute/contains' } as const;
 /** A service's requests (its server and consumer spans), or every span of one operation. */
 const RED_SPANS = choice({ requests: 'query/filters/requests', operation: 'query/filters/operation' });
 
-/** A table's CREATE: its engine on one node, or Replicated on a cluster. */
-const table = <const T extends string, const S extends string, const C extends string>(name: T, engines: { single: S; cluster: C }) =>
-  statement({ params: { table: identifier(either(name)) }, slots: { onCluster, engine: choice(engines) }, literal: true });
-/** The CREATE of a table that stores rows, which expire with the configured retention. */
-const expiring = <const T extends string, const S extends string, const C extends string>(name: T, engines: { single: S; cluster: C }) =>
+/** The CREATE of a table that keeps spans or their derivatives: sharded on a cluster (its local table there), rows expiring with the retention. */
+const shardedTable = <const T extends string, const S extends string, const C extends string>(name: T, engines: { single: S; cluster: C }) =>
   statement({ params: { table: identifier(either(name)) }, slots: { onCluster, engine: choice(engines), ttl: include(`schema/ttl/${name}`) }, literal: true });
+/** The CREATE of a small bookkeeping table: one replica set across a cluster's nodes, kept for good. */
+const globalTable = <const T extends string, const S extends string, const C extends string>(name: T, engines: { single: S; cluster: C }) =>
+  statement({ params: { table: identifier([name]) }, slots: { onCluster, engine: choice(engines) }, literal: true });
 const ttl = fragment({ retentionDays: 'UInt32' }, { literal: true });
 const view = (source: string, target: string) => ({ source: identifier(either(source)), target: identifier(either(target)) });
 
@@ -91,17 +93,17 @@ export const CATALOGUE = {
   // ---- collector/ingest/idempotency.ts ----
   'ingest/stored-probes': statement({ params: { min: 'Int64', max: 'Int64', traces: 'Array(String)', spans: 'Array(String)' } }),
 
-  // ---- storage/store.ts: only spans are inserted through the Store ----
-  'store/insert-rows': statement({ params: { table: identifier(either(TRACES_TABLE)), columns: identifiers(SPAN_COLUMNS) } }),
+  // ---- storage/store.ts ----
+  'store/insert-rows': statement({ params: { table: identifier(INSERT_TABLES), columns: identifiers(SPAN_COLUMNS) } }),
 
   // ---- storage/schema.ts ----
   'schema/create-database': statement({ slots: { onCluster }, literal: true }),
-  'schema/tables/otel_traces': expiring(TRACES_TABLE, { single: 'schema/engines/merge-tree', cluster: 'schema/engines/replicated-merge-tree' }),
-  'schema/tables/otel_traces_trace_id_ts': expiring(TRACE_ID_TS_TABLE, { single: 'schema/engines/aggregating-merge-tree', cluster: 'schema/engines/replicated-aggregating-merge-tree' }),
-  'schema/tables/hindsight_service_edges_1m': expiring(EDGES_TABLE, { single: 'schema/engines/aggregating-merge-tree', cluster: 'schema/engines/replicated-aggregating-merge-tree' }),
-  'schema/tables/hindsight_jobs': table(JOBS_TABLE, { single: 'schema/engines/replacing-merge-tree-by-updated-at', cluster: 'schema/engines/global-replacing-merge-tree-by-updated-at' }),
-  'schema/tables/hindsight_late_arrivals': expiring(ARRIVALS_TABLE, { single: 'schema/engines/replacing-merge-tree', cluster: 'schema/engines/replicated-replacing-merge-tree' }),
-  'schema/tables/hindsight_schema_migrations': table(MIGRATIONS_TABLE, { single: 'schema/engines/replacing-merge-tree', cluster: 'schema/engines/global-replacing-merge-tree' }),
+  'schema/tables/otel_traces': shardedTable(TRACES_TABLE, { single: 'schema/engines/merge-tree', cluster: 'schema/engines/replicated-merge-tree' }),
+  'schema/tables/otel_traces_trace_id_ts': shardedTable(TRACE_ID_TS_TABLE, { single: 'schema/engines/aggregating-merge-tree', cluster: 'schema/engines/replicated-aggregating-merge-tree' }),
+  'schema/tables/hindsight_service_edges_1m': shardedTable(EDGES_TABLE, { single: 'schema/engines/aggregating-merge-tree', cluster: 'schema/engines/replicated-aggregating-merge-tree' }),
+  'schema/tables/hindsight_jobs': globalTable(JOBS_TABLE, { single: 'schema/engines/replacing-merge-tree-by-updated-at', cluster: 'schema/engines/global-replacing-merge-tree-by-updated-at' }),
+  'schema/tables/hindsight_late_arrivals': shardedTable(ARRIVALS_TABLE, { single: 'schema/engines/replacing-merge-tree', cluster: 'schema/engines/replicated-replacing-merge-tree' }),
+  'schema/tables/hindsight_schema_migrations': globalTable(MIGRATIONS_TABLE, { single: 'schema/engines/replacing-merge-tree', cluster: 'schema/engines/global-replacing-merge-tree' }),
   'schema/distributed': statement({
     params: { table: 'Identifier', local: 'Identifier', cluster: 'Identifier' },
     slots: { shardingKey: choice({ traceId: 'schema/sharding/trace-id', edge: 'schema/sharding/edge', any: 'schema/sharding/any' }) },

@@ -28,15 +28,17 @@
  * file's placeholders or slots and its entry: a broken package fails at start-up,
  * never on the first request that needs the broken statement.
  *
- * The files are read beside this module: from the source tree under ts-node or
- * jest, from dist/storage/sql/ once built (`npm run build` copies them there).
+ * The files are read beside this module: from the source tree under jest, from
+ * dist/storage/sql/ once built (`npm run build` copies them there, and the Docker
+ * image carries dist/ only).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HindsightError } from '../../common/errors';
-import { CATALOGUE, type Catalogue, type PieceName } from './catalogue';
+import { CATALOGUE, INSERT_TABLES, type Catalogue, type PieceName } from './catalogue';
 import type { FillOf, ParamDecl, ParamsOf, PieceDecl, Rendered, SlotDecl, SqlText, ValueType } from './declare';
-import { parseTemplate, type Segment, type Template } from './template';
+import { checkPiece, sqlFiles, type Piece } from './check';
+import { parseTemplate, type Segment } from './template';
 
 export type { Rendered, SqlText } from './declare';
 export type { PieceName, StatementName } from './catalogue';
@@ -44,14 +46,6 @@ export type { PieceName, StatementName } from './catalogue';
 export const SQL_ROOT = __dirname;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const LITERAL_TYPES = new Set(['UInt32', 'UInt64', 'Identifier', 'Array(Identifier)', 'Statement']);
-const KNOWN_TYPES = new Set([...LITERAL_TYPES, 'String', 'Int64', 'Float64', 'Array(String)', 'Array(Float64)']);
-
-interface Piece {
-  name: string;
-  decl: PieceDecl;
-  template: Template;
-}
 
 /** The only way a user's text becomes SqlText: formatQuery's normalized statement, which the SQL endpoint's guard then checks. */
 export function normalizedStatement(formatted: string): SqlText {
@@ -92,7 +86,7 @@ export class SqlRegistry {
     for (const file of sqlFiles(root)) {
       if (!(file in CATALOGUE)) problems.push(`${file}.sql is not in the catalogue (storage/sql/catalogue.ts)`);
     }
-    for (const piece of pieces.values()) problems.push(...checkPiece(piece, pieces).map((p) => `${piece.name}.sql: ${p}`));
+    for (const piece of pieces.values()) problems.push(...checkPiece(piece, pieces).map((problem) => `${piece.name}.sql: ${problem}`));
     if (problems.length > 0) throw new HindsightError('HS_INTERNAL', `storage/sql does not match its catalogue:\n- ${problems.join('\n- ')}`);
     return new SqlRegistry(database, pieces);
   }
@@ -108,7 +102,7 @@ export class SqlRegistry {
 
   /** `db.table` for an API that takes a table name rather than SQL (chDB's raw insert): one of the tables store/insert-rows allows. */
   qualified(table: string): string {
-    return `${this.database}.${checkedIdentifier('the table', table, (CATALOGUE['store/insert-rows'].params.table as { allowed: readonly string[] }).allowed)}`;
+    return `${this.database}.${checkedIdentifier('a table to insert into', table, INSERT_TABLES)}`;
   }
 
   private piece(name: string): Piece {
@@ -214,7 +208,7 @@ function checkedValue(where: string, type: ValueType, value: unknown): unknown {
     case 'UInt32':
       return Number.isSafeInteger(value) && (value as number) >= 0 ? value : fail();
     case 'Float64':
-      return typeof value === 'number' && Number.isFinite(value) ? value : fail();
+      return typeof value === 'number' ? value : fail();
     case 'UInt64':
     case 'Int64': {
       const text = typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? String(value) : value;
@@ -224,58 +218,6 @@ function checkedValue(where: string, type: ValueType, value: unknown): unknown {
     case 'Array(String)':
       return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : fail();
     case 'Array(Float64)':
-      return Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v)) ? value : fail();
+      return Array.isArray(value) && value.every((v) => typeof v === 'number') ? value : fail();
   }
-}
-
-/** What is wrong with one piece against its declaration and the pieces its slots name. */
-function checkPiece({ decl, template }: Piece, pieces: ReadonlyMap<string, Piece>): string[] {
-  const problems = [...template.problems];
-  const declared = new Map(Object.entries(decl.params).map(([name, d]) => [name, typeof d === 'string' ? d : d.type]));
-  for (const [name, type] of template.params) {
-    if (name === 'db') {
-      if (type !== 'Identifier' && type !== 'String') problems.push(`{db:${type}}: the database is bound as Identifier or String`);
-    } else if (!declared.has(name)) problems.push(`{${name}:${type}} is not declared`);
-    else if (declared.get(name) !== type) problems.push(`{${name}:${type}} is declared as ${declared.get(name)}`);
-    if (!KNOWN_TYPES.has(type)) problems.push(`{${name}:${type}}: the registry knows no type ${type}`);
-    if (decl.literal && name !== 'db' && !LITERAL_TYPES.has(type)) problems.push(`{${name}:${type}}: a literal statement takes only integers, identifiers and statements`);
-  }
-  for (const name of declared.keys()) if (!template.params.has(name)) problems.push(`declares {${name}} but does not use it`);
-  const slots = Object.entries(decl.slots) as [string, SlotDecl][];
-  if (decl.kind === 'fragment' && template.slots.size > 0) problems.push('a fragment has no slots');
-  for (const [name, kind] of template.slots) {
-    const slot = decl.slots[name];
-    if (slot === undefined) problems.push(`the slot ${name} is not declared`);
-    else if (slot.kind !== kind) problems.push(`the slot ${name} is marked ${kind} but declared ${slot.kind}`);
-  }
-  for (const [name, slot] of slots) {
-    if (!template.slots.has(name)) problems.push(`declares the slot ${name} but has no marker for it`);
-    const targets = slot.kind === 'include' || slot.kind === 'optional' ? [slot.fragment] : Object.values(slot.alternatives);
-    for (const target of targets) {
-      const fragment = pieces.get(target);
-      if (fragment === undefined) {
-        problems.push(`the slot ${name} names ${target}, which is not a loaded fragment`);
-        continue;
-      }
-      if (fragment.decl.kind !== 'fragment') problems.push(`the slot ${name} names ${target}, a statement`);
-      if (slot.kind === 'optional' && Object.keys(fragment.decl.params).length === 0) problems.push(`the optional slot ${name} names ${target}, which has no parameter to turn it on`);
-      for (const [param, type] of fragment.template.params) {
-        if (param === 'db') continue;
-        if (decl.literal && !LITERAL_TYPES.has(type)) problems.push(`the slot ${name} takes ${target}, whose {${param}:${type}} a literal statement cannot write`);
-        const mine = declared.get(param);
-        if (slot.kind !== 'each' && mine !== undefined && mine !== type) problems.push(`{${param}} is ${mine} here but ${type} in ${target}`);
-      }
-    }
-  }
-  return problems;
-}
-
-/** Every .sql file under `root`, by name (its path without `.sql`). */
-function sqlFiles(root: string, under = ''): string[] {
-  const entries = fs.existsSync(path.join(root, under)) ? fs.readdirSync(path.join(root, under), { withFileTypes: true }) : [];
-  return entries.flatMap((entry) => {
-    const relative = under === '' ? entry.name : `${under}/${entry.name}`;
-    if (entry.isDirectory()) return sqlFiles(root, relative);
-    return entry.name.endsWith('.sql') ? [relative.slice(0, -'.sql'.length)] : [];
-  });
 }
