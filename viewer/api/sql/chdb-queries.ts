@@ -3,9 +3,10 @@
  * The binding cannot interrupt a query while the engine works on it (a stream's
  * cancel waits for the fetch under way, a single-shot query runs to its end), so
  * every statement runs with a comment naming it (storage/sql/sql-endpoint/tagged.sql),
- * and a connection of its own kills it by that name with KILL QUERY (kill.sql). A stream that ended in an error stays in
- * system.processes until its connection runs another query (measured), so such
- * a reader runs a trivial one before it is handed on.
+ * and a connection of its own kills it by that name with KILL QUERY (kill.sql). A
+ * stream that ended in an error stays in system.processes until its connection
+ * runs another query (measured), so such a reader runs a trivial one (scrub.sql)
+ * before it is handed on.
  */
 import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
