@@ -90,12 +90,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const health = new StoreHealth(ping, STORE_PROBE_INTERVAL_MS, logger, metrics);
   readiness.health = health;
   const schemaApplied = async (): Promise<void> => {
-    const schema = await applySchema(store.client, { database: config.database, retentionDays: config.retentionDays, cluster: config.cluster });
+    const schema = await applySchema(store.client, { sql: store.sql, retentionDays: config.retentionDays, cluster: config.cluster });
     if (schema.applied.length > 0) logger.info({ migrations: schema.applied }, 'schema migrations applied');
     if (schema.retentionChanged.length > 0) logger.info({ tables: schema.retentionChanged, retentionDays: config.retentionDays }, 'retention changed');
   };
   // The process that writes spans also keeps the dependency edges up to date.
-  const edges = runsCollector && config.dependencyIntervalMs > 0 ? new EdgeJob(store.client, config.database, { lagSeconds: 60, intervalMs: config.dependencyIntervalMs }, logger) : undefined;
+  const edges = runsCollector && config.dependencyIntervalMs > 0 ? new EdgeJob(store.client, store.sql, { lagSeconds: 60, intervalMs: config.dependencyIntervalMs }, logger) : undefined;
   try {
     await schemaApplied();
     edges?.start();
@@ -132,7 +132,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const inflight = new InflightBudget(config.maxInflightBytes);
   const tls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
   const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness, auth: ingestAuth, inflight }), config.host, config.otlpHttpPort, tls, config) : undefined;
-  const sql = runsViewer ? await openSqlReaders(config) : undefined;
+  const sql = runsViewer ? await openSqlReaders(config, store.sql) : undefined;
   const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth }), config.host, config.uiPort, tls, config) : undefined;
   const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth, inflight }) : undefined;
   const grpcListener = grpcServer

@@ -26,7 +26,7 @@ import { HindsightError } from '../../common/errors';
 import type { Logger } from '../../common/log';
 import type { SpanRows } from '../../storage/columns';
 import type { Store } from '../../storage/store';
-import { TRACES_TABLE } from '../../storage/schema';
+import { selectRows } from '../../storage/sql/select';
 
 const RECENT_TTL_MS = 15 * 60_000;
 const RECENT_MAX = 200_000;
@@ -269,13 +269,9 @@ async function storedProbes(store: Store, probes: Probe[]): Promise<Set<string>>
   const times = probes.map((p) => BigInt(p[0]));
   const min = times.reduce((a, b) => (b < a ? b : a));
   const max = times.reduce((a, b) => (b > a ? b : a));
-  const result = await store.client.query({
-    query: `SELECT TraceId, SpanId FROM ${store.database}.${TRACES_TABLE}
-      WHERE Timestamp BETWEEN fromUnixTimestamp64Nano({min:Int64}) AND fromUnixTimestamp64Nano({max:Int64})
-        AND TraceId IN {traces:Array(String)} AND SpanId IN {spans:Array(String)}`,
-    query_params: { min: String(min), max: String(max), traces: probes.map((p) => p[1]), spans: probes.map((p) => p[2]) },
-    format: 'JSONEachRow',
-  });
-  const rows = await result.json<{ TraceId: string; SpanId: string }>();
+  const rows = await selectRows<{ TraceId: string; SpanId: string }>(
+    store.client,
+    store.sql.render('ingest/stored-probes', { min, max, traces: probes.map((p) => p[1]), spans: probes.map((p) => p[2]) }),
+  );
   return new Set(rows.map((r) => `${r.TraceId}:${r.SpanId}`));
 }

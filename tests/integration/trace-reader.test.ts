@@ -129,7 +129,7 @@ beforeAll(async () => {
     expect(response.status).toBe(200);
   }
   await deleteSpans(traceIdOf(gone));
-  queries = new Queries(server.store.client, server.config.database);
+  queries = new Queries(server.store.client, server.store.sql);
   reader = new TraceReader(queries, () => NOW);
 });
 afterAll(async () => {
@@ -204,7 +204,7 @@ test('a search with spans leaves out a trace whose spans are gone by the time th
       return found;
     }
   }
-  const racing = new TraceReader(new DeletingAfterSearch(server.store.client, server.config.database), () => NOW);
+  const racing = new TraceReader(new DeletingAfterSearch(server.store.client, server.store.sql), () => NOW);
   const found = await racing.searchWithSpans({ range: { startNs: ns(NOW - 30 * MINUTE), endNs: ns(NOW) }, service: 'race', attributes: [], limit: 20, sort: 'newest' });
   expect(searched.sort()).toEqual([traceIdOf(kept), traceIdOf(vanishing)].sort());
   expect(found.map((t) => t.traceId)).toEqual([traceIdOf(kept)]);

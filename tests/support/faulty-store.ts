@@ -8,6 +8,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Engine, Store } from '../../storage/store';
+import type { SqlRegistry } from '../../storage/sql/registry';
 
 /**
  * - `unreachable`: every insert and ping fails as a refused connection does;
@@ -39,6 +40,10 @@ export class FaultyStore implements Store {
 
   get database(): string {
     return this.store.database;
+  }
+
+  get sql(): SqlRegistry {
+    return this.store.sql;
   }
 
   get engine(): Engine {

@@ -21,6 +21,7 @@ export function recording(store: Store): RecordingStore {
     pings: 0,
     client: store.client,
     database: store.database,
+    sql: store.sql,
     engine: store.engine,
     insertRows: async (table, columns, chunks, batchKey) => {
       recorder.inserts.push(Buffer.concat(chunks).toString());

@@ -11,7 +11,7 @@ import { testDataDir, uniqueDatabase } from './server';
 export async function openTestStore(): Promise<Store> {
   const config = makeConfig({ dataDir: testDataDir(), database: uniqueDatabase() });
   const store = openStore(config);
-  await applySchema(store.client, { database: config.database, retentionDays: config.retentionDays });
+  await applySchema(store.client, { sql: store.sql, retentionDays: config.retentionDays });
   return store;
 }
 

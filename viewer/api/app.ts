@@ -65,7 +65,7 @@ export function viewerApp(deps: ViewerDeps): Express {
   app.use(opsRouter(deps.metrics, deps.readiness));
   // The app's files carry no data and are public; every API route (native, Jaeger, SQL) needs the credential.
   if (deps.auth) app.use('/api', requireCredential(deps.auth));
-  app.use('/api/v1/sql', sqlRouter(deps.sql, deps.store.database));
+  app.use('/api/v1/sql', sqlRouter(deps.sql));
   app.use('/api', apiRouter(deps.store));
   app.use(staticRouter());
   app.use(lastResort);
