@@ -8,12 +8,61 @@
  * decoded by protobufjs and stringified by values.ts, so that logic exists once;
  * their depth is checked here first, because protobufjs decodes them recursively.
  */
+import type { Type } from 'protobufjs';
+import { AnyValue, ArrayValue, KeyValue, KeyValueList } from './fields';
 import { protobufLeaves } from './leaves';
 import { MAX_ANY_VALUE_DEPTH } from './limits';
-import type { Type } from 'protobufjs';
 import { otlpTypes } from './proto';
 import { anyValueText, doubleText, nestedTooDeep, type AttributeCap } from './values';
-import { ABSENT, collect, COMMA, FIXED64, LEN, Output, VARINT, writeString, type Range, type Reader } from './wire';
+import { writeJsonString } from './wire/json-string';
+import { ABSENT, delimited, fixed64, LEN, repeated, varint64, type FieldMap, type FieldReader, type Range, type Reader } from './wire/reader';
+import { CLOSE_BRACE, COLON, COMMA, OPEN_BRACE, RowBuffer } from './wire/row-buffer';
+
+interface KeyValueFields {
+  key: Range;
+  value: Range;
+}
+/** Which member of an AnyValue's oneof was read last (0 for none), and its payload or scalar. */
+interface AnyValueFields {
+  member: number;
+  payload: Range;
+  scalar: [number, number];
+}
+
+const KEY_VALUE: FieldMap<KeyValueFields> = {
+  [KeyValue.KEY]: delimited((m, range) => (m.key = range)),
+  [KeyValue.VALUE]: delimited((m, range) => (m.value = range)),
+};
+
+/** A oneof member held in a length-delimited payload (string, bytes, array, map). */
+function payloadMember(member: number): FieldReader<AnyValueFields> {
+  return delimited((m, range) => {
+    m.member = member;
+    m.payload = range;
+  });
+}
+
+/** A oneof member held as 64 bits (bool, int, double), read by `read` (varint64 or fixed64). */
+function scalarMember(member: number, read: typeof varint64): FieldReader<AnyValueFields> {
+  return read((m, halves) => {
+    m.member = member;
+    m.scalar = halves;
+  });
+}
+
+const ANY_VALUE: FieldMap<AnyValueFields> = {
+  [AnyValue.STRING_VALUE]: payloadMember(AnyValue.STRING_VALUE),
+  [AnyValue.BOOL_VALUE]: scalarMember(AnyValue.BOOL_VALUE, varint64),
+  [AnyValue.INT_VALUE]: scalarMember(AnyValue.INT_VALUE, varint64),
+  [AnyValue.DOUBLE_VALUE]: scalarMember(AnyValue.DOUBLE_VALUE, fixed64),
+  [AnyValue.ARRAY_VALUE]: payloadMember(AnyValue.ARRAY_VALUE),
+  [AnyValue.KVLIST_VALUE]: payloadMember(AnyValue.KVLIST_VALUE),
+  [AnyValue.BYTES_VALUE]: payloadMember(AnyValue.BYTES_VALUE),
+};
+
+/** The values of an ArrayValue, or the entries of a KeyValueList: the list read into. */
+const ARRAY_VALUES: FieldMap<Range[]> = { [ArrayValue.VALUES]: repeated((list) => list) };
+const KVLIST_VALUES: FieldMap<Range[]> = { [KeyValueList.VALUES]: repeated((list) => list) };
 
 function int64Text(lo: number, hi: number): string {
   if (hi === 0) return String(lo);
@@ -22,40 +71,29 @@ function int64Text(lo: number, hi: number): string {
 }
 
 /** One AnyValue (the bytes in `value`) as a JSON string literal of its storage text. */
-function writeAnyValue(out: Output, r: Reader, value: Range, where: string): void {
-  let member = 0;
-  let payload = ABSENT;
-  let scalar: [number, number] = [0, 0];
-  r.pos = value.start;
-  r.fields(value.end, (field, wire) => {
-    if ((field === 1 || field === 5 || field === 6 || field === 7) && wire === LEN) payload = r.delimited(value.end);
-    else if ((field === 2 || field === 3) && wire === VARINT) scalar = r.varint64(value.end);
-    else if (field === 4 && wire === FIXED64) scalar = r.fixed64(value.end);
-    else return false;
-    member = field;
-    return true;
-  });
+function writeAnyValue(out: RowBuffer, r: Reader, value: Range, where: string): void {
+  const { member, payload, scalar } = r.message<AnyValueFields>(value, ANY_VALUE, { member: 0, payload: ABSENT, scalar: [0, 0] });
   switch (member) {
     case 0:
       out.ascii('""');
       return;
-    case 1:
-      writeString(out, r, payload);
+    case AnyValue.STRING_VALUE:
+      writeJsonString(out, r, payload);
       return;
-    case 2:
+    case AnyValue.BOOL_VALUE:
       out.ascii(scalar[0] !== 0 || scalar[1] !== 0 ? '"true"' : '"false"');
       return;
-    case 3:
+    case AnyValue.INT_VALUE:
       out.ascii(`"${int64Text(scalar[0], scalar[1])}"`);
       return;
-    case 4: {
+    case AnyValue.DOUBLE_VALUE: {
       const bytes = Buffer.allocUnsafe(8);
       bytes.writeUInt32LE(scalar[0], 0);
       bytes.writeUInt32LE(scalar[1], 4);
       out.ascii(`"${doubleText(bytes.readDoubleLE(0))}"`);
       return;
     }
-    case 7:
+    case AnyValue.BYTES_VALUE:
       out.ascii(`"${r.buf.toString('base64', payload.start, payload.end)}"`);
       return;
     default:
@@ -63,9 +101,6 @@ function writeAnyValue(out: Output, r: Reader, value: Range, where: string): voi
       out.utf8(JSON.stringify(anyValueText(decodeSlowly(r, value), protobufLeaves, where)));
   }
 }
-
-const ARRAY_VALUE = 5;
-const KVLIST_VALUE = 6;
 
 /**
  * Throws when an AnyValue (at `depth`) holds members deeper than values.ts accepts
@@ -76,7 +111,7 @@ function refuseDeepNesting(r: Reader, value: Range, depth: number, where: string
   r.pos = value.start;
   while (r.pos < value.end) {
     const tag = r.uint32(value.end);
-    if ((tag >>> 3 !== ARRAY_VALUE && tag >>> 3 !== KVLIST_VALUE) || (tag & 7) !== LEN) {
+    if ((tag >>> 3 !== AnyValue.ARRAY_VALUE && tag >>> 3 !== AnyValue.KVLIST_VALUE) || (tag & 7) !== LEN) {
       r.skip(tag & 7, value.end);
       continue;
     }
@@ -91,20 +126,8 @@ function refuseDeepNesting(r: Reader, value: Range, depth: number, where: string
 
 /** The member values of an ArrayValue, or of a KeyValueList's entries (ABSENT for an entry without one). */
 function containerMembers(r: Reader, container: Range, kind: number): Range[] {
-  const members: Range[] = [];
-  r.pos = container.start;
-  r.fields(container.end, (field, wire) => field === 1 && wire === LEN && collect(members, r, container.end));
-  if (kind === ARRAY_VALUE) return members;
-  return members.map((entry) => {
-    let value = ABSENT;
-    r.pos = entry.start;
-    r.fields(entry.end, (field, wire) => {
-      if (field !== 2 || wire !== LEN) return false;
-      value = r.delimited(entry.end);
-      return true;
-    });
-    return value;
-  });
+  if (kind === AnyValue.ARRAY_VALUE) return r.message(container, ARRAY_VALUES, []);
+  return r.message(container, KVLIST_VALUES, []).map((entry) => keyValue(r, entry).value);
 }
 
 let anyValueType: Type | undefined;
@@ -156,21 +179,12 @@ function keyBytes(buf: Buffer, key: Range): string {
 }
 
 /** The key and value ranges of one KeyValue. */
-function keyValue(r: Reader, entry: Range): { key: Range; value: Range } {
-  let key = ABSENT;
-  let value = ABSENT;
-  r.pos = entry.start;
-  r.fields(entry.end, (field, wire) => {
-    if (wire !== LEN || (field !== 1 && field !== 2)) return false;
-    if (field === 1) key = r.delimited(entry.end);
-    else value = r.delimited(entry.end);
-    return true;
-  });
-  return { key, value };
+function keyValue(r: Reader, entry: Range): KeyValueFields {
+  return r.message<KeyValueFields>(entry, KEY_VALUE, { key: ABSENT, value: ABSENT });
 }
 
 /** A repeated KeyValue field (the ranges of its entries) as a JSON object for a Map column. */
-export function writeAttributes(out: Output, r: Reader, entries: Range[], where: string, cap: AttributeCap): void {
+export function writeAttributes(out: RowBuffer, r: Reader, entries: Range[], where: string, cap: AttributeCap): void {
   const count = cap.keep(entries.length, where);
   if (count === 0) {
     out.ascii('{}');
@@ -178,33 +192,27 @@ export function writeAttributes(out: Output, r: Reader, entries: Range[], where:
   }
   const start = out.pos;
   const keys = new SeenKeys(r.buf);
-  out.byte(0x7b);
+  // One KeyValue read into, reset per entry: this loop runs once per attribute, and an object each cost measurably.
+  const kv: KeyValueFields = { key: ABSENT, value: ABSENT };
+  out.byte(OPEN_BRACE);
   for (let i = 0; i < count; i++) {
-    // keyValue() inlined: this loop runs once per attribute, and the object it returns cost measurably.
-    const entry = entries[i]!;
-    let key = ABSENT;
-    let value = ABSENT;
-    r.pos = entry.start;
-    r.fields(entry.end, (field, wire) => {
-      if (wire !== LEN || (field !== 1 && field !== 2)) return false;
-      if (field === 1) key = r.delimited(entry.end);
-      else value = r.delimited(entry.end);
-      return true;
-    });
+    kv.key = ABSENT;
+    kv.value = ABSENT;
+    const { key, value } = r.message(entries[i]!, KEY_VALUE, kv);
     if (!keys.add(key)) {
       out.pos = start;
       writeDeduplicated(out, r, entries, count, where);
       return;
     }
     if (i > 0) out.byte(COMMA);
-    writeString(out, r, key);
-    out.byte(0x3a);
+    writeJsonString(out, r, key);
+    out.byte(COLON);
     writeValue(out, r, value, `${where}[${i}].value`);
   }
-  out.byte(0x7d);
+  out.byte(CLOSE_BRACE);
 }
 
-function writeValue(out: Output, r: Reader, value: Range, where: string): void {
+function writeValue(out: RowBuffer, r: Reader, value: Range, where: string): void {
   if (value.start < 0) out.ascii('""');
   else writeAnyValue(out, r, value, where);
 }
@@ -214,8 +222,8 @@ function writeValue(out: Output, r: Reader, value: Range, where: string): void {
  * appeared, with its last value, as pcommon.Map and values.ts's attributesJson
  * keep them.
  */
-function writeDeduplicated(out: Output, r: Reader, entries: Range[], count: number, where: string): void {
-  const values = new Output(1024);
+function writeDeduplicated(out: RowBuffer, r: Reader, entries: Range[], count: number, where: string): void {
+  const values = new RowBuffer(1024);
   const last = new Map<string, { key: Range; start: number; end: number }>();
   for (let i = 0; i < count; i++) {
     const { key, value } = keyValue(r, entries[i]!);
@@ -223,14 +231,14 @@ function writeDeduplicated(out: Output, r: Reader, entries: Range[], count: numb
     writeValue(values, r, value, `${where}[${i}].value`);
     last.set(keyBytes(r.buf, key), { key, start, end: values.pos });
   }
-  out.byte(0x7b);
+  out.byte(OPEN_BRACE);
   let first = true;
   for (const { key, start, end } of last.values()) {
     if (!first) out.byte(COMMA);
     first = false;
-    writeString(out, r, key);
-    out.byte(0x3a);
+    writeJsonString(out, r, key);
+    out.byte(COLON);
     out.bytes(values.buf, start, end);
   }
-  out.byte(0x7d);
+  out.byte(CLOSE_BRACE);
 }
