@@ -2,7 +2,8 @@
  * The OTLP field numbers the protobuf walk reads, per message, named after the
  * fields of proto/ (opentelemetry/proto/{collector/trace,trace,resource,common}/v1).
  * Each number is written here and nowhere else; the walk's field maps
- * (transcode.ts, transcode-attributes.ts) say what is read from each.
+ * (transcode.ts, transcode-attributes.ts) say what is read from each, except
+ * KeyValue's, read by hand once per attribute (readKeyValue).
  */
 
 export const ExportTraceServiceRequest = { RESOURCE_SPANS: 1 } as const;

@@ -20,7 +20,7 @@ import { judgeSpan, RequestTally, UNKNOWN_SERVICE, validSpanId, validTraceId, ty
 import { writeAttributes } from './transcode-attributes';
 import { AttributeCap } from './values';
 import { checkUtf8, writeJsonString } from './wire/json-string';
-import { ABSENT, delimited, fixed64, Reader, repeated, uint32, type FieldMap, type Range } from './wire/reader';
+import { ABSENT, FIXED64, fieldMap, LEN, Reader, VARINT, type Range } from './wire/reader';
 import { CLOSE_BRACKET, COMMA, RowBuffer } from './wire/row-buffer';
 
 const SERVICE_NAME_KEY = Buffer.from('"service.name"');
@@ -78,53 +78,53 @@ interface LinkFields {
   attributes: Range[];
 }
 
-const REQUEST: FieldMap<RequestFields> = {
-  [F.ExportTraceServiceRequest.RESOURCE_SPANS]: repeated((m) => m.resourceSpans),
-};
-const RESOURCE_SPANS: FieldMap<ResourceSpansFields> = {
-  [F.ResourceSpans.RESOURCE]: delimited((m, range) => (m.resource = range)),
-  [F.ResourceSpans.SCOPE_SPANS]: repeated((m) => m.scopeSpans),
-};
-const RESOURCE: FieldMap<ResourceFields> = {
-  [F.Resource.ATTRIBUTES]: repeated((m) => m.attributes),
-};
-const SCOPE_SPANS: FieldMap<ScopeSpansFields> = {
-  [F.ScopeSpans.SCOPE]: delimited((m, range) => (m.scope = range)),
-  [F.ScopeSpans.SPANS]: repeated((m) => m.spans),
-};
-const SCOPE: FieldMap<ScopeFields> = {
-  [F.InstrumentationScope.NAME]: delimited((m, range) => (m.name = range)),
-  [F.InstrumentationScope.VERSION]: delimited((m, range) => (m.version = range)),
-};
-const SPAN: FieldMap<SpanFields> = {
-  [F.Span.TRACE_ID]: delimited((m, range) => (m.traceId = range)),
-  [F.Span.SPAN_ID]: delimited((m, range) => (m.spanId = range)),
-  [F.Span.TRACE_STATE]: delimited((m, range) => (m.traceState = range)),
-  [F.Span.PARENT_SPAN_ID]: delimited((m, range) => (m.parentSpanId = range)),
-  [F.Span.NAME]: delimited((m, range) => (m.name = range)),
-  [F.Span.KIND]: uint32((m, kind) => (m.kind = kind)),
-  [F.Span.START_TIME_UNIX_NANO]: fixed64((m, time) => (m.start = time)),
-  [F.Span.END_TIME_UNIX_NANO]: fixed64((m, time) => (m.end = time)),
-  [F.Span.ATTRIBUTES]: repeated((m) => m.attributes),
-  [F.Span.EVENTS]: repeated((m) => m.events),
-  [F.Span.LINKS]: repeated((m) => m.links),
-  [F.Span.STATUS]: delimited((m, range) => (m.status = range)),
-};
-const STATUS: FieldMap<StatusFields> = {
-  [F.Status.MESSAGE]: delimited((m, range) => (m.message = range)),
-  [F.Status.CODE]: uint32((m, code) => (m.code = code)),
-};
-const EVENT: FieldMap<EventFields> = {
-  [F.SpanEvent.TIME_UNIX_NANO]: fixed64((m, time) => (m.time = time)),
-  [F.SpanEvent.NAME]: delimited((m, range) => (m.name = range)),
-  [F.SpanEvent.ATTRIBUTES]: repeated((m) => m.attributes),
-};
-const LINK: FieldMap<LinkFields> = {
-  [F.SpanLink.TRACE_ID]: delimited((m, range) => (m.traceId = range)),
-  [F.SpanLink.SPAN_ID]: delimited((m, range) => (m.spanId = range)),
-  [F.SpanLink.TRACE_STATE]: delimited((m, range) => (m.traceState = range)),
-  [F.SpanLink.ATTRIBUTES]: repeated((m) => m.attributes),
-};
+const REQUEST = fieldMap<RequestFields>({
+  [F.ExportTraceServiceRequest.RESOURCE_SPANS]: [LEN, (r, end, m) => m.resourceSpans.push(r.delimited(end))],
+});
+const RESOURCE_SPANS = fieldMap<ResourceSpansFields>({
+  [F.ResourceSpans.RESOURCE]: [LEN, (r, end, m) => (m.resource = r.delimited(end))],
+  [F.ResourceSpans.SCOPE_SPANS]: [LEN, (r, end, m) => m.scopeSpans.push(r.delimited(end))],
+});
+const RESOURCE = fieldMap<ResourceFields>({
+  [F.Resource.ATTRIBUTES]: [LEN, (r, end, m) => m.attributes.push(r.delimited(end))],
+});
+const SCOPE_SPANS = fieldMap<ScopeSpansFields>({
+  [F.ScopeSpans.SCOPE]: [LEN, (r, end, m) => (m.scope = r.delimited(end))],
+  [F.ScopeSpans.SPANS]: [LEN, (r, end, m) => m.spans.push(r.delimited(end))],
+});
+const SCOPE = fieldMap<ScopeFields>({
+  [F.InstrumentationScope.NAME]: [LEN, (r, end, m) => (m.name = r.delimited(end))],
+  [F.InstrumentationScope.VERSION]: [LEN, (r, end, m) => (m.version = r.delimited(end))],
+});
+const SPAN = fieldMap<SpanFields>({
+  [F.Span.TRACE_ID]: [LEN, (r, end, m) => (m.traceId = r.delimited(end))],
+  [F.Span.SPAN_ID]: [LEN, (r, end, m) => (m.spanId = r.delimited(end))],
+  [F.Span.TRACE_STATE]: [LEN, (r, end, m) => (m.traceState = r.delimited(end))],
+  [F.Span.PARENT_SPAN_ID]: [LEN, (r, end, m) => (m.parentSpanId = r.delimited(end))],
+  [F.Span.NAME]: [LEN, (r, end, m) => (m.name = r.delimited(end))],
+  [F.Span.KIND]: [VARINT, (r, end, m) => (m.kind = r.uint32(end))],
+  [F.Span.START_TIME_UNIX_NANO]: [FIXED64, (r, end, m) => (m.start = r.fixed64(end))],
+  [F.Span.END_TIME_UNIX_NANO]: [FIXED64, (r, end, m) => (m.end = r.fixed64(end))],
+  [F.Span.ATTRIBUTES]: [LEN, (r, end, m) => m.attributes.push(r.delimited(end))],
+  [F.Span.EVENTS]: [LEN, (r, end, m) => m.events.push(r.delimited(end))],
+  [F.Span.LINKS]: [LEN, (r, end, m) => m.links.push(r.delimited(end))],
+  [F.Span.STATUS]: [LEN, (r, end, m) => (m.status = r.delimited(end))],
+});
+const STATUS = fieldMap<StatusFields>({
+  [F.Status.MESSAGE]: [LEN, (r, end, m) => (m.message = r.delimited(end))],
+  [F.Status.CODE]: [VARINT, (r, end, m) => (m.code = r.uint32(end))],
+});
+const EVENT = fieldMap<EventFields>({
+  [F.SpanEvent.TIME_UNIX_NANO]: [FIXED64, (r, end, m) => (m.time = r.fixed64(end))],
+  [F.SpanEvent.NAME]: [LEN, (r, end, m) => (m.name = r.delimited(end))],
+  [F.SpanEvent.ATTRIBUTES]: [LEN, (r, end, m) => m.attributes.push(r.delimited(end))],
+});
+const LINK = fieldMap<LinkFields>({
+  [F.SpanLink.TRACE_ID]: [LEN, (r, end, m) => (m.traceId = r.delimited(end))],
+  [F.SpanLink.SPAN_ID]: [LEN, (r, end, m) => (m.spanId = r.delimited(end))],
+  [F.SpanLink.TRACE_STATE]: [LEN, (r, end, m) => (m.traceState = r.delimited(end))],
+  [F.SpanLink.ATTRIBUTES]: [LEN, (r, end, m) => m.attributes.push(r.delimited(end))],
+});
 
 /** An id as lowercase hex, '' when absent: the form span-rules.ts judges and rows hold. */
 function idHex(r: Reader, range: Range): string {

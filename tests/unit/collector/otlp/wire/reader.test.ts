@@ -4,11 +4,18 @@
  */
 import { Writer } from 'protobufjs';
 import { MalformedRequest } from '../../../../../collector/otlp/malformed';
-import { ABSENT, delimited, FIXED32, FIXED64, fixed64, LEN, Reader, repeated, uint32, VARINT, varint64, type FieldMap, type Range } from '../../../../../collector/otlp/wire/reader';
+import { ABSENT, FIXED32, FIXED64, fieldMap, LEN, Reader, tagOf, VARINT, type Range } from '../../../../../collector/otlp/wire/reader';
 
-const tag = (field: number, wire: number): number => (field << 3) | wire;
+const tag = tagOf;
 const bytesOf = (w: Writer): Buffer => Buffer.from(w.finish());
 const whole = (buf: Buffer): Range => ({ start: 0, end: buf.length });
+
+test('a tag is the field number above three bits of wire type', () => {
+  expect(tagOf(1, LEN)).toBe(0x0a);
+  expect(tagOf(2, LEN)).toBe(0x12);
+  expect(tagOf(15, VARINT)).toBe(0x78);
+  expect(tagOf(16, FIXED32)).toBe(0x85);
+});
 
 describe('numbers', () => {
   test.each([0, 1, 127, 128, 300, 2 ** 31, 2 ** 32 - 1])('a uint32 varint of %d', (n) => {
@@ -64,13 +71,13 @@ describe('a message through its field map', () => {
     big: [number, number];
     items: Range[];
   }
-  const MAP: FieldMap<Fields> = {
-    1: delimited((m, range) => (m.name = range)),
-    2: uint32((m, n) => (m.count = n)),
-    3: fixed64((m, t) => (m.time = t)),
-    4: varint64((m, v) => (m.big = v)),
-    5: repeated((m) => m.items),
-  };
+  const MAP = fieldMap<Fields>({
+    1: [LEN, (r, end, m) => (m.name = r.delimited(end))],
+    2: [VARINT, (r, end, m) => (m.count = r.uint32(end))],
+    3: [FIXED64, (r, end, m) => (m.time = r.fixed64(end))],
+    4: [VARINT, (r, end, m) => (m.big = r.varint64(end))],
+    5: [LEN, (r, end, m) => m.items.push(r.delimited(end))],
+  });
   const empty = (): Fields => ({ name: ABSENT, count: 0, time: [0, 0], big: [0, 0], items: [] });
   const text = (buf: Buffer, range: Range): string => buf.toString('utf8', range.start, range.end);
 
@@ -92,7 +99,13 @@ describe('a message through its field map', () => {
     expect(m.items.map((range) => text(buf, range))).toEqual(['a', 'b']);
   });
 
-  test('skips fields of other numbers, and known numbers on the wire with another wire type', () => {
+  test('is an array indexed by field number', () => {
+    expect(MAP).toHaveLength(6);
+    expect(MAP[0]).toBeUndefined();
+    expect(MAP.slice(1).map((field) => field?.wire)).toEqual([LEN, VARINT, FIXED64, VARINT, LEN]);
+  });
+
+  test('skips fields of other numbers (past the map too), and known numbers on the wire with another wire type', () => {
     const w = Writer.create();
     w.uint32(tag(9, VARINT)).uint64(2 ** 40);
     w.uint32(tag(10, FIXED32)).fixed32(7);
