@@ -42,7 +42,7 @@ test('tells its observer about each insert: begin with its requests before, stor
   };
   const writer = writerOver(store, createMetrics(), journal);
   expect(await writer.write(spanRows(2, 'a'), 'key-a')).toEqual({ kind: 'accepted' });
-  expect(events).toEqual(['begin key-a:0000000000000000 after 0 inserts', 'stored 7 after 1 inserts']);
+  expect(events).toEqual(['begin key-a:0000000000000001 after 0 inserts', 'stored 7 after 1 inserts']);
   expect(await storedSpans(store)).toBe(2);
   await writer.close();
 });
