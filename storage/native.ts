@@ -19,6 +19,8 @@
  * many blocks; an insert reads them all.
  */
 
+const HEX_DIGITS = Buffer.from('0123456789abcdef');
+
 /** A growable byte buffer holding one column's data (or one part of it, e.g. a Map's keys). */
 export class ColumnBuffer {
   buf: Buffer;
@@ -85,6 +87,21 @@ export class ColumnBuffer {
     this.varUInt(n);
     this.ensure(n);
     this.length += this.buf.write(s, this.length, 'utf8');
+  }
+
+  /** A String value: `src[start, end)` as lowercase hex (how trace and span ids are stored). */
+  hex(src: Buffer, start: number, end: number): void {
+    const n = (end - start) * 2;
+    this.varUInt(n);
+    this.ensure(n);
+    const buf = this.buf;
+    let pos = this.length;
+    for (let i = start; i < end; i++) {
+      const b = src[i]!;
+      buf[pos++] = HEX_DIGITS[b >> 4]!;
+      buf[pos++] = HEX_DIGITS[b & 15]!;
+    }
+    this.length = pos;
   }
 
   /** Bytes already in Native layout (a value written once and repeated per row). */

@@ -95,3 +95,9 @@ test('truncate takes back a half-written value', () => {
   c.truncate(mark);
   expect(c.bytes()).toEqual(Buffer.from([4, ...Buffer.from('keep')]));
 });
+
+test('hex writes ids as the lowercase hex text they are stored as', () => {
+  const c = new ColumnBuffer(1);
+  c.hex(Buffer.from([0x00, 0xab, 0x0f, 0xf0]), 1, 4);
+  expect(c.bytes()).toEqual(Buffer.from([6, ...Buffer.from('ab0ff0')]));
+});
