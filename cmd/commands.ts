@@ -4,10 +4,12 @@
  * plainly for pipes. Exit codes: 0 done, 1 failed, 2 usage.
  */
 import * as fs from 'node:fs';
-import type { ServicesResponse, TraceResponse, TraceSearchResponse } from '../viewer/api/types';
+import type { StatusFilter, TraceSort } from '../viewer/api/types';
+import { formatDuration, formatIsoTime } from '../viewer/model/format';
 import { buildTree } from '../viewer/model/trace-tree';
 import { criticalPath } from '../viewer/model/critical-path';
 import { otlpTypes } from '../collector/otlp/proto';
+import { ApiClient, ApiRequestError, type TraceSearchQuery } from './api-client';
 import { bold, paint, progress, safe, serviceCode, table, type Output } from './render';
 import type { Target } from './target';
 import { runTui } from './tui';
@@ -26,23 +28,7 @@ export interface Command {
 
 export class UsageError extends Error {}
 
-async function getJson<T>(target: Target, path: string): Promise<T> {
-  const response = await fetch(`${target.apiUrl}${path}`, { headers: target.apiHeaders });
-  const body = (await response.json()) as T & { error?: { message: string } };
-  if (!response.ok) throw new Error(body.error?.message ?? `${response.status} ${response.statusText}`);
-  return body;
-}
-
-function formatNs(ns: number): string {
-  if (ns < 1e3) return `${ns}ns`;
-  if (ns < 1e6) return `${(ns / 1e3).toFixed(1)}µs`;
-  if (ns < 1e9) return `${(ns / 1e6).toFixed(2)}ms`;
-  return `${(ns / 1e9).toFixed(2)}s`;
-}
-
-function isoFromNs(ns: string): string {
-  return new Date(Number(BigInt(ns) / 1_000_000n)).toISOString();
-}
+const apiOf = (target: Target): ApiClient => new ApiClient(target.apiUrl, target.apiHeaders);
 
 const str = (flags: Flags, name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
 
@@ -54,16 +40,13 @@ export const sqlCommand: Command = {
   positionals: [1, 1],
   async run(target, [query], flags, out) {
     const format = str(flags, 'format') ?? 'table';
-    if (!['table', 'csv', 'json'].includes(format)) throw new UsageError(`--format must be table, csv or json, not ${format}`);
-    const response = await fetch(`${target.apiUrl}/api/v1/sql`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...target.apiHeaders },
-      body: JSON.stringify({ query, format: format === 'table' ? 'json' : format }),
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      const error = (JSON.parse(text) as { error: { message: string; clickhouseCode?: string } }).error;
-      process.stderr.write(`hindsight sql: ${error.clickhouseCode ? `ClickHouse error ${error.clickhouseCode}: ` : ''}${error.message}\n`);
+    if (format !== 'table' && format !== 'csv' && format !== 'json') throw new UsageError(`--format must be table, csv or json, not ${format}`);
+    let text: string;
+    try {
+      text = await apiOf(target).sql(query!, format === 'table' ? 'json' : format);
+    } catch (err) {
+      if (!(err instanceof ApiRequestError)) throw err;
+      process.stderr.write(`hindsight sql: ${err.clickhouseCode ? `ClickHouse error ${err.clickhouseCode}: ` : ''}${err.message}\n`);
       return 1;
     }
     if (format !== 'table') {
@@ -89,7 +72,7 @@ export const servicesCommand: Command = {
   options: { since: { type: 'string' } },
   positionals: [0, 0],
   async run(target, _p, flags, out) {
-    const body = await getJson<ServicesResponse>(target, `/api/v1/services?lookback=${encodeURIComponent(str(flags, 'since') ?? '1h')}`);
+    const body = await apiOf(target).services({ lookback: str(flags, 'since') ?? '1h' });
     out.write(
       table(
         ['SERVICE', 'SPANS', 'ERRORS', 'ERROR %'],
@@ -118,24 +101,23 @@ export const tracesCommand: Command = {
   positionals: [1, 1],
   async run(target, [sub], flags, out) {
     if (sub !== 'search') throw new UsageError(`unknown subcommand "traces ${sub}"; use "traces search"`);
-    const params = new URLSearchParams();
-    const map: [string, string][] = [
-      ['service', 'service'],
-      ['operation', 'operation'],
-      ['min-duration', 'minDuration'],
-      ['max-duration', 'maxDuration'],
-      ['status', 'status'],
-      ['sort', 'sort'],
-      ['limit', 'limit'],
-    ];
-    for (const [flag, param] of map) if (str(flags, flag)) params.set(param, str(flags, flag)!);
-    for (const a of (flags['attr'] as string[] | undefined) ?? []) params.append('attr', a);
-    params.set('lookback', str(flags, 'since') ?? '1h');
-    const body = await getJson<TraceSearchResponse>(target, `/api/v1/traces?${params}`);
+    const query: TraceSearchQuery = {
+      service: str(flags, 'service'),
+      operation: str(flags, 'operation'),
+      attr: flags['attr'] as string[] | undefined,
+      minDuration: str(flags, 'min-duration'),
+      maxDuration: str(flags, 'max-duration'),
+      // As typed: the server refuses any other value, naming the parameter and the values it takes.
+      status: str(flags, 'status') as StatusFilter | undefined,
+      sort: str(flags, 'sort') as TraceSort | undefined,
+      limit: str(flags, 'limit'),
+      lookback: str(flags, 'since') ?? '1h',
+    };
+    const body = await apiOf(target).searchTraces(query);
     out.write(
       table(
         ['TRACE ID', 'START', 'DURATION', 'SPANS', 'ERRORS', 'ROOT'],
-        body.traces.map((t) => [t.traceId, isoFromNs(t.startNs), formatNs(Number(t.durationNs)), String(t.spanCount), String(t.errorCount), `${t.rootService}: ${t.rootOperation}`]),
+        body.traces.map((t) => [t.traceId, formatIsoTime(t.startNs), formatDuration(Number(t.durationNs)), String(t.spanCount), String(t.errorCount), `${t.rootService}: ${t.rootOperation}`]),
       ),
     );
     return 0;
@@ -150,12 +132,12 @@ export const traceCommand: Command = {
   positionals: [2, 2],
   async run(target, [sub, id], _flags, out) {
     if (sub !== 'show') throw new UsageError(`unknown subcommand "trace ${sub}"; use "trace show <traceId>"`);
-    const body = await getJson<TraceResponse>(target, `/api/v1/traces/${encodeURIComponent(id!)}`);
+    const body = await apiOf(target).trace(id!);
     const tree = buildTree(body.spans);
     const critical = criticalPath(tree).spanIds;
     const total = Math.max(1, tree.durationNs);
     const barWidth = 24;
-    out.write(`${bold(out, `trace ${body.traceId}`)}  ${formatNs(tree.durationNs)}  ${tree.nodes.length} spans  ${tree.services.length} services  ${tree.errorCount} errors\n`);
+    out.write(`${bold(out, `trace ${body.traceId}`)}  ${formatDuration(tree.durationNs)}  ${tree.nodes.length} spans  ${tree.services.length} services  ${tree.errorCount} errors\n`);
     for (const w of tree.warnings) out.write(`! ${w}\n`);
     for (const node of tree.nodes) {
       const s = node.span;
@@ -165,7 +147,7 @@ export const traceCommand: Command = {
       const mark = critical.has(s.spanId) ? '*' : ' ';
       const label = `${'  '.repeat(node.depth)}${paint(out, safe(s.service), serviceCode(s.service))} ${safe(s.name)}`;
       const flags = `${s.statusCode === 'Error' ? ' ERROR' : ''}${node.skewed ? ' (skew)' : ''}${node.orphan ? ' (no parent)' : ''}`;
-      const line = `${mark} |${paint(out, bar, s.statusCode === 'Error' ? 196 : serviceCode(s.service))}| ${formatNs(node.end - node.start).padStart(9)}  ${label}${paint(out, flags, 196)}`;
+      const line = `${mark} |${paint(out, bar, s.statusCode === 'Error' ? 196 : serviceCode(s.service))}| ${formatDuration(node.end - node.start).padStart(9)}  ${label}${paint(out, flags, 196)}`;
       out.write(`${critical.has(s.spanId) ? bold(out, line) : line}\n`);
     }
     out.write('* critical path\n');
@@ -182,10 +164,8 @@ export const exportCommand: Command = {
   async run(target, [id], flags, out) {
     const format = str(flags, 'format') ?? 'otlp';
     if (format !== 'otlp' && format !== 'jaeger') throw new UsageError(`--format must be otlp or jaeger, not ${format}`);
-    const path = format === 'otlp' ? `/api/v1/traces/${encodeURIComponent(id!)}/otlp` : `/api/traces/${encodeURIComponent(id!)}`;
-    const response = await fetch(`${target.apiUrl}${path}`, { headers: target.apiHeaders });
-    const body = (await response.json()) as { error?: { message: string }; errors?: { msg: string }[] };
-    if (!response.ok) throw new Error(body.error?.message ?? body.errors?.[0]?.msg ?? `${response.status}`);
+    const api = apiOf(target);
+    const body = format === 'otlp' ? await api.otlpTrace(id!) : await api.jaegerTrace(id!);
     out.write(`${JSON.stringify(body, null, 2)}\n`);
     return 0;
   },

@@ -6,7 +6,7 @@
  * Exit codes: 0 done, 1 failed, 2 usage.
  */
 import { parseArgs } from 'node:util';
-import { OPTIONS, loadConfig } from '../common/config';
+import { OPTIONS, defaultThreadPoolSize, loadConfig } from '../common/config';
 import { HindsightError } from '../common/errors';
 import { createLogger } from '../common/log';
 import { startServer, type Role } from './server';
@@ -45,7 +45,9 @@ function serverUsage(role: Role): string {
 ${SERVER_COMMANDS[role]}
 
 options (each also read from its environment variable; flags win):
-${OPTIONS.map((o) => `  --${o.flag.padEnd(28)} ${o.env.padEnd(38)} default ${JSON.stringify(o.default) ?? 'unset'}`).join('\n')}
+${OPTIONS.filter((o) => !o.hidden)
+  .map((o) => `  --${o.flag.padEnd(28)} ${o.env.padEnd(38)} default ${JSON.stringify(o.default) ?? 'unset'}`)
+  .join('\n')}
 `;
 }
 
@@ -67,9 +69,9 @@ async function runServer(role: Role, argv: string[]): Promise<number> {
   }
   // libuv reads this once, when its pool first takes work, and nothing has yet: loading
   // modules and the config is synchronous. An operator's own value wins.
-  if (process.env['UV_THREADPOOL_SIZE'] === undefined) process.env['UV_THREADPOOL_SIZE'] = String(threadPoolSize(config));
+  defaultThreadPoolSize(threadPoolSize(config));
   const logger = createLogger(config);
-  const server = await startServer(config, logger, role);
+  const server = await startServer(config, logger, { role });
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, 'draining and stopping');

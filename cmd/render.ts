@@ -2,6 +2,7 @@
  * Terminal output: plain text when stdout is not a terminal (pipes, files,
  * tests), colours only on a TTY and never with NO_COLOR set.
  */
+import { colorAllowed } from '../common/config';
 
 export interface Output {
   tty: boolean;
@@ -14,7 +15,7 @@ export function stdoutOutput(): Output {
   const tty = process.stdout.isTTY === true;
   return {
     tty,
-    color: tty && !process.env['NO_COLOR'],
+    color: tty && colorAllowed(),
     columns: process.stdout.columns ?? 100,
     write: (text) => void process.stdout.write(text),
   };

@@ -18,6 +18,7 @@ import type { Readiness } from '../common/ops';
 import { applySchema } from '../storage/schema';
 import { openStore, type Store } from '../storage/store';
 import { toStoreError } from '../storage/store-errors';
+import { DedupWriter } from '../collector/ingest/dedup';
 import { StoreHealth } from '../collector/ingest/health';
 import { IngestJournal, RecentRequests } from '../collector/ingest/idempotency';
 import { TraceIngest } from '../collector/ingest/pipeline';
@@ -29,9 +30,20 @@ import { otlpHttpApp } from '../collector/receiver/http';
 import { InflightBudget } from '../collector/receiver/inflight';
 import { viewerApp } from '../viewer/api/app';
 import { openSqlReaders } from '../viewer/api/sql/readers';
+import { killAfterInserts } from './kill-hook';
 import { removeOwner, writeOwner } from './lockfile';
 
 export type Role = 'serve' | 'collector' | 'viewer';
+
+export interface StartOptions {
+  /** @default 'serve' */
+  role?: Role;
+  /**
+   * Wraps the store before anything uses it: in-process tests make it fail with this
+   * (tests/support/faulty-store.ts). Production leaves it unset.
+   */
+  wrapStore?: (store: Store) => Store;
+}
 
 /** Bound ports; a half that does not run has none. */
 export interface Ports {
@@ -59,7 +71,8 @@ class ProcessReadiness implements Readiness {
 /** How often a store that failed is probed for its return. */
 const STORE_PROBE_INTERVAL_MS = 1000;
 
-export async function startServer(config: Config, logger: Logger, role: Role = 'serve'): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  const { role = 'serve', wrapStore = (store: Store) => store } = options;
   if (role !== 'serve' && config.clickhouseUrl === undefined) {
     throw new HindsightError(
       'HS_CONFIG_INVALID',
@@ -71,17 +84,18 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   const runsViewer = role !== 'collector';
   const metrics = createMetrics();
   const readiness = new ProcessReadiness();
-  const store = openStore(config);
+  const unwrapped = openStore(config);
+  const store = wrapStore(config.testKillAfterInserts > 0 ? killAfterInserts(unwrapped, config.testKillAfterInserts) : unwrapped);
   const ping = (): Promise<void> => store.ping();
   const health = new StoreHealth(ping, STORE_PROBE_INTERVAL_MS, logger, metrics);
   readiness.health = health;
   const schemaApplied = async (): Promise<void> => {
-    const schema = await applySchema(store.client, { database: config.database, retentionDays: config.retentionDays, cluster: config.cluster });
+    const schema = await applySchema(store.client, { sql: store.sql, retentionDays: config.retentionDays, cluster: config.cluster });
     if (schema.applied.length > 0) logger.info({ migrations: schema.applied }, 'schema migrations applied');
     if (schema.retentionChanged.length > 0) logger.info({ tables: schema.retentionChanged, retentionDays: config.retentionDays }, 'retention changed');
   };
   // The process that writes spans also keeps the dependency edges up to date.
-  const edges = runsCollector && config.dependencyIntervalMs > 0 ? new EdgeJob(store.client, config.database, { lagSeconds: 60, intervalMs: config.dependencyIntervalMs }, logger) : undefined;
+  const edges = runsCollector && config.dependencyIntervalMs > 0 ? new EdgeJob(store.client, store.sql, { lagSeconds: 60, intervalMs: config.dependencyIntervalMs }, logger) : undefined;
   try {
     await schemaApplied();
     edges?.start();
@@ -110,7 +124,7 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
     journal = opened.journal;
     for (const key of opened.stored) recent.add(key);
   }
-  const writer = runsCollector ? new SpanWriter(store, config, metrics, health, recent, journal) : undefined;
+  const writer = runsCollector ? new DedupWriter(new SpanWriter({ store, config, metrics, health, journal }), { recent, metrics }) : undefined;
   const ingest = writer ? new TraceIngest(writer, metrics, config) : undefined;
   const ingestAuth = makeAuthenticator({ tokens: config.ingestTokens });
   const uiAuth = makeAuthenticator({ tokens: config.uiToken ? [config.uiToken] : [], basicAuth: config.uiBasicAuth });
@@ -118,7 +132,7 @@ export async function startServer(config: Config, logger: Logger, role: Role = '
   const inflight = new InflightBudget(config.maxInflightBytes);
   const tls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
   const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness, auth: ingestAuth, inflight }), config.host, config.otlpHttpPort, tls, config) : undefined;
-  const sql = runsViewer ? await openSqlReaders(config) : undefined;
+  const sql = runsViewer ? await openSqlReaders(config, store.sql) : undefined;
   const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth }), config.host, config.uiPort, tls, config) : undefined;
   const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth, inflight }) : undefined;
   const grpcListener = grpcServer

@@ -4,7 +4,7 @@
  * process behind the same API on free loopback ports, so every command has one
  * code path (HTTP) either way.
  */
-import { makeConfig } from '../common/config';
+import { clientCredentials, makeConfig } from '../common/config';
 import { HindsightError } from '../common/errors';
 import { createLogger } from '../common/log';
 import { readOwner } from './lockfile';
@@ -37,9 +37,9 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-export async function openTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
-  const token = options.token ?? env['HINDSIGHT_UI_TOKEN'];
-  const ingestToken = env['HINDSIGHT_INGEST_TOKENS']?.split(',')[0]?.trim();
+export async function openTarget(options: TargetOptions): Promise<Target> {
+  const { uiToken, ingestToken } = clientCredentials();
+  const token = options.token ?? uiToken;
   const apiHeaders: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
   const ingestHeaders: Record<string, string> = ingestToken ? { Authorization: `Bearer ${ingestToken}` } : {};
   const remote = (apiUrl: string, otlpUrl: string | undefined): Target => ({

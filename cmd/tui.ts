@@ -5,34 +5,24 @@
  * Written with React.createElement, not JSX, to stay in the TypeScript build.
  */
 import React, { useEffect, useReducer, useState } from 'react';
-import type { TraceResponse, TraceSearchResponse, TraceSummary } from '../viewer/api/types';
+import type { TraceSummary } from '../viewer/api/types';
+import { formatDuration, formatShortTime } from '../viewer/model/format';
 import { buildTree, visibleRows, type SpanNode, type TraceTree } from '../viewer/model/trace-tree';
 import { criticalPath } from '../viewer/model/critical-path';
+import { ApiClient, type TraceSearchQuery } from './api-client';
 import { safe } from './render';
 import type { Target } from './target';
 
 const h = React.createElement;
 const REFRESH_MS = 3000;
 
-function formatNs(ns: number): string {
-  if (ns < 1e6) return `${(ns / 1e3).toFixed(1)}µs`;
-  if (ns < 1e9) return `${(ns / 1e6).toFixed(1)}ms`;
-  return `${(ns / 1e9).toFixed(2)}s`;
-}
-
 /** A filter as typed: `key=value`, `key!=v`, `key~=part` or a bare key are attribute filters; anything else a service. */
-export function filterParams(filter: string): URLSearchParams {
-  const params = new URLSearchParams({ lookback: '1h', limit: '50' });
+export function filterParams(filter: string): TraceSearchQuery {
+  const query: TraceSearchQuery = { lookback: '1h', limit: '50' };
   const text = filter.trim();
-  if (text.includes('=')) params.append('attr', text);
-  else if (text) params.set('service', text);
-  return params;
-}
-
-async function getJson<T>(target: Target, path: string): Promise<T> {
-  const response = await fetch(`${target.apiUrl}${path}`, { headers: target.apiHeaders });
-  if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
-  return (await response.json()) as T;
+  if (text.includes('=')) query.attr = [text];
+  else if (text) query.service = text;
+  return query;
 }
 
 interface Key {
@@ -113,6 +103,7 @@ export async function runTui(target: Target): Promise<number> {
   // terminal, checked above), so a CI variable left in the shell must not blank it.
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
+  const api = new ApiClient(target.apiUrl, target.apiHeaders);
   const ink: Ink = await import('ink');
   const { Box, Text, useApp, useInput, useStdout } = ink;
 
@@ -124,11 +115,10 @@ export async function runTui(target: Target): Promise<number> {
       props.traces.length === 0 ? h(Text, { dimColor: true }, 'No traces in the last hour for this filter.') : null,
       ...props.traces.slice(start, start + props.height).map((t, i) => {
         const index = start + i;
-        const when = new Date(Number(BigInt(t.startNs) / 1_000_000n)).toISOString().slice(11, 19);
         return h(
           Text,
           { key: t.traceId, inverse: index === props.selected, color: t.errorCount > 0 ? 'red' : undefined },
-          `${index === props.selected ? '>' : ' '} ${when}  ${formatNs(Number(t.durationNs)).padStart(8)}  ${String(t.spanCount).padStart(5)} spans  ${String(t.errorCount).padStart(3)} err  ${safe(t.rootService)}: ${safe(t.rootOperation)}`,
+          `${index === props.selected ? '>' : ' '} ${formatShortTime(t.startNs)}  ${formatDuration(Number(t.durationNs)).padStart(8)}  ${String(t.spanCount).padStart(5)} spans  ${String(t.errorCount).padStart(3)} err  ${safe(t.rootService)}: ${safe(t.rootOperation)}`,
         );
       }),
     );
@@ -152,7 +142,7 @@ export async function runTui(target: Target): Promise<number> {
         return h(
           Text,
           { key: node.span.spanId, inverse: index === props.selected, bold: onPath, color: node.span.statusCode === 'Error' ? 'red' : undefined },
-          `${onPath ? '*' : ' '} |${bar}| ${formatNs(node.end - node.start).padStart(8)} ${'  '.repeat(node.depth)}${twisty} ${safe(node.span.service)} ${safe(node.span.name)}`,
+          `${onPath ? '*' : ' '} |${bar}| ${formatDuration(node.end - node.start).padStart(8)} ${'  '.repeat(node.depth)}${twisty} ${safe(node.span.service)} ${safe(node.span.name)}`,
         );
       }),
     );
@@ -166,7 +156,7 @@ export async function runTui(target: Target): Promise<number> {
       `${safe(s.name)}`,
       `service   ${safe(s.service)}`,
       `kind      ${s.kind}`,
-      `duration  ${formatNs(Number(s.durationNs))}`,
+      `duration  ${formatDuration(Number(s.durationNs))}`,
       `status    ${s.statusCode}${s.statusMessage ? `: ${safe(s.statusMessage)}` : ''}`,
       `span id   ${s.spanId}`,
       '',
@@ -190,8 +180,10 @@ export async function runTui(target: Target): Promise<number> {
 
     useEffect(() => {
       let live = true;
+      // Leaving this filter abandons its request in flight, which would otherwise still be read.
+      const abandoned = new AbortController();
       const load = (): void => {
-        getJson<TraceSearchResponse>(target, `/api/v1/traces?${filterParams(state.filter)}`).then(
+        api.searchTraces(filterParams(state.filter), { signal: abandoned.signal }).then(
           (r) => {
             if (!live) return;
             setTraces(r.traces);
@@ -205,13 +197,14 @@ export async function runTui(target: Target): Promise<number> {
       const timer = setInterval(load, REFRESH_MS);
       return () => {
         live = false;
+        abandoned.abort();
         clearInterval(timer);
       };
     }, [state.filter]);
 
     useEffect(() => {
       if (state.opening === undefined) return;
-      getJson<TraceResponse>(target, `/api/v1/traces/${state.opening}`).then(
+      api.trace(state.opening).then(
         (r) => {
           const tree = buildTree(r.spans);
           dispatch({ type: 'opened', tree, critical: criticalPath(tree).spanIds });
@@ -227,7 +220,7 @@ export async function runTui(target: Target): Promise<number> {
 
     const rows = state.trace ? visibleRows(state.trace.tree, state.collapsed) : [];
     const title = state.trace
-      ? `trace ${state.trace.tree.roots[0]?.span.traceId ?? ''}  ${formatNs(state.trace.tree.durationNs)}  ${state.trace.tree.nodes.length} spans  * critical path`
+      ? `trace ${state.trace.tree.roots[0]?.span.traceId ?? ''}  ${formatDuration(state.trace.tree.durationNs)}  ${state.trace.tree.nodes.length} spans  * critical path`
       : `traces, last hour, live${state.filter ? `  filter: ${safe(state.filter)}` : ''}`;
     const help =
       state.draft !== undefined

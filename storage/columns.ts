@@ -28,12 +28,8 @@ export const SPAN_COLUMNS = [
   'Links.Attributes',
 ] as const;
 
-/**
- * SpanKind and StatusCode as stored, indexed by their OTLP enum numbers; the
- * clickhouseexporter's spellings.
- */
-export const SPAN_KINDS = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'] as const;
-export const STATUS_CODES = ['Unset', 'Ok', 'Error'] as const;
+/** SpanKind and StatusCode as stored, indexed by their OTLP enum numbers. */
+export { SPAN_KINDS, STATUS_CODES } from './span-enums';
 
 /**
  * A batch of span rows ready for insert: JSONCompactEachRow bytes, one line per

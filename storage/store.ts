@@ -10,8 +10,8 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import type { Config } from '../common/config';
 import { HindsightError } from '../common/errors';
-import { StoreFaults } from './faults';
 import { localTable } from './schema';
+import { SqlRegistry } from './sql/registry';
 import { toStoreError } from './store-errors';
 
 export type Engine = 'embedded' | 'server';
@@ -20,6 +20,8 @@ export interface Store {
   client: ClickHouseClient;
   /** Database holding Hindsight's tables; validated as an identifier by the config. */
   database: string;
+  /** Every statement the process runs, bound to `database`: loaded (and checked) when the store opens. */
+  sql: SqlRegistry;
   engine: Engine;
   /**
    * Inserts rows already encoded as JSONCompactEachRow into one of Hindsight's
@@ -30,8 +32,6 @@ export interface Store {
   insertRows(table: string, columns: readonly string[], chunks: readonly Buffer[], batchKey: string): Promise<void>;
   /** Rejects when the engine does not answer a trivial query. */
   ping(): Promise<void>;
-  /** The fault seam: lets tests make the store unreachable or refuse inserts. */
-  faults: StoreFaults;
   close(): Promise<void>;
 }
 
@@ -46,16 +46,16 @@ let embeddedPath: string | undefined;
 type InsertRows = Store['insertRows'];
 
 export function openStore(config: Config): Store {
-  const database = config.database;
+  const sql = SqlRegistry.load(config.database);
   if (config.clickhouseUrl === undefined) {
     const { client, connection } = embeddedConnection(config.dataDir);
     // The raw insert hands the bytes to chDB as they are, off the event loop, where
     // the client's exec would copy them into the SQL text as a JS string first:
     // 98k against 59k rows/s for the same batches. async_insert = 0: the writer
     // already batches, so chDB's own buffer would only add a copy.
-    return storeOver(client, database, 'embedded', async (table, columns, chunks) => {
+    return storeOver(client, sql, 'embedded', async (table, columns, chunks) => {
       await connection.chdb.rawInsert({
-        table: `${database}.${table}`,
+        table: sql.qualified(table),
         columns: [...columns],
         values: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
         format: 'JSONCompactEachRow',
@@ -67,9 +67,8 @@ export function openStore(config: Config): Store {
   // On a cluster, spans go through the Distributed table (placed by TraceId) unless
   // the operator routes collectors to shards themselves (--cluster-insert local).
   const target = (table: string): string => (config.cluster !== undefined && config.clusterInsert === 'local' ? localTable(table) : table);
-  return storeOver(client, database, 'server', async (table, columns, chunks, batchKey) => {
-    const names = columns.map((c) => `\`${c}\``).join(', ');
-    const query = `INSERT INTO ${database}.${target(table)} (${names}) FORMAT JSONCompactEachRow`;
+  return storeOver(client, sql, 'server', async (table, columns, chunks, batchKey) => {
+    const { query } = sql.render('store/insert-rows', { table: target(table), columns });
     await insertWithRetries(client, query, chunks, batchKey);
   });
 }
@@ -95,20 +94,15 @@ async function insertWithRetries(client: ClickHouseClient, query: string, chunks
   }
 }
 
-/** A Store over one client and its engine's insert, both behind the fault seam. */
-function storeOver(client: ClickHouseClient, database: string, engine: Engine, insert: InsertRows): Store {
-  const faults = new StoreFaults();
+/** A Store over one client and its engine's insert. */
+function storeOver(client: ClickHouseClient, sql: SqlRegistry, engine: Engine, insert: InsertRows): Store {
   return {
     client,
-    database,
+    database: sql.database,
+    sql,
     engine,
-    faults,
-    insertRows: async (table, columns, chunks, batchKey) => {
-      faults.check('insert', chunks);
-      await insert(table, columns, chunks, batchKey);
-    },
+    insertRows: insert,
     ping: async () => {
-      faults.check('query');
       const result = await client.ping();
       if (!result.success) throw result.error;
     },

@@ -2,15 +2,17 @@
  * Exactly-once storage of requests that exporters retry.
  *
  * An exporter that got no answer sends the same request again, byte for byte, so a
- * request is known by a hash of its body (requestKey). The writer then:
- * - joins a retry to the write of the same request while that is queued or running;
- * - acknowledges a retry of a request stored within the last RECENT_TTL_MS without
- *   storing it again (RecentRequests);
- * - survives a crash between an insert and its acknowledgements with the journal in
- *   the data directory (IngestJournal): each batch is journaled before its insert and
- *   marked after it. On restart, the requests of marked batches, and of unmarked ones
- *   whose insert is found to have landed (one span of each request is looked up), join
- *   RecentRequests, so their retries are acknowledged and not stored twice.
+ * request is known by a hash of its body (requestKey). Then:
+ * - a retry joins the write of the same request while that is queued or running
+ *   (dedup.ts, in front of the writer);
+ * - a retry of a request stored within the last RECENT_TTL_MS is acknowledged
+ *   without being stored again (RecentRequests, kept by dedup.ts);
+ * - a crash between an insert and its acknowledgements is survived with the journal
+ *   in the data directory (IngestJournal, the writer's InsertObserver): each batch is
+ *   journaled before its insert and marked after it. On restart, the requests of
+ *   marked batches, and of unmarked ones whose insert is found to have landed (one
+ *   span of each request is looked up), join RecentRequests, so their retries are
+ *   acknowledged and not stored twice.
  *
  * The journal is written through the page cache: it survives the process being
  * killed, as the table parts it describes do, but not a power cut. When it cannot
@@ -24,7 +26,7 @@ import { HindsightError } from '../../common/errors';
 import type { Logger } from '../../common/log';
 import type { SpanRows } from '../../storage/columns';
 import type { Store } from '../../storage/store';
-import { TRACES_TABLE } from '../../storage/schema';
+import { selectRows } from '../../storage/sql/select';
 
 const RECENT_TTL_MS = 15 * 60_000;
 const RECENT_MAX = 200_000;
@@ -267,13 +269,9 @@ async function storedProbes(store: Store, probes: Probe[]): Promise<Set<string>>
   const times = probes.map((p) => BigInt(p[0]));
   const min = times.reduce((a, b) => (b < a ? b : a));
   const max = times.reduce((a, b) => (b > a ? b : a));
-  const result = await store.client.query({
-    query: `SELECT TraceId, SpanId FROM ${store.database}.${TRACES_TABLE}
-      WHERE Timestamp BETWEEN fromUnixTimestamp64Nano({min:Int64}) AND fromUnixTimestamp64Nano({max:Int64})
-        AND TraceId IN {traces:Array(String)} AND SpanId IN {spans:Array(String)}`,
-    query_params: { min: String(min), max: String(max), traces: probes.map((p) => p[1]), spans: probes.map((p) => p[2]) },
-    format: 'JSONEachRow',
-  });
-  const rows = await result.json<{ TraceId: string; SpanId: string }>();
+  const rows = await selectRows<{ TraceId: string; SpanId: string }>(
+    store.client,
+    store.sql.render('ingest/stored-probes', { min, max, traces: probes.map((p) => p[1]), spans: probes.map((p) => p[2]) }),
+  );
   return new Set(rows.map((r) => `${r.TraceId}:${r.SpanId}`));
 }

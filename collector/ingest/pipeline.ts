@@ -9,7 +9,7 @@ import { partialSuccessMessage, REJECT_REASONS, type NormalizedRequest } from '.
 import { asHindsightError, type HindsightError } from '../../common/errors';
 import type { Config } from '../../common/config';
 import type { Metrics, Transport } from '../../common/metrics';
-import type { SpanWriter } from './writer';
+import type { RowWriter } from './writer';
 
 export type ExportResult = { ok: true; partial: PartialSuccess | undefined } | { ok: false; error: HindsightError };
 
@@ -22,7 +22,7 @@ export class TraceIngest {
   private readonly now: () => number;
 
   constructor(
-    private readonly writer: SpanWriter,
+    private readonly writer: RowWriter,
     private readonly metrics: Metrics,
     private readonly options: IngestOptions,
   ) {

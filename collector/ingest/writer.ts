@@ -21,6 +21,9 @@
  * - an insert that fails for a reason not known to be the store's is retried
  *   request by request, so only the request whose rows are at fault fails, and
  *   only a failure that blames the store takes it down.
+ *
+ * Deduplication of retried requests sits in front of the writer (dedup.ts); the
+ * journal behind it, told before and after each insert (InsertObserver).
  */
 import type { Config } from '../../common/config';
 import { HindsightError } from '../../common/errors';
@@ -29,14 +32,39 @@ import type { SpanRows } from '../../storage/columns';
 import { SPAN_COLUMNS } from '../../storage/columns';
 import type { Store } from '../../storage/store';
 import type { StoreHealth } from './health';
-import { batchKey, probeOf, type IngestJournal, type RecentRequests } from './idempotency';
+import { batchKey, probeOf, type JournaledRequest } from './idempotency';
 import { planInserts, rowDays, SPREAD_DAYS, type Part, type Splittable } from './insert-plan';
 import { TRACES_TABLE } from '../../storage/schema';
 import { classifyStoreError, type StoreFailure } from '../../storage/store-errors';
 
 export type WriteOutcome = { kind: 'accepted' } | { kind: 'retryable'; error: HindsightError } | { kind: 'failed'; error: HindsightError };
 
-type WriterConfig = Pick<Config, 'batchMaxSpans' | 'batchMaxAgeMs' | 'queueMaxSpans' | 'queueMaxBytes' | 'insertConcurrency'>;
+/** Stores a request's rows, known by its key: the SpanWriter, or a decorator in front of it. */
+export interface RowWriter {
+  /** Resolves once the rows are stored, or at once when they are refused. Never rejects. */
+  write(rows: SpanRows, key: string): Promise<WriteOutcome>;
+  /** Refuses new writes, then waits until everything already accepted is inserted. */
+  close(): Promise<void>;
+}
+
+/**
+ * Told about each insert that completes requests (a request cut across inserts
+ * completes with its last part): begin() before the insert, stored() once it has
+ * landed. begin() may throw a HindsightError to stop the insert; stored() must not throw.
+ */
+export interface InsertObserver {
+  begin(requests: JournaledRequest[]): number;
+  stored(batch: number): void;
+}
+
+export interface SpanWriterOptions {
+  store: Store;
+  config: Pick<Config, 'batchMaxSpans' | 'batchMaxAgeMs' | 'queueMaxSpans' | 'queueMaxBytes' | 'insertConcurrency'>;
+  metrics: Metrics;
+  health: StoreHealth;
+  /** The ingest journal, when there is one (embedded storage). */
+  journal?: InsertObserver;
+}
 
 interface Pending extends Splittable {
   settle(outcome: WriteOutcome): void;
@@ -68,13 +96,16 @@ class Lane {
 /** The longest pause of the spread lane for others (makeWay). */
 const SPREAD_PAUSE_MAX_MS = 1000;
 
-export class SpanWriter {
+export class SpanWriter implements RowWriter {
   private queuedSpans = 0;
   private queuedBytes = 0;
   private closing = false;
   private idleWaiters: (() => void)[] = [];
-  /** Writes queued or running, by request key: a retry joins the write already under way. */
-  private readonly underway = new Map<string, Promise<WriteOutcome>>();
+  private readonly store: Store;
+  private readonly config: SpanWriterOptions['config'];
+  private readonly metrics: Metrics;
+  private readonly health: StoreHealth;
+  private readonly journal: InsertObserver | undefined;
   private readonly common: Lane;
   /**
    * Requests whose rows fall on more than SPREAD_DAYS days: one insert at a time,
@@ -84,39 +115,18 @@ export class SpanWriter {
    */
   private readonly spread: Lane;
 
-  constructor(
-    private readonly store: Store,
-    private readonly config: WriterConfig,
-    private readonly metrics: Metrics,
-    private readonly health: StoreHealth,
-    private readonly recent: RecentRequests,
-    private readonly journal: IngestJournal | undefined,
-  ) {
-    this.common = new Lane(config.insertConcurrency, Number.POSITIVE_INFINITY);
-    this.spread = new Lane(1, config.batchMaxSpans);
+  constructor(options: SpanWriterOptions) {
+    this.store = options.store;
+    this.config = options.config;
+    this.metrics = options.metrics;
+    this.health = options.health;
+    this.journal = options.journal;
+    this.common = new Lane(this.config.insertConcurrency, Number.POSITIVE_INFINITY);
+    this.spread = new Lane(1, this.config.batchMaxSpans);
   }
 
-  /**
-   * Resolves once the rows are stored, or at once when they are refused. Never rejects.
-   * A request (known by its key) already stored or being stored is not stored again.
-   */
   write(rows: SpanRows, key: string): Promise<WriteOutcome> {
     if (rows.spans === 0) return Promise.resolve({ kind: 'accepted' });
-    const underway = this.underway.get(key);
-    if (underway !== undefined || this.recent.has(key)) {
-      this.metrics.duplicateRequests.inc();
-      return underway ?? Promise.resolve({ kind: 'accepted' });
-    }
-    const write = this.enqueue(rows, key);
-    this.underway.set(key, write);
-    void write.then((outcome) => {
-      this.underway.delete(key);
-      if (outcome.kind === 'accepted') this.recent.add(key);
-    });
-    return write;
-  }
-
-  private enqueue(rows: SpanRows, key: string): Promise<WriteOutcome> {
     if (this.closing) {
       return Promise.resolve({ kind: 'retryable', error: new HindsightError('HS_SHUTTING_DOWN', 'Hindsight is shutting down') });
     }
@@ -160,7 +170,6 @@ export class SpanWriter {
     });
   }
 
-  /** Refuses new writes, then waits until everything already accepted is inserted. */
   async close(): Promise<void> {
     this.closing = true;
     this.schedule(this.common);
@@ -306,7 +315,6 @@ export class SpanWriter {
         batchKey(parts.map((part) => part.name)),
       );
       if (journaled !== undefined) this.journal?.stored(journaled);
-      this.store.faults.afterInsert();
       this.metrics.batchSpans.observe(parts.reduce((sum, part) => sum + part.spans, 0));
       this.health.succeeded();
       return undefined;

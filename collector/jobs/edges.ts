@@ -25,7 +25,9 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../../common/log';
-import { ARRIVALS_TABLE, EDGES_TABLE, JOBS_TABLE, localTable, TRACES_TABLE } from '../../storage/schema';
+import { EDGES_TABLE, localTable } from '../../storage/schema';
+import type { SqlRegistry } from '../../storage/sql/registry';
+import { selectRows } from '../../storage/sql/select';
 
 const JOB = 'service_edges';
 const LATE_JOB = 'service_edges_late';
@@ -65,29 +67,25 @@ export interface EdgeJobOptions {
   intervalMs: number;
 }
 
+/** Where edges are deleted: the table itself, or on a cluster its local tables on every node. */
+interface EdgeStorage {
+  table: string;
+  cluster?: string;
+}
+
 export class EdgeJob {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private readonly traces: string;
-  private readonly edges: string;
-  private readonly jobs: string;
-  private readonly arrivals: string;
-  /** Where edges are deleted: the table itself, or on a cluster its local tables on every node. */
-  private edgeStorage: Promise<string> | undefined;
+  private edgeStorage: Promise<EdgeStorage> | undefined;
   /** Whether this instance has cleared what a run that stopped before moving the watermark left past it. */
   private resumed = false;
 
   constructor(
     private readonly client: ClickHouseClient,
-    private readonly database: string,
+    private readonly sql: SqlRegistry,
     private readonly options: EdgeJobOptions,
     private readonly logger: Logger,
-  ) {
-    this.traces = `${database}.${TRACES_TABLE}`;
-    this.edges = `${database}.${EDGES_TABLE}`;
-    this.jobs = `${database}.${JOBS_TABLE}`;
-    this.arrivals = `${database}.${ARRIVALS_TABLE}`;
-  }
+  ) {}
 
   start(): void {
     const tick = (): void => {
@@ -190,36 +188,22 @@ export class EdgeJob {
 
   /** Per second of arrival in [from, to), oldest first, the covered minutes that received late spans. */
   private async lateArrivals(from: number, to: number, watermark: number): Promise<{ arrived: number; minutes: number[] }[]> {
-    const rows = await (
-      await this.client.query({
-        query: `SELECT toUnixTimestamp(Arrived) AS arrived, groupUniqArray(toUnixTimestamp(Minute)) AS minutes FROM ${this.arrivals}
-WHERE Arrived >= toDateTime({from:UInt32}) AND Arrived < toDateTime({to:UInt32}) AND Minute < toDateTime({watermark:UInt32})
-GROUP BY Arrived ORDER BY Arrived LIMIT {limit:UInt32}`,
-        query_params: { from, to, watermark, limit: MAX_ARRIVAL_SECONDS_PER_RUN },
-        format: 'JSONEachRow',
-      })
-    ).json<{ arrived: number; minutes: number[] }>();
+    const rows = await selectRows<{ arrived: number; minutes: number[] }>(this.client, this.sql.render('jobs/late-arrivals', { from, to, watermark, limit: MAX_ARRIVAL_SECONDS_PER_RUN }));
     return rows.map((r) => ({ arrived: Number(r.arrived), minutes: r.minutes.map(Number) }));
   }
 
   private async serverNow(): Promise<number> {
-    const rows = await (await this.client.query({ query: 'SELECT toUnixTimestamp(now()) AS now', format: 'JSONEachRow' })).json<{ now: number }>();
+    const rows = await selectRows<{ now: number }>(this.client, this.sql.render('jobs/server-now', {}));
     return Number(rows[0]?.now);
   }
 
   private async watermark(name: string): Promise<number | undefined> {
-    const rows = await (
-      await this.client.query({
-        query: `SELECT toUnixTimestamp(max(Watermark)) AS w, count() AS n FROM ${this.jobs} WHERE Name = {name:String}`,
-        query_params: { name },
-        format: 'JSONEachRow',
-      })
-    ).json<{ w: number; n: string }>();
+    const rows = await selectRows<{ w: number; n: string }>(this.client, this.sql.render('jobs/watermark', { name }));
     return rows[0] && Number(rows[0].n) > 0 ? Number(rows[0].w) : undefined;
   }
 
   private async setWatermark(name: string, watermark: number): Promise<void> {
-    await this.client.insert({ table: this.jobs, values: [{ Name: name, Watermark: watermark }], columns: ['Name', 'Watermark'], format: 'JSONEachRow' });
+    await this.client.command(this.sql.render('jobs/set-watermark', { name, watermark }));
   }
 
   /**
@@ -228,11 +212,7 @@ GROUP BY Arrived ORDER BY Arrived LIMIT {limit:UInt32}`,
    * right after. Between the two a reader sees those minutes empty, never counted twice.
    */
   private async deleteEdges(from: number, to: number | undefined): Promise<void> {
-    const until = to === undefined ? '' : ' AND Minute < toDateTime({to:UInt32})';
-    await this.client.command({
-      query: `DELETE FROM ${await this.deletable()} WHERE Minute >= toDateTime({from:UInt32})${until}`,
-      query_params: { from, to: to ?? 0 },
-    });
+    await this.client.command(this.sql.render('jobs/delete-edges', { ...(await this.deletable()), from, to }));
   }
 
   /**
@@ -240,17 +220,11 @@ GROUP BY Arrived ORDER BY Arrived LIMIT {limit:UInt32}`,
    * Distributed), rows are deleted from its local tables on every node. The
    * cluster's name is the one the schema was created with, read back from it.
    */
-  private deletable(): Promise<string> {
+  private deletable(): Promise<EdgeStorage> {
     this.edgeStorage ??= (async () => {
-      const rows = await (
-        await this.client.query({
-          query: 'SELECT engine_full FROM system.tables WHERE database = {database:String} AND name = {name:String}',
-          query_params: { database: this.database, name: EDGES_TABLE },
-          format: 'JSONEachRow',
-        })
-      ).json<{ engine_full: string }>();
+      const rows = await selectRows<{ engine_full: string }>(this.client, this.sql.render('jobs/edge-table-engine', {}));
       const cluster = /^Distributed\('?([A-Za-z_][A-Za-z0-9_]*)'?,/.exec(rows[0]?.engine_full ?? '')?.[1];
-      return cluster === undefined ? this.edges : `${this.database}.${localTable(EDGES_TABLE)} ON CLUSTER ${cluster}`;
+      return cluster === undefined ? { table: EDGES_TABLE } : { table: localTable(EDGES_TABLE), cluster };
     })().catch((err: unknown) => {
       this.edgeStorage = undefined;
       throw err;
@@ -259,46 +233,13 @@ GROUP BY Arrived ORDER BY Arrived LIMIT {limit:UInt32}`,
   }
 
   private async firstSpanMinute(): Promise<number | undefined> {
-    const rows = await (
-      await this.client.query({ query: `SELECT toUnixTimestamp(toStartOfMinute(min(Timestamp))) AS m, count() AS n FROM ${this.traces}`, format: 'JSONEachRow' })
-    ).json<{ m: number; n: string }>();
+    const rows = await selectRows<{ m: number; n: string }>(this.client, this.sql.render('jobs/first-span-minute', {}));
     return rows[0] && Number(rows[0].n) > 0 ? Number(rows[0].m) : undefined;
   }
 
   private async insertEdges(from: number, to: number): Promise<void> {
-    const params = { from, to, parentFrom: from - PARENT_HORIZON_SECONDS, childTo: to + CHILD_HORIZON_SECONDS };
-    await this.client.command({
-      query: `INSERT INTO ${this.edges} (Minute, Parent, Child, Kind, Calls, Errors, Latency)
-SELECT toStartOfMinute(c.Timestamp) AS Minute, p.ServiceName AS Parent, c.ServiceName AS Child, 'service' AS Kind,
-       count() AS Calls, countIf(c.StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(c.Duration) AS Latency
-FROM ${this.traces} AS c
-INNER JOIN (
-    SELECT TraceId, SpanId, ServiceName FROM ${this.traces}
-    WHERE Timestamp >= toDateTime({parentFrom:UInt32}) AND Timestamp < toDateTime({to:UInt32})
-) AS p ON c.TraceId = p.TraceId AND c.ParentSpanId = p.SpanId
-WHERE c.Timestamp >= toDateTime({from:UInt32}) AND c.Timestamp < toDateTime({to:UInt32})
-  AND c.ParentSpanId != '' AND p.ServiceName != c.ServiceName
-GROUP BY Minute, Parent, Child`,
-      query_params: params,
-    });
-    await this.client.command({
-      query: `INSERT INTO ${this.edges} (Minute, Parent, Child, Kind, Calls, Errors, Latency)
-SELECT toStartOfMinute(Timestamp) AS Minute, ServiceName AS Parent,
-       multiIf(SpanAttributes['peer.service'] != '', SpanAttributes['peer.service'],
-               SpanAttributes['db.system'] != '', concat(SpanAttributes['db.system'], if(SpanAttributes['db.name'] != '', concat(' ', SpanAttributes['db.name']), '')),
-               SpanAttributes['server.address']) AS Child,
-       'external' AS Kind,
-       count() AS Calls, countIf(StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(Duration) AS Latency
-FROM ${this.traces}
-WHERE Timestamp >= toDateTime({from:UInt32}) AND Timestamp < toDateTime({to:UInt32})
-  AND SpanKind IN ('Client', 'Producer') AND Child != ''
-  AND (TraceId, SpanId) NOT IN (
-      SELECT c.TraceId, c.ParentSpanId FROM ${this.traces} AS c
-      WHERE c.Timestamp >= toDateTime({from:UInt32}) AND c.Timestamp < toDateTime({childTo:UInt32}) AND c.ParentSpanId != ''
-        AND c.SpanKind IN ('Server', 'Consumer'))
-GROUP BY Minute, Parent, Child`,
-      query_params: params,
-    });
+    await this.client.command(this.sql.render('jobs/service-edges', { from, to, parentFrom: from - PARENT_HORIZON_SECONDS }));
+    await this.client.command(this.sql.render('jobs/external-edges', { from, to, childTo: to + CHILD_HORIZON_SECONDS }));
   }
 }
 

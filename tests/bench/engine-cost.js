@@ -21,6 +21,7 @@ async function main() {
   const { normalizeBody } = require(path.join(ROOT, 'dist/collector/otlp/codec'));
   const { SPAN_COLUMNS } = require(path.join(ROOT, 'dist/storage/columns'));
   const { MIGRATIONS } = require(path.join(ROOT, 'dist/storage/schema'));
+  const { SqlRegistry } = require(path.join(ROOT, 'dist/storage/sql/registry'));
   const { createChdbConnection } = require('chdb/connection');
 
   const next = distinctRequests(makeRequests(REQUESTS));
@@ -37,7 +38,7 @@ async function main() {
     const connection = createChdbConnection({ path: dir });
     const run = (sql) => connection.chdb.queryAsync(sql);
     await run('CREATE DATABASE bench');
-    for (const statement of MIGRATIONS[0].statements({ database: 'bench', retentionDays: 7 })) await run(statement);
+    for (const statement of MIGRATIONS[0].statements({ sql: SqlRegistry.load('bench'), retentionDays: 7 })) await run(statement);
     await run('CREATE TABLE bench.parse_only AS bench.otel_traces ENGINE = Null');
     const measure = async (table) => {
       const wall = performance.now();

@@ -8,11 +8,13 @@ const [, , DATA_DIR, SPAN_COUNT] = process.argv;
 const { createClient } = require('@clickhouse/client');
 const { createChdbConnection } = require('chdb/connection');
 const { applySchema } = require('../../dist/storage/schema');
+const { SqlRegistry } = require('../../dist/storage/sql/registry');
 const { EdgeJob } = require('../../dist/collector/jobs/edges');
 const pino = require('pino');
 (async () => {
   const client = createClient({ connection: createChdbConnection({ path: DATA_DIR }) });
-  await applySchema(client, { database: 'otel', retentionDays: 30 });
+  const sql = SqlRegistry.load('otel');
+  await applySchema(client, { sql, retentionDays: 30 });
   const spans = Number(SPAN_COUNT);
   const started = Date.now();
   const now = Math.floor(Date.now() / 1000) - 120;
@@ -37,7 +39,7 @@ const pino = require('pino');
     });
   }
   const generated = Date.now() - started;
-  const job = new EdgeJob(client, 'otel', { lagSeconds: 60, intervalMs: 60000 }, pino({ level: 'silent' }));
+  const job = new EdgeJob(client, sql, { lagSeconds: 60, intervalMs: 60000 }, pino({ level: 'silent' }));
   const jobStarted = Date.now();
   await job.runOnce(Math.floor(Date.now() / 1000));
   process.stdout.write(JSON.stringify({ generateMs: generated, edgeJobMs: Date.now() - jobStarted }));

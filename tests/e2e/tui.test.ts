@@ -74,7 +74,7 @@ test('/ filters the list by service', async () => {
 test('enter opens the span tree with the critical path and a detail pane; arrows move and collapse', async () => {
   tmux('send-keys', '-t', SESSION, 'Enter');
   const text = await waitFor((t) => t.includes('* critical path') && t.includes('billing-db query 1'), 'the span tree');
-  expect(text).toMatch(/\* \|█+\s*\|\s+300\.0ms ▾ billing POST \/charge/);
+  expect(text).toMatch(/\* \|█+\s*\|\s+300ms ▾ billing POST \/charge/);
   expect(text).toContain('order.id = o-42');
   tmux('send-keys', '-t', SESSION, 'Down');
   await waitFor((t) => /│ query 0\s/.test(t), 'the detail of the first child');

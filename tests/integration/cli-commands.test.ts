@@ -191,6 +191,12 @@ describe('usage', () => {
     expect(stdout).toContain(`usage: hindsight ${command}`);
   });
 
+  test('serve --help lists the options but not the hidden test hook', async () => {
+    const { stdout } = await hindsight(['serve', '--help']);
+    expect(stdout).toContain('--retention-days');
+    expect(stdout).not.toContain('--test-kill-after-inserts');
+  });
+
   test.each([
     [['sql'], 'wrong number of arguments'],
     [['traces', 'find'], 'unknown subcommand "traces find"'],

@@ -7,6 +7,7 @@
 import { makeConfig } from '../../common/config';
 import { openStore, type Store } from '../../storage/store';
 import { bootstrapStatements, MIGRATIONS, retentionStatement, retentionTtls } from '../../storage/schema';
+import { SqlRegistry } from '../../storage/sql/registry';
 import { testDataDir } from '../support/server';
 
 let store: Store;
@@ -17,8 +18,8 @@ afterAll(async () => {
   await store.close();
 });
 
-const o = { database: 'otel', retentionDays: 7, cluster: 'hindsight' };
-const STATEMENTS = [...bootstrapStatements(o), ...MIGRATIONS.flatMap((m) => m.statements(o)), ...Object.entries(retentionTtls(o)).map(([table, ttl]) => retentionStatement(o, table, ttl))];
+const o = { sql: SqlRegistry.load('otel'), retentionDays: 7, cluster: 'hindsight' };
+const STATEMENTS = [...bootstrapStatements(o), ...MIGRATIONS.flatMap((m) => m.statements(o)), ...Object.keys(retentionTtls(o)).map((table) => retentionStatement(o, table))];
 
 async function formatted(sql: string): Promise<string> {
   const rows = await (await store.client.query({ query: 'SELECT formatQuery({q:String}) AS f', query_params: { q: sql }, format: 'JSONEachRow' })).json<{ f: string }>();

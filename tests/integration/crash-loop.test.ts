@@ -32,7 +32,7 @@ function storedCounts(): Map<string, number> {
 test('a request whose insert landed just before kill -9 is stored once when the exporter retries it', async () => {
   const spans = makeSimpleTrace({ service: 'killed-before-ack', children: 9 });
   const body = protobufRequest(spans);
-  slot.running = await startChildServer(slot.dataDir, [], { HINDSIGHT_TEST_KILL_AFTER_INSERTS: '1' });
+  slot.running = await startChildServer(slot.dataDir, ['--test-kill-after-inserts', '1']);
   const first = await post(`http://127.0.0.1:${slot.running.ports.otlpHttp}/v1/traces`, body, { 'Content-Type': 'application/x-protobuf' }).then(
     (response) => response.status,
     (err: Error) => err.message,

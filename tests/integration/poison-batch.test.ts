@@ -12,19 +12,19 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { makeSimpleTrace, protobufRequest } from '../support/spans';
 import { post, type RawResponse } from '../support/http';
-import { queryRows, startTestServer, stopTestServer, type TestServer } from '../support/server';
+import { queryRows, startFaultyServer, stopTestServer, type FaultyTestServer } from '../support/server';
 
 const DAY_MS = 86_400_000;
 const PROTOBUF = { 'Content-Type': 'application/x-protobuf' };
 
-let server: TestServer;
+let server: FaultyTestServer;
 beforeAll(async () => {
   // Retention long enough for spans 130 days old to be valid; one insert at a time,
   // so that requests arriving during an insert share the next one.
-  server = await startTestServer({ retentionDays: 400, insertConcurrency: 1 });
+  server = await startFaultyServer({ retentionDays: 400, insertConcurrency: 1 });
 });
 afterAll(async () => {
-  server.store.faults.setPoison(undefined);
+  server.faults.setPoison(undefined);
   await stopTestServer(server);
 });
 
@@ -160,7 +160,7 @@ test('spread requests wait apart, one batch at most: past it they are told to re
 }, 60_000);
 
 describe('rows the engine refuses fail their own request alone', () => {
-  afterEach(() => server.store.faults.setPoison(undefined));
+  afterEach(() => server.faults.setPoison(undefined));
 
   test.each([
     // An error that blames the rows: the request fails for good (500), its neighbours are stored.
@@ -169,7 +169,7 @@ describe('rows the engine refuses fail their own request alone', () => {
     ['an error of unknown cause', '1002', 'UNKNOWN_EXCEPTION', 503],
   ])('%s', async (_name, code, type, guiltyStatus) => {
     const marker = `guilty-${code}`;
-    server.store.faults.setPoison({ marker, code, type });
+    server.faults.setPoison({ marker, code, type });
     const [guilty, ...innocent] = await batchedTogether([
       makeSimpleTrace({ service: marker }),
       makeSimpleTrace({ service: `innocent-${code}-1`, children: 1, childService: `innocent-${code}-1` }),

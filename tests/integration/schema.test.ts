@@ -17,9 +17,9 @@ afterAll(async () => {
 });
 
 test('the first start applies every migration and records it; later starts apply nothing', async () => {
-  const first = await applySchema(store.client, { database, retentionDays: 7 });
+  const first = await applySchema(store.client, { sql: store.sql, retentionDays: 7 });
   expect(first.applied).toEqual(MIGRATIONS.map((m) => m.version));
-  const again = await applySchema(store.client, { database, retentionDays: 7 });
+  const again = await applySchema(store.client, { sql: store.sql, retentionDays: 7 });
   expect(again).toEqual({ applied: [], retentionChanged: [] });
   const recorded = await queryRows<{ version: number }>(store.client, `SELECT version FROM ${database}.hindsight_schema_migrations ORDER BY version`);
   expect(recorded.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
@@ -70,12 +70,12 @@ test('the tables are column-compatible with the clickhouseexporter schema', asyn
 });
 
 test('a changed retention is applied to every table with a TTL at the next start', async () => {
-  const report = await applySchema(store.client, { database, retentionDays: 30 });
+  const report = await applySchema(store.client, { sql: store.sql, retentionDays: 30 });
   expect(report.retentionChanged.sort()).toEqual(['hindsight_late_arrivals', 'hindsight_service_edges_1m', 'otel_traces', 'otel_traces_trace_id_ts']);
   const tables = await queryRows<{ engine_full: string }>(store.client, "SELECT engine_full FROM system.tables WHERE database = {db:String} AND engine_full LIKE '%TTL%'", { db: database });
   for (const t of tables) {
     expect(t.engine_full).toContain('toIntervalDay(30)');
     expect(t.engine_full).toContain('ttl_only_drop_parts = 1');
   }
-  expect((await applySchema(store.client, { database, retentionDays: 30 })).retentionChanged).toEqual([]);
+  expect((await applySchema(store.client, { sql: store.sql, retentionDays: 30 })).retentionChanged).toEqual([]);
 });

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { embeddedConnection } from '../../storage/store';
+import { SqlRegistry } from '../../storage/sql/registry';
 import { engineCatalogue } from '../../viewer/api/sql/guard';
 import { ALLOWED_CATEGORIES, ALLOWED_OTHER, ALLOWED_TABLE_FUNCTIONS, DENIED, DENIED_CATEGORIES, FunctionPolicy, type EngineFunction } from '../../viewer/api/sql/functions';
 import { testDataDir } from '../support/server';
@@ -22,7 +23,7 @@ let tableFunctions: string[];
 
 beforeAll(async () => {
   client = embeddedConnection(testDataDir()).client;
-  const catalogue = await engineCatalogue(client);
+  const catalogue = await engineCatalogue(client, SqlRegistry.load('otel'));
   functions = catalogue.functions;
   policy = new FunctionPolicy(catalogue.functions, catalogue.combinators);
   const rows = await (await client.query({ query: 'SELECT name FROM system.table_functions ORDER BY name', format: 'JSONEachRow' })).json<{ name: string }>();

@@ -1,8 +1,8 @@
 /**
  * When the store is unreachable or refuses inserts, exporters get 503 /
  * UNAVAILABLE with Retry-After and nothing is acknowledged; when it comes back,
- * ingestion resumes without a restart. Driven through the store's fault seam on
- * real chDB, and against a ClickHouse URL whose port nobody listens on.
+ * ingestion resumes without a restart. Driven through a FaultyStore (tests/support)
+ * over real chDB, and against a ClickHouse URL whose port nobody listens on.
  */
 import * as net from 'node:net';
 import { status as GrpcCode } from '@grpc/grpc-js';
@@ -10,14 +10,14 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { makeSimpleTrace, protobufRequest } from '../support/spans';
 import { grpcExport, post } from '../support/http';
 import { startChild, type ChildServer } from '../support/child';
-import { queryRows, startTestServer, stopTestServer, type TestServer } from '../support/server';
+import { queryRows, startFaultyServer, stopTestServer, type FaultyTestServer } from '../support/server';
 
-let server: TestServer;
+let server: FaultyTestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startFaultyServer();
 });
 afterAll(async () => {
-  server.store.faults.set(undefined);
+  server.faults.set(undefined);
   await stopTestServer(server);
 });
 
@@ -48,11 +48,11 @@ describe.each([
   ['unreachable', 'ECONNREFUSED'],
   ['refusing', 'TABLE_IS_READ_ONLY'],
 ] as const)('a store that is %s', (fault, cause) => {
-  afterEach(() => server.store.faults.set(undefined));
+  afterEach(() => server.faults.set(undefined));
 
   test('gets 503 with Retry-After over HTTP and UNAVAILABLE over gRPC; nothing is stored; then writes resume by themselves', async () => {
     expect((await sendHttp('before')).status).toBe(200);
-    server.store.faults.set(fault);
+    server.faults.set(fault);
 
     const refused = await sendHttp('during');
     expect(refused.status).toBe(503);
@@ -71,7 +71,7 @@ describe.each([
     expect(((await ready.json()) as { reason: string }).reason).toContain('unavailable since');
     expect(await (await fetch(`${server.httpUrl}/metrics`)).text()).toMatch(/^hindsight_store_up 0$/m);
 
-    server.store.faults.set(undefined);
+    server.faults.set(undefined);
     const resumed = await until('writes to resume', async () => {
       const attempt = await sendHttp('after');
       return attempt.status === 200 ? attempt : undefined;
@@ -88,10 +88,10 @@ describe.each([
 test('an OpenTelemetry exporter that meets a store outage retries on 503 and its spans are stored once, after the store returns', async () => {
   const exporter = new OTLPTraceExporter({ url: `${server.httpUrl}/v1/traces`, timeoutMillis: 20_000 });
   const spans = makeSimpleTrace({ service: 'sdk-during-outage', children: 4 });
-  server.store.faults.set('unreachable');
+  server.faults.set('unreachable');
   const exported = new Promise<number>((resolve) => exporter.export(spans, (result) => resolve(result.code)));
   await sleep(1500);
-  server.store.faults.set(undefined);
+  server.faults.set(undefined);
   expect(await exported).toBe(0);
   expect(await storedCount(spans[0]!.spanContext().traceId)).toBe(5);
   await exporter.shutdown();

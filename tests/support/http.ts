@@ -8,7 +8,7 @@ export interface RawResponse {
 }
 
 export async function post(url: string, body: Buffer | string, headers: Record<string, string>): Promise<RawResponse> {
-  const response = await fetch(url, { method: 'POST', body, headers });
+  const response = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers });
   return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
 }
 

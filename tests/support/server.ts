@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { makeConfig, type Config } from '../../common/config';
 import { createLogger } from '../../common/log';
-import { startServer, type RunningServer } from '../../cmd/server';
+import { startServer, type RunningServer, type StartOptions } from '../../cmd/server';
+import { FaultyStore } from './faulty-store';
 
 let processDataDir: string | undefined;
 
@@ -35,7 +36,7 @@ export interface TestServer extends RunningServer {
   uiUrl: string;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<TestServer> {
   const config = makeConfig({
     dataDir: testDataDir(),
     database: uniqueDatabase(),
@@ -46,7 +47,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     batchMaxAgeMs: 20,
     ...overrides,
   });
-  const server = await startServer(config, createLogger(config));
+  const server = await startServer(config, createLogger(config), options);
   return {
     ...server,
     config,
@@ -54,6 +55,17 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     grpcUrl: `http://127.0.0.1:${server.ports.otlpGrpc}`,
     uiUrl: `http://127.0.0.1:${server.ports.ui}`,
   };
+}
+
+/** A test server whose store fails on demand: `faults` is the FaultyStore every part of it uses. */
+export interface FaultyTestServer extends TestServer {
+  faults: FaultyStore;
+}
+
+export async function startFaultyServer(overrides: Partial<Config> = {}): Promise<FaultyTestServer> {
+  const server = await startTestServer(overrides, { wrapStore: (store) => new FaultyStore(store) });
+  if (!(server.store instanceof FaultyStore)) throw new Error('the server does not run on the store it was given');
+  return { ...server, faults: server.store };
 }
 
 /** Stops the server after dropping its database, so test files leave nothing behind. */

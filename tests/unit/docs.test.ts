@@ -13,8 +13,13 @@ test('the README starts with the two commands', () => {
   expect(firstBlock).toContain('npm test');
 });
 
-test.each(OPTIONS.map((o) => [o.flag, o.env]))('the configuration table has --%s and %s', (flag, env) => {
+test.each(OPTIONS.filter((o) => !o.hidden).map((o) => [o.flag, o.env]))('the configuration table has --%s and %s', (flag, env) => {
   expect(readme).toMatch(new RegExp(`\\| \`--${flag}\` \\| \`${env}\` \\|`));
+});
+
+test.each(OPTIONS.filter((o) => o.hidden).map((o) => [o.flag, o.env]))('the hidden --%s (%s) stays out of the README', (flag, env) => {
+  expect(readme).not.toContain(`--${flag}`);
+  expect(readme).not.toContain(env);
 });
 
 test.each(Object.keys(ERRORS))('the error table has %s', (code) => {

@@ -10,8 +10,7 @@ import type { Store } from '../../storage/store';
 import { apiRouter } from './router';
 import { sqlRouter, type SqlClients } from './sql/endpoint';
 import { staticRouter } from './static';
-import { clientErrorOf } from './client-errors';
-import { asHindsightError } from '../../common/errors';
+import { apiErrorOf } from './client-errors';
 import type { Authenticator } from '../../common/auth';
 import { authError } from '../../common/auth-errors';
 
@@ -66,7 +65,7 @@ export function viewerApp(deps: ViewerDeps): Express {
   app.use(opsRouter(deps.metrics, deps.readiness));
   // The app's files carry no data and are public; every API route (native, Jaeger, SQL) needs the credential.
   if (deps.auth) app.use('/api', requireCredential(deps.auth));
-  app.use('/api/v1/sql', sqlRouter(deps.sql, deps.store.database));
+  app.use('/api/v1/sql', sqlRouter(deps.sql));
   app.use('/api', apiRouter(deps.store));
   app.use(staticRouter());
   app.use(lastResort);
@@ -83,7 +82,7 @@ function lastResort(err: unknown, _req: Request, res: Response, next: NextFuncti
     next(err);
     return;
   }
-  const error = clientErrorOf(err) ?? asHindsightError(err);
+  const error = apiErrorOf(err);
   const message = error.code === 'HS_INTERNAL' ? 'internal error' : error.message;
   res.status(error.httpStatus).json({ error: { code: error.code, message } });
 }

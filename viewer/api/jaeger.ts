@@ -1,8 +1,10 @@
 /**
- * The Jaeger query API's JSON model (what Jaeger UI and Grafana's Jaeger data
- * source read), made from Hindsight's API spans. Times are microseconds.
+ * The Jaeger query API's dialect: its JSON model (what Jaeger UI and Grafana's Jaeger
+ * data source read), made from Hindsight's API types, and its query parameters. Times
+ * are microseconds. The routes that speak it are routes/jaeger.ts.
  */
-import type { Span } from './types';
+import { SPAN_KINDS } from './types';
+import type { OperationSummary, Span, SpanKind } from './types';
 import { BadParameter, checkedRange, parseDurationNs, type AttributeFilter, type Query, type TimeRange, optionalString } from './params';
 
 export interface JaegerKeyValue {
@@ -64,6 +66,11 @@ function spanTags(span: Span): JaegerKeyValue[] {
   if (span.statusMessage) tags.push({ key: 'otel.status_description', type: 'string', value: span.statusMessage });
   if (span.statusCode === 'Error') tags.push({ key: 'error', type: 'bool', value: true });
   return tags;
+}
+
+/** Jaeger names span kinds in lower case and leaves an unspecified kind empty. */
+export function toJaegerOperations(operations: OperationSummary[]): { name: string; spanKind: string }[] {
+  return operations.map((o) => ({ name: o.name, spanKind: o.spanKind === 'Unspecified' ? '' : o.spanKind.toLowerCase() }));
 }
 
 export function toJaegerTrace(traceId: string, spans: Span[]): JaegerTrace {
@@ -142,4 +149,22 @@ export function jaegerTags(query: Query): { attributes: AttributeFilter[]; error
   }
   const error = pairs.some(([k, v]) => k === 'error' && v === 'true');
   return { attributes: pairs.filter(([k]) => k !== 'error').map(([key, value]) => ({ key, op: 'eq', value })), error };
+}
+
+/** Jaeger's `spanKind` (server, client, …, any case) as a stored span kind; undefined when absent. */
+export function jaegerSpanKind(query: Query): SpanKind | undefined {
+  const kind = optionalString(query, 'spanKind', 32);
+  if (kind === undefined) return undefined;
+  const spanKind = SPAN_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase());
+  if (spanKind === undefined) throw new BadParameter('spanKind', `expected one of ${SPAN_KINDS.map((k) => k.toLowerCase()).join(', ')}`);
+  return spanKind;
+}
+
+/** The dependency route's range: `endTs` (Unix ms, default now) and `lookback` (ms, default a day) before it. */
+export function jaegerDependencyRange(query: Query, now = Date.now()): TimeRange {
+  const endMs = optionalString(query, 'endTs', 16) ?? String(now);
+  const lookbackMs = optionalString(query, 'lookback', 16) ?? String(86_400_000);
+  if (!/^\d+$/.test(endMs)) throw new BadParameter('endTs', 'expected Unix milliseconds');
+  if (!/^\d+$/.test(lookbackMs)) throw new BadParameter('lookback', 'expected milliseconds');
+  return checkedRange({ startNs: (BigInt(endMs) - BigInt(lookbackMs)) * 1_000_000n, endNs: BigInt(endMs) * 1_000_000n });
 }

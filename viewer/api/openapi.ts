@@ -1,4 +1,5 @@
 /** The native API's OpenAPI 3.1 description, served at /api/v1/openapi.json. */
+import { SPAN_KINDS, STATUS_CODES, STATUS_FILTERS, TRACE_SORTS } from './types';
 
 const timeParameters = [
   { name: 'start', in: 'query', schema: { type: 'string' }, description: 'Unix milliseconds or RFC 3339; default end minus lookback' },
@@ -72,9 +73,9 @@ export const OPENAPI = {
           },
           { name: 'minDuration', in: 'query', schema: { type: 'string' }, description: 'e.g. 250us, 100ms, 1.5s' },
           { name: 'maxDuration', in: 'query', schema: { type: 'string' } },
-          { name: 'status', in: 'query', schema: { enum: ['ok', 'error', 'unset'] } },
+          { name: 'status', in: 'query', schema: { enum: STATUS_FILTERS } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 20 } },
-          { name: 'sort', in: 'query', schema: { enum: ['newest', 'slowest', 'most_spans', 'most_errors'], default: 'newest' } },
+          { name: 'sort', in: 'query', schema: { enum: TRACE_SORTS, default: 'newest' } },
           ...timeParameters,
         ],
         responses: { '200': json('TraceSearchResponse'), '400': error },
@@ -112,6 +113,36 @@ export const OPENAPI = {
         },
       },
     },
+    '/api/v1/traces/{traceId}/outliers': {
+      get: {
+        summary: "Spans of the trace far slower than their operation's baseline of the last 7 days (z > 3 warning, z > 5 critical)",
+        parameters: [{ name: 'traceId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    traceId: { type: 'string' },
+                    outliers: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: { spanId: { type: 'string' }, z: { type: 'number' }, severity: { enum: ['warning', 'critical'] }, baselineP50Ns: { type: 'integer' } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': error,
+          '404': error,
+        },
+      },
+    },
     '/api/v1/traces/{traceId}/otlp': {
       get: {
         summary: 'A trace as an OTLP/JSON ExportTraceServiceRequest (download)',
@@ -138,7 +169,7 @@ export const OPENAPI = {
       },
       OperationsResponse: {
         type: 'object',
-        properties: { operations: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, spanKind: { type: 'string' }, spanCount: { type: 'integer' } } } } },
+        properties: { operations: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, spanKind: { enum: SPAN_KINDS }, spanCount: { type: 'integer' } } } } },
       },
       AttributeKeysResponse: {
         type: 'object',
@@ -178,11 +209,11 @@ export const OPENAPI = {
           parentSpanId: { type: 'string', description: 'empty for a root span' },
           traceState: { type: 'string' },
           name: { type: 'string' },
-          kind: { type: 'string' },
+          kind: { enum: SPAN_KINDS },
           service: { type: 'string' },
           startNs: nsString,
           durationNs: nsString,
-          statusCode: { enum: ['Unset', 'Ok', 'Error'] },
+          statusCode: { enum: STATUS_CODES },
           statusMessage: { type: 'string' },
           attributes: stringMap,
           resource: stringMap,

@@ -3,10 +3,10 @@
  * re-sending to any OTLP receiver. Attribute values go out as strings: the
  * exporter schema keeps them as text, so their original types are not stored.
  */
-import type { Span } from './types';
+import { SPAN_KINDS, STATUS_CODES, type Span } from './types';
 
-const KIND_NUMBERS: Record<string, number> = { Unspecified: 0, Internal: 1, Server: 2, Client: 3, Producer: 4, Consumer: 5 };
-const STATUS_NUMBERS: Record<string, number> = { Unset: 0, Ok: 1, Error: 2 };
+/** The OTLP enum number of a stored name: its index (0, unspecified/unset, for a name not in the list). */
+const otlpNumber = (names: readonly string[], name: string): number => Math.max(0, names.indexOf(name));
 
 function keyValues(map: Record<string, string>): { key: string; value: { stringValue: string } }[] {
   return Object.entries(map).map(([key, value]) => ({ key, value: { stringValue: value } }));
@@ -39,13 +39,13 @@ export function toOtlpJson(spans: Span[]): unknown {
           parentSpanId: span.parentSpanId,
           traceState: span.traceState,
           name: span.name,
-          kind: KIND_NUMBERS[span.kind] ?? 0,
+          kind: otlpNumber(SPAN_KINDS, span.kind),
           startTimeUnixNano: span.startNs,
           endTimeUnixNano: endNs(span),
           attributes: keyValues(span.attributes),
           events: span.events.map((e) => ({ timeUnixNano: e.timeNs, name: e.name, attributes: keyValues(e.attributes) })),
           links: span.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, traceState: l.traceState, attributes: keyValues(l.attributes) })),
-          status: { code: STATUS_NUMBERS[span.statusCode] ?? 0, message: span.statusMessage },
+          status: { code: otlpNumber(STATUS_CODES, span.statusCode), message: span.statusMessage },
         })),
       })),
     })),

@@ -3,7 +3,6 @@
  * error names its parameter; every time range is bounded.
  */
 import { HindsightError } from '../../common/errors';
-import type { TraceSort } from './types';
 
 export class BadParameter extends HindsightError {
   constructor(
@@ -120,9 +119,8 @@ export function attributeFilter(text: string, name = 'attr'): AttributeFilter {
   return { key: key.trim(), op: ops[op]!, value };
 }
 
-export const TRACE_SORTS: readonly TraceSort[] = ['newest', 'slowest', 'most_spans', 'most_errors'];
-export const STATUSES = ['ok', 'error', 'unset'] as const;
-export type StatusFilter = (typeof STATUSES)[number];
+/** The values `status` and `sort` accept, as the routes pass them to oneOf(); defined with the API types. */
+export { STATUS_FILTERS as STATUSES, TRACE_SORTS } from './types';
 
 /** A trace id: 32 hex digits (Jaeger also sends shorter ids left-padded with zeros). */
 export function traceIdParam(text: string, name = 'traceId'): string {

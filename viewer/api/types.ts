@@ -1,8 +1,28 @@
 /**
  * The native query API's JSON types (/api/v1): the contract between viewer/api and
- * viewer/ui. Nanosecond times and durations travel as decimal strings, because
- * they do not fit in a JavaScript number.
+ * its readers (viewer/ui, the CLI and the TUI). Nanosecond times and durations travel
+ * as decimal strings, because they do not fit in a JavaScript number.
+ *
+ * The API's enumerations are defined here, as `as const` arrays with their union
+ * types, and everything else (parameter parsing, SQL maps, OpenAPI, the UI's forms)
+ * derives from them. Span kinds and status codes are what storage holds, so
+ * storage/span-enums.ts owns those two and this module passes them on.
  */
+import { SPAN_KINDS, STATUS_CODES } from '../../storage/span-enums';
+
+export { SPAN_KINDS, STATUS_CODES };
+/** A span's kind, as stored and answered: 'Server', 'Client', 'Internal', 'Producer', 'Consumer' or 'Unspecified'. */
+export type SpanKind = (typeof SPAN_KINDS)[number];
+/** A span's status, as stored and answered: 'Unset', 'Ok' or 'Error'. */
+export type StatusCode = (typeof STATUS_CODES)[number];
+
+/** Values of the trace search's `status` parameter: a status code, lower-cased. */
+export const STATUS_FILTERS = ['ok', 'error', 'unset'] as const satisfies readonly Lowercase<StatusCode>[];
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
+/** Values of the trace search's `sort` parameter. */
+export const TRACE_SORTS = ['newest', 'slowest', 'most_spans', 'most_errors'] as const;
+export type TraceSort = (typeof TRACE_SORTS)[number];
 
 export interface ServiceSummary {
   name: string;
@@ -18,8 +38,7 @@ export interface ServicesResponse {
 
 export interface OperationSummary {
   name: string;
-  /** 'Server', 'Client', 'Internal', 'Producer', 'Consumer' or 'Unspecified'. */
-  spanKind: string;
+  spanKind: SpanKind;
   spanCount: number;
 }
 
@@ -36,8 +55,6 @@ export interface AttributeKey {
 export interface AttributeKeysResponse {
   keys: AttributeKey[];
 }
-
-export type TraceSort = 'newest' | 'slowest' | 'most_spans' | 'most_errors';
 
 export interface TraceSummary {
   traceId: string;
@@ -76,12 +93,11 @@ export interface Span {
   parentSpanId: string;
   traceState: string;
   name: string;
-  kind: string;
+  kind: SpanKind;
   service: string;
   startNs: string;
   durationNs: string;
-  /** 'Unset', 'Ok' or 'Error'. */
-  statusCode: string;
+  statusCode: StatusCode;
   statusMessage: string;
   attributes: Record<string, string>;
   resource: Record<string, string>;

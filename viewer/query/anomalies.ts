@@ -8,7 +8,12 @@ import type { TimeRange } from '../api/params';
 import type { AnomaliesResponse, AnomalyItem } from '../api/types';
 import type { Queries } from './queries';
 
-const MIN_BASELINE_SAMPLES = 50;
+/**
+ * An operation needs this many baseline spans to be judged at all: its spread comes from the
+ * interquartile range, and over fewer spans the quartiles move more than the tails being judged.
+ */
+export const MIN_BASELINE_SAMPLES = 50;
+
 const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, minor: 1 };
 
 export async function findAnomalies(queries: Queries, range: TimeRange, baselineDays: number, bucketSeconds: number): Promise<AnomaliesResponse> {

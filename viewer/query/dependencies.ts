@@ -1,4 +1,4 @@
-/** Edge rows to the dependency map: nodes with their incoming calls, edges with child-side latency. */
+/** Edge rows to the dependency map (nodes with their incoming calls, edges with child-side latency) and to Jaeger's call counts. */
 import type { TimeRange } from '../api/params';
 import type { DependenciesResponse, DependencyNode } from '../api/types';
 
@@ -32,4 +32,23 @@ export function dependencyMap(rows: EdgeRow[], range: TimeRange): DependenciesRe
   });
   for (const n of nodes.values()) n.requestRate = n.calls / windowSeconds;
   return { nodes: [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id)), edges, windowSeconds };
+}
+
+/** Calls from one service to another over the range, of any kind: Jaeger's dependency link. */
+export interface ServiceCalls {
+  parent: string;
+  child: string;
+  callCount: number;
+}
+
+/** Edge rows summed per (parent, child): Jaeger's links carry no kind, so a service and a peer of one name are one child. */
+export function serviceCalls(rows: Pick<EdgeRow, 'parent' | 'child' | 'calls'>[]): ServiceCalls[] {
+  const calls = new Map<string, ServiceCalls>();
+  for (const r of rows) {
+    const key = `${r.parent}\u0000${r.child}`;
+    const entry = calls.get(key) ?? { parent: r.parent, child: r.child, callCount: 0 };
+    entry.callCount += Number(r.calls);
+    calls.set(key, entry);
+  }
+  return [...calls.values()];
 }

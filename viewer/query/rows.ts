@@ -1,6 +1,6 @@
 /** Storage rows to API types: the one place ids, times and shapes are converted for readers. */
 import type { SpanRow, TraceSummaryRow } from './queries';
-import type { Span, TraceSummary } from '../api/types';
+import type { OperationSummary, ServiceSummary, Span, SpanKind, TraceSummary } from '../api/types';
 
 export function toSpan(row: SpanRow): Span {
   return {
@@ -41,4 +41,15 @@ export function toTraceSummary(row: TraceSummaryRow): TraceSummary {
       .map(([name, count]) => ({ name, spanCount: Number(count) }))
       .sort((a, b) => b.spanCount - a.spanCount || a.name.localeCompare(b.name)),
   };
+}
+
+/** 64-bit counts come back as numbers from chDB and as strings from a server: Number() reads both. */
+export function toServiceSummary(row: { name: string; spanCount: string; errorCount: string }): ServiceSummary {
+  const spanCount = Number(row.spanCount);
+  const errorCount = Number(row.errorCount);
+  return { name: row.name, spanCount, errorCount, errorRate: spanCount === 0 ? 0 : errorCount / spanCount };
+}
+
+export function toOperationSummary(row: { name: string; spanKind: SpanKind; spanCount: string }): OperationSummary {
+  return { name: row.name, spanKind: row.spanKind, spanCount: Number(row.spanCount) };
 }

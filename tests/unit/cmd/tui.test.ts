@@ -34,7 +34,7 @@ test('selection stays within the list, and enter asks for the selected trace', (
 });
 
 test('filters: key=value is an attribute, a word a service', () => {
-  expect(filterParams('http.route=/cart').getAll('attr')).toEqual(['http.route=/cart']);
-  expect(filterParams('billing').get('service')).toBe('billing');
-  expect(filterParams('').has('service')).toBe(false);
+  expect(filterParams('http.route=/cart').attr).toEqual(['http.route=/cart']);
+  expect(filterParams('billing').service).toBe('billing');
+  expect(filterParams('').service).toBeUndefined();
 });

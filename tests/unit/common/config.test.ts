@@ -1,4 +1,4 @@
-import { loadConfig, makeConfig, OPTIONS } from '../../../common/config';
+import { clientCredentials, colorAllowed, defaultThreadPoolSize, loadConfig, makeConfig, OPTIONS } from '../../../common/config';
 import { HindsightError } from '../../../common/errors';
 
 describe('loadConfig', () => {
@@ -59,6 +59,39 @@ describe('loadConfig', () => {
 
   test('makeConfig overrides defaults', () => {
     expect(makeConfig({ uiPort: 0 }).uiPort).toBe(0);
+  });
+
+  test('choices are checked while merged, from a flag or a variable', () => {
+    expect(loadConfig([], { HINDSIGHT_LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    expect(() => loadConfig([], { HINDSIGHT_CLUSTER_INSERT: 'both' })).toThrow('HINDSIGHT_CLUSTER_INSERT="both" is invalid: expected distributed or local');
+  });
+
+  test("the one hidden option is the crash tests' kill hook, off unless set", () => {
+    expect(OPTIONS.filter((o) => o.hidden).map((o) => o.flag)).toEqual(['test-kill-after-inserts']);
+    expect(loadConfig([], {}).testKillAfterInserts).toBe(0);
+    expect(loadConfig(['--test-kill-after-inserts', '3'], {}).testKillAfterInserts).toBe(3);
+    expect(loadConfig([], { HINDSIGHT_TEST_KILL_AFTER_INSERTS: '1' }).testKillAfterInserts).toBe(1);
+  });
+});
+
+describe('the environment beyond the options', () => {
+  test("client commands send the viewer token and the first ingest token of the server's own variables", () => {
+    expect(clientCredentials({ HINDSIGHT_UI_TOKEN: 'view', HINDSIGHT_INGEST_TOKENS: ' send , other' })).toEqual({ uiToken: 'view', ingestToken: 'send' });
+    expect(clientCredentials({ HINDSIGHT_UI_TOKEN: '' })).toEqual({ uiToken: undefined, ingestToken: undefined });
+  });
+
+  test('NO_COLOR, when set and not empty, turns colours off', () => {
+    expect(colorAllowed({})).toBe(true);
+    expect(colorAllowed({ NO_COLOR: '' })).toBe(true);
+    expect(colorAllowed({ NO_COLOR: '1' })).toBe(false);
+  });
+
+  test("the thread pool's size is set unless the operator set it", () => {
+    const env: NodeJS.ProcessEnv = {};
+    defaultThreadPoolSize(11, env);
+    expect(env['UV_THREADPOOL_SIZE']).toBe('11');
+    defaultThreadPoolSize(20, env);
+    expect(env['UV_THREADPOOL_SIZE']).toBe('11');
   });
 });
 

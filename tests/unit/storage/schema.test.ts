@@ -13,6 +13,7 @@ import {
   TRACES_TABLE,
   type SchemaOptions,
 } from '../../../storage/schema';
+import { SqlRegistry } from '../../../storage/sql/registry';
 
 /**
  * The rendered DDL is pinned: a change to a column, codec, index or TTL shows up
@@ -20,9 +21,10 @@ import {
  * clickhouseexporter schema. Regenerate with UPDATE_GOLDEN=1.
  */
 const GOLDEN = path.join(__dirname, 'schema.golden.sql');
+const otel = SqlRegistry.load('otel');
 
 function rendered(): string {
-  return MIGRATIONS.map((m) => `-- migration ${m.version}: ${m.name}\n${m.statements({ database: 'otel', retentionDays: 7 }).join(';\n\n')};\n`).join('\n');
+  return MIGRATIONS.map((m) => `-- migration ${m.version}: ${m.name}\n${m.statements({ sql: otel, retentionDays: 7 }).join(';\n\n')};\n`).join('\n');
 }
 
 test('the schema DDL matches the golden file', () => {
@@ -37,7 +39,7 @@ test('migration versions are unique and increasing', () => {
 });
 
 test('retention is rendered into every TTL', () => {
-  const ddl = MIGRATIONS.flatMap((m) => m.statements({ database: 'db', retentionDays: 30 })).join('\n');
+  const ddl = MIGRATIONS.flatMap((m) => m.statements({ sql: SqlRegistry.load('db'), retentionDays: 30 })).join('\n');
   expect(ddl.match(/toIntervalDay\(30\)/g)).toHaveLength(4);
   expect(ddl).toContain('ttl_only_drop_parts = 1');
 });
@@ -45,8 +47,8 @@ test('retention is rendered into every TTL', () => {
 /** Cluster mode: the same tables, Replicated under a Distributed table of the single-node name. */
 describe('the cluster schema', () => {
   const CLUSTER_GOLDEN = path.join(__dirname, 'schema.cluster.golden.sql');
-  const cluster = { database: 'otel', retentionDays: 7, cluster: 'hindsight' };
-  const single = { database: 'otel', retentionDays: 7 };
+  const cluster = { sql: otel, retentionDays: 7, cluster: 'hindsight' };
+  const single = { sql: otel, retentionDays: 7 };
   const all = (o: SchemaOptions): string[] => [...bootstrapStatements(o), ...MIGRATIONS.flatMap((m) => m.statements(o))];
 
   function renderedCluster(): string {
@@ -116,6 +118,6 @@ describe('the cluster schema', () => {
   test('retention is reconciled on the local tables, on every node', () => {
     expect(Object.keys(retentionTtls(cluster))).toEqual(['otel_traces_local', 'otel_traces_trace_id_ts_local', 'hindsight_service_edges_1m_local', 'hindsight_late_arrivals_local']);
     expect(Object.keys(retentionTtls(single))).toEqual([TRACES_TABLE, TRACE_ID_TS_TABLE, EDGES_TABLE, ARRIVALS_TABLE]);
-    expect(retentionStatement(cluster, 'otel_traces_local', 'x')).toBe('ALTER TABLE otel.otel_traces_local ON CLUSTER hindsight MODIFY TTL x');
+    expect(retentionStatement(cluster, 'otel_traces_local')).toBe('ALTER TABLE otel.otel_traces_local ON CLUSTER hindsight MODIFY TTL toDateTime(Timestamp) + toIntervalDay(7)');
   });
 });

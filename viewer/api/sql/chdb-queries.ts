@@ -2,16 +2,18 @@
  * One statement on a chDB reader connection, run so that it can be cancelled.
  * The binding cannot interrupt a query while the engine works on it (a stream's
  * cancel waits for the fetch under way, a single-shot query runs to its end), so
- * every statement runs with a comment naming it, and a connection of its own
- * kills it by that name with KILL QUERY. A stream that ended in an error stays in
- * system.processes until its connection runs another query (measured), so such
- * a reader runs a trivial one before it is handed on.
+ * every statement runs with a comment naming it (storage/sql/sql-endpoint/tagged.sql),
+ * and a connection of its own kills it by that name with KILL QUERY (kill.sql). A
+ * stream that ended in an error stays in system.processes until its connection
+ * runs another query (measured), so such a reader runs a trivial one (scrub.sql)
+ * before it is handed on.
  */
 import { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ChdbQueryStream, StreamChunk } from 'chdb';
 import type { ChdbConnection } from 'chdb/connection';
 import { HindsightError } from '../../../common/errors';
+import type { SqlRegistry, SqlText } from '../../../storage/sql/registry';
 import type { QueryResult } from './readers';
 
 /** How often a kill is repeated until its query ends: a kill can land before the query is listed. */
@@ -19,30 +21,40 @@ const KILL_RETRY_MS = 250;
 
 let sequence = 0;
 
+/** What names a run in system.processes: this process, and the run's number in it. */
+interface Tag {
+  pid: number;
+  run: number;
+}
+
 /**
  * The statement with the comment that names it in system.processes. Users' own
  * comments are gone by now (formatQuery drops them), so no statement of theirs
  * starts with one.
  */
-function tagged(sql: string): { tag: string; text: string } {
-  const tag = `/* hindsight-sql ${process.pid}.${++sequence} */`;
-  return { tag, text: `${tag} ${sql}` };
+function tagged(sql: SqlRegistry, statement: SqlText): { tag: Tag; text: string } {
+  const tag = { pid: process.pid, run: ++sequence };
+  return { tag, text: sql.render('sql-endpoint/tagged', { ...tag, statement }).query };
 }
 
 /** Kills tagged queries from a connection of its own, since a reader busy with a query cannot. */
 export class Killer {
-  constructor(private readonly connection: ChdbConnection) {}
+  constructor(
+    private readonly connection: ChdbConnection,
+    /** Renders the kills, and the tags of the runs they find. */
+    readonly sql: SqlRegistry,
+  ) {}
 
   /** Kills the query until `ended` settles. */
-  async until(tag: string, ended: Promise<unknown>): Promise<void> {
+  async until(tag: Tag, ended: Promise<unknown>): Promise<void> {
     let over = false;
     const settled = ended.then(
       () => (over = true),
       () => (over = true),
     );
+    const kill = this.sql.render('sql-endpoint/kill', tag).query;
     while (!over) {
-      // The tag is this module's own text: digits, dots and spaces.
-      await this.connection.chdb.queryAsync(`KILL QUERY WHERE startsWith(query, '${tag}') ASYNC`, { format: 'TSV' }).catch(() => undefined);
+      await this.connection.chdb.queryAsync(kill, { format: 'TSV' }).catch(() => undefined);
       await Promise.race([settled, delay(KILL_RETRY_MS)]);
     }
   }
@@ -53,8 +65,8 @@ export class Killer {
 }
 
 /** A single-shot statement: its whole result, off the event loop. */
-export async function chdbQuery(reader: ChdbConnection, killer: Killer, sql: string, format: string, signal: AbortSignal): Promise<QueryResult> {
-  const { tag, text } = tagged(sql);
+export async function chdbQuery(reader: ChdbConnection, killer: Killer, statement: SqlText, format: string, signal: AbortSignal): Promise<QueryResult> {
+  const { tag, text } = tagged(killer.sql, statement);
   const running = reader.chdb.queryAsync(text, { format });
   const kill = (): void => void killer.until(tag, running);
   signal.addEventListener('abort', kill, { once: true });
@@ -74,7 +86,7 @@ export async function chdbQuery(reader: ChdbConnection, killer: Killer, sql: str
 export interface StreamRun {
   reader: ChdbConnection;
   killer: Killer;
-  sql: string;
+  statement: SqlText;
   format: string;
   signal: AbortSignal;
   /** Hands the reader back once `cleanup` is done with it. */
@@ -88,8 +100,8 @@ export interface StreamRun {
  * synchronous), which is why statements that run queries while planned go
  * through query() instead.
  */
-export async function chdbStream({ reader, killer, sql, format, signal, release }: StreamRun): Promise<Readable> {
-  const { tag, text } = tagged(sql);
+export async function chdbStream({ reader, killer, statement, format, signal, release }: StreamRun): Promise<Readable> {
+  const { tag, text } = tagged(killer.sql, statement);
   let query: ChdbQueryStream | undefined;
   let chunks: AsyncIterator<StreamChunk> | undefined;
   let inFlight: Promise<unknown> | undefined;
@@ -146,10 +158,10 @@ export async function chdbStream({ reader, killer, sql, format, signal, release 
 }
 
 /** Kills a query cut short, waits for its fetch, frees the stream, and clears its process entry. */
-async function abandon(reader: ChdbConnection, killer: Killer, tag: string, inFlight: Promise<unknown> | undefined, cancel: () => void): Promise<void> {
+async function abandon(reader: ChdbConnection, killer: Killer, tag: Tag, inFlight: Promise<unknown> | undefined, cancel: () => void): Promise<void> {
   if (inFlight) await killer.until(tag, inFlight);
   cancel();
-  await reader.chdb.queryAsync('SELECT 1', { format: 'TSV' }).catch(() => undefined);
+  await reader.chdb.queryAsync(killer.sql.render('sql-endpoint/scrub', {}).query, { format: 'TSV' }).catch(() => undefined);
 }
 
 export function abortReason(signal: AbortSignal): Error {

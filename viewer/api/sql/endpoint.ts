@@ -15,7 +15,7 @@ import { clientErrorOf } from '../client-errors';
 import { checkStatement, SqlRefused, type CheckedStatement } from './guard';
 import { OUTPUT_FORMATS, type OutputFormat, type OutputFormatName, type SqlColumn } from './formats';
 
-export type SqlClients = Pick<SqlReaders, 'checker' | 'stream' | 'query' | 'maxExecutionMs'>;
+export type SqlClients = Pick<SqlReaders, 'checker' | 'sql' | 'stream' | 'query' | 'maxExecutionMs'>;
 
 const MAX_QUERY_LENGTH = 100_000;
 const STALLED_CLIENT_MS = 30_000;
@@ -30,11 +30,11 @@ export interface SqlErrorBody {
   error: { code: string; message: string; clickhouseCode?: string };
 }
 
-export function sqlRouter(clients: SqlClients, database: string): Router {
+export function sqlRouter(clients: SqlClients): Router {
   const router = Router();
   router.post('/', express.json({ limit: '256kb' }), async (req, res) => {
     const { query, format } = requestBody(req.body);
-    const statement = await checkStatement(clients.checker, query, database);
+    const statement = await checkStatement(clients.checker, clients.sql, query);
     const output = OUTPUT_FORMATS[format];
     // Abandoned requests cancel their query; a finished response must not.
     const abandoned = new AbortController();
@@ -68,7 +68,7 @@ export function sqlRouter(clients: SqlClients, database: string): Router {
 async function run(clients: SqlClients, statement: CheckedStatement, output: OutputFormat, signal: AbortSignal): Promise<Readable | Buffer> {
   const whole = async (): Promise<Buffer> => (await clients.query(statement.sql, output.wholeFormat, signal)).body;
   if (!statement.selects || statement.plansWithQueries) return whole();
-  const described = await clients.query(`DESCRIBE (${statement.sql})`, 'JSONEachRow', signal);
+  const described = await clients.query(clients.sql.render('sql-endpoint/describe', { statement: statement.sql }).query, 'JSONEachRow', signal);
   if (described.seconds > SLOW_PLANNING_SECONDS) return whole();
   const columns = described.body
     .toString('utf8')

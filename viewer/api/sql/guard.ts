@@ -17,6 +17,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { HindsightError } from '../../../common/errors';
 import { clickhouseErrorOf } from '../../../storage/store-errors';
+import { normalizedStatement, type SqlRegistry, type SqlText } from '../../../storage/sql/registry';
+import { selectRows } from '../../../storage/sql/select';
 import { descendants, parseAst, type AstNode } from './ast';
 import { ALLOWED_TABLE_FUNCTIONS, FunctionPolicy, type EngineFunction } from './functions';
 import { databaseRefusal, isPlainIdentifier, qualifiedTableRefusal, tableRefusal } from './tables';
@@ -83,7 +85,7 @@ const CLIENT_FORMAT = 'TabSeparatedRaw';
 
 export interface CheckedStatement {
   /** The statement as ClickHouse normalized it: what runs. */
-  sql: string;
+  sql: SqlText;
   /** A SELECT (with WITH, UNION, INTERSECT or EXCEPT): its result may be of any size. */
   selects: boolean;
   /**
@@ -100,13 +102,14 @@ export interface CheckedStatement {
  * table function outside the allowlists, no INTO OUTFILE, no SETTINGS or FORMAT
  * clause of its own.
  */
-export async function checkStatement(checker: ClickHouseClient, query: string, database: string): Promise<CheckedStatement> {
-  const sql = await formatQuery(checker, query);
-  const ast = parseAst(await explainAst(checker, sql));
+export async function checkStatement(checker: ClickHouseClient, statements: SqlRegistry, query: string): Promise<CheckedStatement> {
+  const database = statements.database;
+  const sql = await formatQuery(checker, statements, query);
+  const ast = parseAst(await explainAst(checker, statements, sql));
   if (!ast) throw new SqlRefused('the statement could not be analysed');
   if (!ALLOWED_ROOTS.has(ast.kind)) throw new SqlRefused(`only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN statements may run here, not ${ast.kind.replace(/Query$/, '')}`);
   checkRoot(ast, sql, database);
-  const policy = await functionPolicy(checker);
+  const policy = await functionPolicy(checker, statements);
   let plansWithQueries = false;
   for (const { node, ancestors } of descendants(ast)) {
     const parent = ancestors[0]!;
@@ -207,10 +210,10 @@ function refuseIf(refusal: string | undefined): void {
   if (refusal !== undefined) throw new SqlRefused(refusal);
 }
 
-async function formatQuery(checker: ClickHouseClient, query: string): Promise<string> {
+async function formatQuery(checker: ClickHouseClient, statements: SqlRegistry, query: string): Promise<SqlText> {
   try {
-    const rows = await (await checker.query({ query: 'SELECT formatQuery({q:String}) AS sql', query_params: { q: query }, format: 'JSONEachRow' })).json<{ sql: string }>();
-    return rows[0]!.sql;
+    const rows = await selectRows<{ sql: string }>(checker, statements.render('sql-endpoint/format-query', { q: query }));
+    return normalizedStatement(rows[0]!.sql);
   } catch (err) {
     const clickhouse = clickhouseErrorOf(err);
     if (clickhouse) throw new SqlRefused(cleanParserMessage(clickhouse.message), clickhouse.code);
@@ -218,9 +221,9 @@ async function formatQuery(checker: ClickHouseClient, query: string): Promise<st
   }
 }
 
-async function explainAst(checker: ClickHouseClient, sql: string): Promise<string> {
+async function explainAst(checker: ClickHouseClient, statements: SqlRegistry, statement: SqlText): Promise<string> {
   try {
-    return await (await checker.query({ query: `EXPLAIN AST ${sql}`, format: CLIENT_FORMAT })).text();
+    return await (await checker.query({ ...statements.render('sql-endpoint/explain-ast', { statement }), format: CLIENT_FORMAT })).text();
   } catch (err) {
     const clickhouse = clickhouseErrorOf(err);
     if (clickhouse) throw new SqlRefused(clickhouse.message, clickhouse.code);
@@ -236,10 +239,10 @@ function cleanParserMessage(message: string): string {
 const policies = new WeakMap<ClickHouseClient, Promise<FunctionPolicy>>();
 
 /** The function policy over the engine's own catalogue, read once per checker. */
-export function functionPolicy(checker: ClickHouseClient): Promise<FunctionPolicy> {
+export function functionPolicy(checker: ClickHouseClient, statements: SqlRegistry): Promise<FunctionPolicy> {
   let policy = policies.get(checker);
   if (policy === undefined) {
-    policy = engineCatalogue(checker).then(({ functions, combinators }) => new FunctionPolicy(functions, combinators));
+    policy = engineCatalogue(checker, statements).then(({ functions, combinators }) => new FunctionPolicy(functions, combinators));
     policies.set(checker, policy);
     policy.catch(() => policies.delete(checker));
   }
@@ -254,9 +257,9 @@ interface FunctionRow {
   categories: string;
 }
 
-export async function engineCatalogue(checker: ClickHouseClient): Promise<{ functions: EngineFunction[]; combinators: string[] }> {
-  const functions = await (await checker.query({ query: 'SELECT name, is_aggregate, case_insensitive, alias_to, categories FROM system.functions', format: 'JSONEachRow' })).json<FunctionRow>();
-  const combinators = await (await checker.query({ query: 'SELECT name FROM system.aggregate_function_combinators', format: 'JSONEachRow' })).json<{ name: string }>();
+export async function engineCatalogue(checker: ClickHouseClient, statements: SqlRegistry): Promise<{ functions: EngineFunction[]; combinators: string[] }> {
+  const functions = await selectRows<FunctionRow>(checker, statements.render('sql-endpoint/functions', {}));
+  const combinators = await selectRows<{ name: string }>(checker, statements.render('sql-endpoint/combinators', {}));
   return {
     functions: functions.map((f) => ({ name: f.name, aggregate: Number(f.is_aggregate) === 1, caseInsensitive: Number(f.case_insensitive) === 1, aliasTo: f.alias_to, category: f.categories })),
     combinators: combinators.map((c) => c.name),

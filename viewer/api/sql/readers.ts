@@ -33,6 +33,7 @@ import type { Config } from '../../../common/config';
 import { HindsightError } from '../../../common/errors';
 import { abortReason, chdbQuery, chdbStream, Killer } from './chdb-queries';
 import { embeddedConnection } from '../../../storage/store';
+import type { SqlRegistry, SqlText } from '../../../storage/sql/registry';
 
 /** Limits every analytics SQL query runs under. */
 interface SqlLimits {
@@ -51,6 +52,8 @@ export interface QueryResult {
 
 export interface SqlReaders {
   checker: ClickHouseClient;
+  /** The statements the endpoint runs around a user's one (its check, DESCRIBE, FORMAT). */
+  sql: SqlRegistry;
   /** The execution limit: a request's whole work, every statement it runs, ends within it. */
   maxExecutionMs: number;
   /**
@@ -60,9 +63,9 @@ export interface SqlReaders {
    * its first row rejects with the engine's error instead of breaking off a body
    * already under way. Destroying the stream or aborting `signal` cancels the query.
    */
-  stream(sql: string, rowFormat: string, signal: AbortSignal): Promise<Readable>;
+  stream(statement: SqlText, rowFormat: string, signal: AbortSignal): Promise<Readable>;
   /** Runs one checked statement as one piece, off the event loop; aborting `signal` cancels it. */
-  query(sql: string, format: string, signal: AbortSignal): Promise<QueryResult>;
+  query(statement: SqlText, format: string, signal: AbortSignal): Promise<QueryResult>;
   /** Breaks off every query under way, so that a shutdown need not wait for a long result. */
   interrupt(): void;
   close(): Promise<void>;
@@ -71,35 +74,26 @@ export interface SqlReaders {
 /** Requests that may wait for a reader, per reader, before new ones are refused. */
 const WAITING_PER_READER = 8;
 
-export async function openSqlReaders(config: Config): Promise<SqlReaders> {
+export async function openSqlReaders(config: Config, sql: SqlRegistry): Promise<SqlReaders> {
   const limits: SqlLimits = {
     maxRows: config.sqlMaxRows,
     maxExecutionSeconds: config.sqlMaxExecutionSeconds,
     maxMemoryBytes: config.sqlMaxMemoryBytes,
     maxConcurrent: config.sqlMaxConcurrent,
   };
-  return config.clickhouseUrl === undefined ? embeddedReaders(config, limits) : serverReaders(config, limits);
+  return config.clickhouseUrl === undefined ? embeddedReaders(config, sql, limits) : serverReaders(config, sql, limits);
 }
 
-async function embeddedReaders(config: Config, limits: SqlLimits): Promise<SqlReaders> {
+async function embeddedReaders(config: Config, sql: SqlRegistry, limits: SqlLimits): Promise<SqlReaders> {
   const checker = embeddedConnection(config.dataDir).client;
-  await checker.command({ query: 'SET readonly = 1' });
-  const killer = new Killer(await readOnlyConnection(config, []));
+  await checker.command(sql.render('sql-endpoint/read-only', {}));
+  const killer = new Killer(await readOnlyConnection(config, sql, []), sql);
   const readers: ChdbConnection[] = [];
-  for (let i = 0; i < limits.maxConcurrent; i++) {
-    // Numbers are validated integers from the config; the database a validated identifier.
-    readers.push(
-      await readOnlyConnection(config, [
-        `SET max_result_rows = ${limits.maxRows}`,
-        "SET result_overflow_mode = 'throw'",
-        `SET max_execution_time = ${limits.maxExecutionSeconds}`,
-        `SET max_memory_usage = ${limits.maxMemoryBytes}`,
-        // Introspection reads the binary and the server's threads; the check refuses it too.
-        'SET allow_introspection_functions = 0',
-        `USE ${config.database}`,
-      ]),
-    );
-  }
+  const setUp = [
+    sql.render('sql-endpoint/reader-limits', { maxRows: limits.maxRows, maxExecutionSeconds: limits.maxExecutionSeconds, maxMemoryBytes: limits.maxMemoryBytes }).query,
+    sql.render('sql-endpoint/use-database', {}).query,
+  ];
+  for (let i = 0; i < limits.maxConcurrent; i++) readers.push(await readOnlyConnection(config, sql, setUp));
   const pool = new ReaderPool(readers);
   const runs = new Runs();
   const run = async <T>(signal: AbortSignal, work: (reader: ChdbConnection, signal: AbortSignal) => Promise<T>): Promise<T> => {
@@ -109,12 +103,13 @@ async function embeddedReaders(config: Config, limits: SqlLimits): Promise<SqlRe
   };
   return {
     checker,
+    sql,
     maxExecutionMs: limits.maxExecutionSeconds * 1000,
-    stream: (sql, format, signal) =>
-      run(signal, (reader, stop) => chdbStream({ reader, killer, sql, format, signal: stop, release: (cleanup) => runs.track(cleanup.then(() => pool.release(reader))) })),
-    query: (sql, format, signal) =>
+    stream: (statement, format, signal) =>
+      run(signal, (reader, stop) => chdbStream({ reader, killer, statement, format, signal: stop, release: (cleanup) => runs.track(cleanup.then(() => pool.release(reader))) })),
+    query: (statement, format, signal) =>
       run(signal, async (reader, stop) => {
-        const finished = chdbQuery(reader, killer, sql, format, stop);
+        const finished = chdbQuery(reader, killer, statement, format, stop);
         runs.track(
           finished
             .then(
@@ -136,9 +131,9 @@ async function embeddedReaders(config: Config, limits: SqlLimits): Promise<SqlRe
 }
 
 /** A chDB connection read-only at the engine, after `statements` set it up. */
-async function readOnlyConnection(config: Config, statements: readonly string[]): Promise<ChdbConnection> {
+async function readOnlyConnection(config: Config, sql: SqlRegistry, statements: readonly SqlText[]): Promise<ChdbConnection> {
   const { client, connection } = embeddedConnection(config.dataDir);
-  for (const statement of [...statements, 'SET readonly = 1']) await client.command({ query: statement });
+  for (const statement of [...statements, sql.render('sql-endpoint/read-only', {}).query]) await client.command({ query: statement });
   return connection;
 }
 
@@ -205,7 +200,7 @@ class ReaderPool {
   }
 }
 
-function serverReaders(config: Config, limits: SqlLimits): SqlReaders {
+function serverReaders(config: Config, sql: SqlRegistry, limits: SqlLimits): SqlReaders {
   const server = { url: config.clickhouseUrl, username: config.clickhouseUser, password: config.clickhousePassword, database: config.database };
   const checker = createClient({ ...server, clickhouse_settings: { readonly: '2' } });
   // The server streams over HTTP by itself; its connection pool bounds concurrency.
@@ -226,19 +221,20 @@ function serverReaders(config: Config, limits: SqlLimits): SqlReaders {
     },
   });
   const runs = new Runs();
-  const exec = async (sql: string, format: string, signal: AbortSignal): Promise<Readable> => {
-    const { stream } = await reader.exec({ query: `${sql}\nFORMAT ${format}`, abort_signal: runs.signal(signal) });
+  const exec = async (statement: SqlText, format: string, signal: AbortSignal): Promise<Readable> => {
+    const { stream } = await reader.exec({ query: sql.render('sql-endpoint/with-format', { statement, format }).query, abort_signal: runs.signal(signal) });
     return stream;
   };
   return {
     checker,
+    sql,
     maxExecutionMs: limits.maxExecutionSeconds * 1000,
     stream: exec,
     interrupt: () => runs.interrupt(),
-    query: async (sql, format, signal) => {
+    query: async (statement, format, signal) => {
       const started = performance.now();
       const parts: Buffer[] = [];
-      for await (const part of await exec(sql, format, signal)) parts.push(part as Buffer);
+      for await (const part of await exec(statement, format, signal)) parts.push(part as Buffer);
       return { body: Buffer.concat(parts), seconds: (performance.now() - started) / 1000 };
     },
     close: async () => void (await Promise.all([checker.close(), reader.close()])),

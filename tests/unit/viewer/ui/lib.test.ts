@@ -1,7 +1,6 @@
 import type { Span } from '../../../../viewer/api/types';
 import { serviceColor } from '../../../../viewer/ui/src/lib/colors';
 import { findSpans } from '../../../../viewer/ui/src/lib/find';
-import { formatDuration, formatShortTime } from '../../../../viewer/ui/src/lib/format';
 import { DEFAULT_SEARCH, decodeSearch, decodeTraceView, encodeSearch, encodeTraceView, searchApiParams } from '../../../../viewer/ui/src/lib/url-state';
 import { rowWindow, scrollToRow } from '../../../../viewer/ui/src/lib/virtual';
 
@@ -53,23 +52,6 @@ describe('URL state', () => {
   });
 });
 
-test.each([
-  [850, '850ns'],
-  [12_345, '12.3µs'],
-  [4_560_000, '4.56ms'],
-  [1_230_000_000, '1.23s'],
-  [123_000_000_000, '2m 3s'],
-])('formatDuration(%d) = %s', (ns, text) => {
-  expect(formatDuration(ns)).toBe(text);
-});
-
-test('list start times: the time of day today, the date and minute before', () => {
-  const now = new Date(2026, 10, 24, 15, 0, 0).getTime();
-  const ns = (ms: number): string => String(BigInt(ms) * 1_000_000n);
-  expect(formatShortTime(ns(new Date(2026, 10, 24, 10, 45, 16, 333).getTime()), now)).toBe('10:45:16');
-  expect(formatShortTime(ns(new Date(2026, 10, 23, 23, 59, 0).getTime()), now)).toBe('2026-11-23 23:59');
-});
-
 test('service colours are stable and spread', () => {
   expect(serviceColor('checkout')).toBe(serviceColor('checkout'));
   const colours = new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(serviceColor));
@@ -81,10 +63,10 @@ test('find-in-trace matches names, services and attribute keys and values, case-
     traceId: '',
     parentSpanId: '',
     traceState: '',
-    kind: 'Server',
+    kind: 'Server' as const,
     startNs: '0',
     durationNs: '1',
-    statusCode: 'Unset',
+    statusCode: 'Unset' as const,
     statusMessage: '',
     resource: {},
     scope: { name: '', version: '' },

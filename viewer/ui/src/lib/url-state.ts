@@ -3,6 +3,7 @@
  * on /search, and the selected span, find text, time window and collapsed spans on
  * /trace/{id}.
  */
+import { STATUS_FILTERS, TRACE_SORTS, type StatusFilter, type TraceSort } from '../../../api/types';
 
 export interface SearchState {
   service: string;
@@ -10,14 +11,15 @@ export interface SearchState {
   attrs: string[];
   minDuration: string;
   maxDuration: string;
-  status: '' | 'ok' | 'error' | 'unset';
+  /** '' for any status. */
+  status: '' | StatusFilter;
   /** A preset such as 1h, or '' when start/end are set. */
   lookback: string;
   /** Unix milliseconds, as text; '' unless a custom range is chosen. */
   start: string;
   end: string;
   limit: number;
-  sort: 'newest' | 'slowest' | 'most_spans' | 'most_errors';
+  sort: TraceSort;
 }
 
 export const DEFAULT_SEARCH: SearchState = {
@@ -34,10 +36,13 @@ export const DEFAULT_SEARCH: SearchState = {
   sort: 'newest',
 };
 
-const STATUSES = ['', 'ok', 'error', 'unset'] as const;
 /** Unix milliseconds; anything else in a hand-edited link falls back to the default range instead of breaking the page. */
 const UNIX_MS = /^\d{1,15}$/;
-const SORTS = ['newest', 'slowest', 'most_spans', 'most_errors'] as const;
+
+/** Narrows text from a hand-editable URL to one of an enumeration's values. */
+function isOneOf<T extends string>(values: readonly T[], text: string): text is T {
+  return (values as readonly string[]).includes(text);
+}
 
 export function decodeSearch(params: URLSearchParams): SearchState {
   const status = params.get('status') ?? '';
@@ -51,12 +56,12 @@ export function decodeSearch(params: URLSearchParams): SearchState {
     attrs: params.getAll('attr').filter((a) => a !== ''),
     minDuration: params.get('minDuration') ?? '',
     maxDuration: params.get('maxDuration') ?? '',
-    status: (STATUSES as readonly string[]).includes(status) ? (status as SearchState['status']) : '',
+    status: isOneOf(STATUS_FILTERS, status) ? status : '',
     lookback: start ? '' : (params.get('lookback') ?? DEFAULT_SEARCH.lookback),
     start,
     end,
     limit: Number.isInteger(limit) && limit >= 1 && limit <= 1000 ? limit : DEFAULT_SEARCH.limit,
-    sort: (SORTS as readonly string[]).includes(sort) ? (sort as SearchState['sort']) : 'newest',
+    sort: isOneOf(TRACE_SORTS, sort) ? sort : 'newest',
   };
 }
 

@@ -1,0 +1,164 @@
+/**
+ * Every piece of SQL the process runs, by name: the name is the file's path under
+ * storage/sql/ without `.sql`. Each entry declares the `{name:Type}` placeholders of
+ * its own file, and a statement its slots and the fragments that may fill them.
+ * SqlRegistry.load checks each file against its entry, so this list and the files
+ * cannot drift apart; callers' parameters are typed from it.
+ *
+ * `{db:Identifier}` (and `{db:String}`, the database as a value) is in no entry: the
+ * registry binds it once, when it is loaded.
+ */
+import { SPAN_COLUMNS } from '../columns';
+import { ARRIVALS_TABLE, EDGES_TABLE, JOBS_TABLE, localTable, MIGRATIONS_TABLE, TRACE_ID_TS_TABLE, TRACES_TABLE } from '../schema';
+import { choice, each, fragment, identifier, identifiers, include, optional, statement } from './declare';
+
+/** A table on one node, or its local table on a cluster. */
+const either = (table: string): readonly string[] => [table, localTable(table)];
+const onCluster = optional('on-cluster');
+const RANGE = include('query/filters/time-range');
+/** Only spans are inserted through the Store. */
+export const INSERT_TABLES = either(TRACES_TABLE);
+const ATTRIBUTE = { exists: 'query/filters/attribute/exists', eq: 'query/filters/attribute/eq', ne: 'query/filters/attribute/ne', contains: 'query/filters/attribute/contains' } as const;
+/** A service's requests (its server and consumer spans), or every span of one operation. */
+const RED_SPANS = choice({ requests: 'query/filters/requests', operation: 'query/filters/operation' });
+
+/** The CREATE of a table that keeps spans or their derivatives: sharded on a cluster (its local table there), rows expiring with the retention. */
+const shardedTable = <const T extends string, const S extends string, const C extends string>(name: T, engines: { single: S; cluster: C }) =>
+  statement({ params: { table: identifier(either(name)) }, slots: { onCluster, engine: choice(engines), ttl: include(`schema/ttl/${name}`) }, literal: true });
+/** The CREATE of a small bookkeeping table: one replica set across a cluster's nodes, kept for good. */
+const globalTable = <const T extends string, const S extends string, const C extends string>(name: T, engines: { single: S; cluster: C }) =>
+  statement({ params: { table: identifier([name]) }, slots: { onCluster, engine: choice(engines) }, literal: true });
+const ttl = fragment({ retentionDays: 'UInt32' }, { literal: true });
+const view = (source: string, target: string) => ({ source: identifier(either(source)), target: identifier(either(target)) });
+
+export const CATALOGUE = {
+  'on-cluster': fragment({ cluster: 'Identifier' }),
+
+  // ---- viewer/query/queries.ts ----
+  'query/services': statement({ slots: { range: RANGE } }),
+  'query/operations': statement({ params: { service: 'String' }, slots: { range: RANGE, spanKind: optional('query/filters/span-kind') } }),
+  'query/attribute-keys': statement({ slots: { range: RANGE, service: optional('query/filters/service') } }),
+  'query/search-traces': statement({
+    params: { candidates: 'UInt32', limit: 'UInt32' },
+    slots: {
+      range: RANGE,
+      service: optional('query/filters/service'),
+      operation: optional('query/filters/operation'),
+      minDuration: optional('query/filters/min-duration'),
+      maxDuration: optional('query/filters/max-duration'),
+      status: optional('query/filters/status'),
+      attributes: each(ATTRIBUTE),
+      order: choice({ newest: 'query/order/newest', slowest: 'query/order/slowest', most_spans: 'query/order/most-spans', most_errors: 'query/order/most-errors' }),
+    },
+  }),
+  'query/dependencies': statement({ params: { startNs: 'Int64', endNs: 'Int64' } }),
+  'query/red-series': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { range: RANGE, spans: RED_SPANS } }),
+  'query/red-histogram': statement({ params: { service: 'String' }, slots: { range: RANGE, spans: RED_SPANS } }),
+  'query/baselines': statement({ params: { baseStartNs: 'Int64', endNs: 'Int64', minSamples: 'UInt32' } }),
+  'query/span-tails': statement({
+    params: { startNs: 'Int64', endNs: 'Int64', services: 'Array(String)', operations: 'Array(String)', medians: 'Array(Float64)', sigmas: 'Array(Float64)' },
+  }),
+  'query/operation-buckets': statement({ params: { bucket: 'UInt32' }, slots: { range: RANGE } }),
+  'query/trace-range': statement({ params: { traceId: 'String' } }),
+  'query/trace-spans': statement({ params: { traceId: 'String' }, slots: { range: RANGE } }),
+  'query/filters/time-range': fragment({ startNs: 'Int64', endNs: 'Int64' }),
+  'query/filters/service': fragment({ service: 'String' }),
+  'query/filters/operation': fragment({ operation: 'String' }),
+  'query/filters/span-kind': fragment({ spanKind: 'String' }),
+  'query/filters/min-duration': fragment({ minDuration: 'UInt64' }),
+  'query/filters/max-duration': fragment({ maxDuration: 'UInt64' }),
+  'query/filters/status': fragment({ status: 'String' }),
+  'query/filters/requests': fragment(),
+  'query/filters/attribute/exists': fragment({ attrKey: 'String' }),
+  'query/filters/attribute/eq': fragment({ attrKey: 'String', attrValue: 'String' }),
+  'query/filters/attribute/ne': fragment({ attrKey: 'String', attrValue: 'String' }),
+  'query/filters/attribute/contains': fragment({ attrKey: 'String', attrValue: 'String' }),
+  'query/order/newest': fragment(),
+  'query/order/slowest': fragment(),
+  'query/order/most-spans': fragment(),
+  'query/order/most-errors': fragment(),
+
+  // ---- collector/jobs/edges.ts ----
+  'jobs/first-span-minute': statement(),
+  'jobs/server-now': statement(),
+  'jobs/watermark': statement({ params: { name: 'String' } }),
+  'jobs/set-watermark': statement({ params: { name: 'String', watermark: 'UInt32' } }),
+  'jobs/late-arrivals': statement({ params: { from: 'UInt32', to: 'UInt32', watermark: 'UInt32', limit: 'UInt32' } }),
+  'jobs/edge-table-engine': statement(),
+  'jobs/delete-edges': statement({ params: { table: identifier(either(EDGES_TABLE)), from: 'UInt32' }, slots: { onCluster, until: optional('jobs/until') } }),
+  'jobs/until': fragment({ to: 'UInt32' }),
+  'jobs/service-edges': statement({ params: { from: 'UInt32', to: 'UInt32', parentFrom: 'UInt32' } }),
+  'jobs/external-edges': statement({ params: { from: 'UInt32', to: 'UInt32', childTo: 'UInt32' } }),
+
+  // ---- collector/ingest/idempotency.ts ----
+  'ingest/stored-probes': statement({ params: { min: 'Int64', max: 'Int64', traces: 'Array(String)', spans: 'Array(String)' } }),
+
+  // ---- storage/store.ts ----
+  'store/insert-rows': statement({ params: { table: identifier(INSERT_TABLES), columns: identifiers(SPAN_COLUMNS) } }),
+
+  // ---- storage/schema.ts ----
+  'schema/create-database': statement({ slots: { onCluster }, literal: true }),
+  'schema/tables/otel_traces': shardedTable(TRACES_TABLE, { single: 'schema/engines/merge-tree', cluster: 'schema/engines/replicated-merge-tree' }),
+  'schema/tables/otel_traces_trace_id_ts': shardedTable(TRACE_ID_TS_TABLE, { single: 'schema/engines/aggregating-merge-tree', cluster: 'schema/engines/replicated-aggregating-merge-tree' }),
+  'schema/tables/hindsight_service_edges_1m': shardedTable(EDGES_TABLE, { single: 'schema/engines/aggregating-merge-tree', cluster: 'schema/engines/replicated-aggregating-merge-tree' }),
+  'schema/tables/hindsight_jobs': globalTable(JOBS_TABLE, { single: 'schema/engines/replacing-merge-tree-by-updated-at', cluster: 'schema/engines/global-replacing-merge-tree-by-updated-at' }),
+  'schema/tables/hindsight_late_arrivals': shardedTable(ARRIVALS_TABLE, { single: 'schema/engines/replacing-merge-tree', cluster: 'schema/engines/replicated-replacing-merge-tree' }),
+  'schema/tables/hindsight_schema_migrations': globalTable(MIGRATIONS_TABLE, { single: 'schema/engines/replacing-merge-tree', cluster: 'schema/engines/global-replacing-merge-tree' }),
+  'schema/distributed': statement({
+    params: { table: 'Identifier', local: 'Identifier', cluster: 'Identifier' },
+    slots: { shardingKey: choice({ traceId: 'schema/sharding/trace-id', edge: 'schema/sharding/edge', any: 'schema/sharding/any' }) },
+    literal: true,
+  }),
+  'schema/views/otel_traces_trace_id_ts_mv': statement({ params: view(TRACES_TABLE, TRACE_ID_TS_TABLE), slots: { onCluster }, literal: true }),
+  'schema/views/hindsight_late_arrivals_mv': statement({ params: { ...view(TRACES_TABLE, ARRIVALS_TABLE), lateSeconds: 'UInt32' }, slots: { onCluster }, literal: true }),
+  'schema/applied-migrations': statement(),
+  'schema/record-migration': statement({ params: { version: 'UInt32', name: 'String' } }),
+  'schema/table-engines': statement({ params: { names: 'Array(String)' } }),
+  'schema/alter-ttl': statement({
+    params: { table: 'Identifier' },
+    slots: {
+      onCluster,
+      ttl: choice({
+        [TRACES_TABLE]: 'schema/ttl/otel_traces',
+        [TRACE_ID_TS_TABLE]: 'schema/ttl/otel_traces_trace_id_ts',
+        [EDGES_TABLE]: 'schema/ttl/hindsight_service_edges_1m',
+        [ARRIVALS_TABLE]: 'schema/ttl/hindsight_late_arrivals',
+      }),
+    },
+    literal: true,
+  }),
+  'schema/engines/merge-tree': fragment(),
+  'schema/engines/aggregating-merge-tree': fragment(),
+  'schema/engines/replacing-merge-tree': fragment(),
+  'schema/engines/replacing-merge-tree-by-updated-at': fragment(),
+  'schema/engines/replicated-merge-tree': fragment({ table: 'Identifier' }),
+  'schema/engines/replicated-aggregating-merge-tree': fragment({ table: 'Identifier' }),
+  'schema/engines/replicated-replacing-merge-tree': fragment({ table: 'Identifier' }),
+  'schema/engines/global-replacing-merge-tree': fragment({ table: 'Identifier' }),
+  'schema/engines/global-replacing-merge-tree-by-updated-at': fragment({ table: 'Identifier' }),
+  'schema/sharding/trace-id': fragment(),
+  'schema/sharding/edge': fragment(),
+  'schema/sharding/any': fragment(),
+  'schema/ttl/otel_traces': ttl,
+  'schema/ttl/otel_traces_trace_id_ts': ttl,
+  'schema/ttl/hindsight_service_edges_1m': ttl,
+  'schema/ttl/hindsight_late_arrivals': ttl,
+
+  // ---- viewer/api/sql/: the SQL endpoint's own statements, and the wrappers around a checked one ----
+  'sql-endpoint/read-only': statement({ literal: true }),
+  'sql-endpoint/reader-limits': statement({ params: { maxRows: 'UInt64', maxExecutionSeconds: 'UInt32', maxMemoryBytes: 'UInt64' }, literal: true }),
+  'sql-endpoint/use-database': statement({ literal: true }),
+  'sql-endpoint/format-query': statement({ params: { q: 'String' } }),
+  'sql-endpoint/explain-ast': statement({ params: { statement: 'Statement' } }),
+  'sql-endpoint/functions': statement(),
+  'sql-endpoint/combinators': statement(),
+  'sql-endpoint/describe': statement({ params: { statement: 'Statement' } }),
+  'sql-endpoint/with-format': statement({ params: { statement: 'Statement', format: 'Identifier' } }),
+  'sql-endpoint/tagged': statement({ params: { pid: 'UInt32', run: 'UInt32', statement: 'Statement' }, literal: true }),
+  'sql-endpoint/kill': statement({ params: { pid: 'UInt32', run: 'UInt32' }, literal: true }),
+  'sql-endpoint/scrub': statement(),
+};
+
+export type Catalogue = typeof CATALOGUE;
+export type PieceName = keyof Catalogue;
+export type StatementName = { [N in PieceName]: Catalogue[N]['kind'] extends 'statement' ? N : never }[PieceName];

@@ -1,0 +1,2 @@
+-- The store's clock: late arrivals are stamped by it, not by this process.
+SELECT toUnixTimestamp(now()) AS now

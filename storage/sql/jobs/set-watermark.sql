@@ -1,0 +1,1 @@
+INSERT INTO {db:Identifier}.hindsight_jobs (Name, Watermark) SELECT {name:String}, toDateTime({watermark:UInt32})

@@ -1,0 +1,1 @@
+AND Minute < toDateTime({to:UInt32})

@@ -1,0 +1,2 @@
+-- DDL and the edge job's DELETE on a cluster: run on every node.
+ON CLUSTER {cluster:Identifier}

@@ -1,0 +1,1 @@
+AND ((mapContains(SpanAttributes, {attrKey:String}) AND position(SpanAttributes[{attrKey:String}], {attrValue:String}) > 0) OR (mapContains(ResourceAttributes, {attrKey:String}) AND position(ResourceAttributes[{attrKey:String}], {attrValue:String}) > 0))

@@ -1,0 +1,1 @@
+AND ((mapContains(SpanAttributes, {attrKey:String}) AND SpanAttributes[{attrKey:String}] = {attrValue:String}) OR (mapContains(ResourceAttributes, {attrKey:String}) AND ResourceAttributes[{attrKey:String}] = {attrValue:String}))

@@ -1,0 +1,1 @@
+AND Duration <= {maxDuration:UInt64}

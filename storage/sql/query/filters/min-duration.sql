@@ -1,0 +1,1 @@
+AND Duration >= {minDuration:UInt64}

@@ -1,0 +1,1 @@
+AND SpanName = {operation:String}

@@ -1,0 +1,2 @@
+-- A service's requests: its server and consumer spans.
+AND SpanKind IN ('Server', 'Consumer')

@@ -1,0 +1,1 @@
+AND ServiceName = {service:String}

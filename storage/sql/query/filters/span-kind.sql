@@ -1,0 +1,1 @@
+AND SpanKind = {spanKind:String}

@@ -1,0 +1,1 @@
+AND StatusCode = {status:String}

@@ -1,0 +1,1 @@
+errorCount DESC, startNs DESC

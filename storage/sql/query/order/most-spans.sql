@@ -1,0 +1,1 @@
+spanCount DESC, startNs DESC

@@ -1,0 +1,1 @@
+toUInt64(durationNs) DESC

@@ -1,0 +1,1 @@
+SELECT version FROM {db:Identifier}.hindsight_schema_migrations

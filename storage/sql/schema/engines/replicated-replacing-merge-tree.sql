@@ -1,0 +1,2 @@
+-- See replicated-merge-tree.sql.
+ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{db:Identifier}/{table:Identifier}', '{replica}')

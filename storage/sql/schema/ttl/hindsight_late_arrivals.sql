@@ -1,0 +1,1 @@
+Arrived + toIntervalDay({retentionDays:UInt32})

@@ -1,0 +1,1 @@
+toDateTime(Timestamp) + toIntervalDay({retentionDays:UInt32})

@@ -1,0 +1,1 @@
+Start + toIntervalDay({retentionDays:UInt32})

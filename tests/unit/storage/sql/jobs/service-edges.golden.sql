@@ -1,0 +1,12 @@
+-- parameters: {"parentFrom":1699996440,"to":1700003640,"from":1700000040}
+INSERT INTO otel.hindsight_service_edges_1m (Minute, Parent, Child, Kind, Calls, Errors, Latency)
+SELECT toStartOfMinute(c.Timestamp) AS Minute, p.ServiceName AS Parent, c.ServiceName AS Child, 'service' AS Kind,
+       count() AS Calls, countIf(c.StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(c.Duration) AS Latency
+FROM otel.otel_traces AS c
+INNER JOIN (
+    SELECT TraceId, SpanId, ServiceName FROM otel.otel_traces
+    WHERE Timestamp >= toDateTime({parentFrom:UInt32}) AND Timestamp < toDateTime({to:UInt32})
+) AS p ON c.TraceId = p.TraceId AND c.ParentSpanId = p.SpanId
+WHERE c.Timestamp >= toDateTime({from:UInt32}) AND c.Timestamp < toDateTime({to:UInt32})
+  AND c.ParentSpanId != '' AND p.ServiceName != c.ServiceName
+GROUP BY Minute, Parent, Child;

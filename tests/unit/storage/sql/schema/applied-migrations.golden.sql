@@ -1,0 +1,1 @@
+SELECT version FROM otel.hindsight_schema_migrations;

@@ -1,0 +1,5 @@
+-- one node
+CREATE DATABASE IF NOT EXISTS otel;
+
+-- a cluster
+CREATE DATABASE IF NOT EXISTS otel ON CLUSTER hindsight;

@@ -1,0 +1,1 @@
+SELECT name FROM system.aggregate_function_combinators;

@@ -1,0 +1,1 @@
+DESCRIBE (SELECT ServiceName, count() FROM otel_traces GROUP BY ServiceName);

@@ -1,0 +1,1 @@
+EXPLAIN AST SELECT ServiceName, count() FROM otel_traces GROUP BY ServiceName;

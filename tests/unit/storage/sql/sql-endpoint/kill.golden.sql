@@ -1,0 +1,1 @@
+KILL QUERY WHERE startsWith(query, '/* hindsight-sql 4242.7 */') ASYNC;

@@ -1,0 +1,1 @@
+SET readonly = 1;

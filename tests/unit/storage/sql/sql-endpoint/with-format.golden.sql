@@ -1,0 +1,2 @@
+SELECT ServiceName, count() FROM otel_traces GROUP BY ServiceName
+FORMAT JSONEachRow;

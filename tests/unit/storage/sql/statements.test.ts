@@ -1,0 +1,176 @@
+/**
+ * Every statement the process runs, rendered and pinned: one golden file per
+ * statement (<name>.golden.sql beside this file), rendered on the test database with its fragments
+ * on, and with its parameters, so a change to any query shows up in review as a
+ * change to its golden file. Regenerate with UPDATE_GOLDEN=1. The migrations' DDL
+ * is pinned whole, in order, by ../schema.golden.sql and ../schema.cluster.golden.sql:
+ * each of those statements is checked to stand there as it renders.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SPAN_COLUMNS } from '../../../../storage/columns';
+import { CATALOGUE, type StatementName } from '../../../../storage/sql/catalogue';
+import { normalizedStatement, SqlRegistry, type Rendered } from '../../../../storage/sql/registry';
+
+const sql = SqlRegistry.load('otel');
+const RANGE = { startNs: 1_700_000_000_000_000_000n, endNs: 1_700_003_600_000_000_000n };
+const CLUSTER = 'hindsight';
+const statement = normalizedStatement('SELECT ServiceName, count() FROM otel_traces GROUP BY ServiceName');
+
+/** Each statement's representative renderings, by a label saying which fragments are on. */
+const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } = {
+  'query/services': { range: (n) => sql.render(n, RANGE) },
+  'query/operations': {
+    'without a kind': (n) => sql.render(n, { ...RANGE, service: 'checkout' }),
+    'one span kind': (n) => sql.render(n, { ...RANGE, service: 'checkout', spanKind: 'Server' }),
+  },
+  'query/attribute-keys': {
+    'every service': (n) => sql.render(n, RANGE),
+    'one service': (n) => sql.render(n, { ...RANGE, service: 'checkout' }),
+  },
+  'query/search-traces': {
+    'newest, no filter': (n) => sql.render(n, { ...RANGE, candidates: 20, limit: 20 }, { order: 'newest', attributes: [] }),
+    'slowest, every filter': (n) =>
+      sql.render(
+        n,
+        { ...RANGE, service: 'checkout', operation: 'GET /cart', minDuration: 1_000_000n, maxDuration: 9_000_000n, status: 'Error', candidates: 10_000, limit: 20 },
+        {
+          order: 'slowest',
+          attributes: [
+            { use: 'exists', params: { attrKey: 'http.route' } },
+            { use: 'eq', params: { attrKey: 'http.method', attrValue: 'GET' } },
+            { use: 'ne', params: { attrKey: 'region', attrValue: 'eu' } },
+            { use: 'contains', params: { attrKey: 'user_agent', attrValue: 'curl' } },
+          ],
+        },
+      ),
+    'most spans': (n) => sql.render(n, { ...RANGE, candidates: 10_000, limit: 20 }, { order: 'most_spans', attributes: [] }),
+    'most errors': (n) => sql.render(n, { ...RANGE, candidates: 10_000, limit: 20 }, { order: 'most_errors', attributes: [] }),
+  },
+  'query/dependencies': { range: (n) => sql.render(n, RANGE) },
+  'query/red-series': {
+    "the service's requests": (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 60 }, { spans: 'requests' }),
+    'one operation': (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 60, operation: 'GET /cart' }, { spans: 'operation' }),
+  },
+  'query/red-histogram': {
+    "the service's requests": (n) => sql.render(n, { ...RANGE, service: 'checkout' }, { spans: 'requests' }),
+    'one operation': (n) => sql.render(n, { ...RANGE, service: 'checkout', operation: 'GET /cart' }, { spans: 'operation' }),
+  },
+  'query/baselines': { 'seven days': (n) => sql.render(n, { baseStartNs: RANGE.startNs - 604_800_000_000_000n, endNs: RANGE.endNs, minSamples: 50 }) },
+  'query/span-tails': {
+    'two baselines': (n) => sql.render(n, { ...RANGE, services: ['checkout', 'cart'], operations: ['GET /cart', 'get'], medians: [15.2, 13.1], sigmas: [0.4, 0.2] }),
+  },
+  'query/operation-buckets': { minutes: (n) => sql.render(n, { ...RANGE, bucket: 60 }) },
+  'query/trace-range': { 'one trace': (n) => sql.render(n, { traceId: '5b8efff798038103d269b633813fc60c' }) },
+  'query/trace-spans': { 'one trace': (n) => sql.render(n, { ...RANGE, traceId: '5b8efff798038103d269b633813fc60c' }) },
+
+  'jobs/first-span-minute': { '': (n) => sql.render(n, {}) },
+  'jobs/server-now': { '': (n) => sql.render(n, {}) },
+  'jobs/watermark': { '': (n) => sql.render(n, { name: 'service_edges' }) },
+  'jobs/set-watermark': { '': (n) => sql.render(n, { name: 'service_edges', watermark: 1_700_000_040 }) },
+  'jobs/late-arrivals': { '': (n) => sql.render(n, { from: 1_700_000_000, to: 1_700_000_030, watermark: 1_700_000_040, limit: 10_000 }) },
+  'jobs/edge-table-engine': { '': (n) => sql.render(n, {}) },
+  'jobs/delete-edges': {
+    'minutes on one node': (n) => sql.render(n, { table: 'hindsight_service_edges_1m', from: 1_700_000_040, to: 1_700_003_640 }),
+    'from a minute on, on a cluster': (n) => sql.render(n, { table: 'hindsight_service_edges_1m_local', cluster: CLUSTER, from: 1_700_000_040 }),
+  },
+  'jobs/service-edges': { '': (n) => sql.render(n, { from: 1_700_000_040, to: 1_700_003_640, parentFrom: 1_699_996_440 }) },
+  'jobs/external-edges': { '': (n) => sql.render(n, { from: 1_700_000_040, to: 1_700_003_640, childTo: 1_700_003_940 }) },
+
+  'ingest/stored-probes': {
+    'two probes': (n) => sql.render(n, { min: RANGE.startNs, max: RANGE.endNs, traces: ['5b8efff798038103d269b633813fc60c', 'eee19b7ec3c1b174'], spans: ['eee19b7ec3c1b174', '5b8efff79803810'] }),
+  },
+
+  'store/insert-rows': {
+    spans: (n) => sql.render(n, { table: 'otel_traces', columns: SPAN_COLUMNS }),
+    "a shard's local table": (n) => sql.render(n, { table: 'otel_traces_local', columns: SPAN_COLUMNS }),
+  },
+
+  'schema/create-database': {
+    'one node': (n) => sql.render(n, {}),
+    'a cluster': (n) => sql.render(n, { cluster: CLUSTER }),
+  },
+  ...tables(),
+  'schema/distributed': { spans: (n) => sql.render(n, { table: 'otel_traces', local: 'otel_traces_local', cluster: CLUSTER }, { shardingKey: 'traceId' }) },
+  'schema/views/otel_traces_trace_id_ts_mv': {
+    'one node': (n) => sql.render(n, { source: 'otel_traces', target: 'otel_traces_trace_id_ts' }),
+    'a cluster': (n) => sql.render(n, { source: 'otel_traces_local', target: 'otel_traces_trace_id_ts_local', cluster: CLUSTER }),
+  },
+  'schema/views/hindsight_late_arrivals_mv': { 'one node': (n) => sql.render(n, { source: 'otel_traces', target: 'hindsight_late_arrivals', lateSeconds: 30 }) },
+  'schema/applied-migrations': { '': (n) => sql.render(n, {}) },
+  'schema/record-migration': { '': (n) => sql.render(n, { version: 4, name: 'minutes that received late spans, for the edge job to recompute' }) },
+  'schema/table-engines': { '': (n) => sql.render(n, { names: ['otel_traces', 'hindsight_service_edges_1m'] }) },
+  'schema/alter-ttl': {
+    'spans on one node': (n) => sql.render(n, { table: 'otel_traces', retentionDays: 30 }, { ttl: 'otel_traces' }),
+    'edges on a cluster': (n) => sql.render(n, { table: 'hindsight_service_edges_1m_local', cluster: CLUSTER, retentionDays: 30 }, { ttl: 'hindsight_service_edges_1m' }),
+  },
+
+  'sql-endpoint/read-only': { '': (n) => sql.render(n, {}) },
+  'sql-endpoint/reader-limits': { defaults: (n) => sql.render(n, { maxRows: 100_000, maxExecutionSeconds: 30, maxMemoryBytes: 1_073_741_824 }) },
+  'sql-endpoint/use-database': { '': (n) => sql.render(n, {}) },
+  'sql-endpoint/format-query': { '': (n) => sql.render(n, { q: 'select ServiceName, count() from otel_traces group by 1 -- a comment' }) },
+  'sql-endpoint/explain-ast': { '': (n) => sql.render(n, { statement }) },
+  'sql-endpoint/functions': { '': (n) => sql.render(n, {}) },
+  'sql-endpoint/combinators': { '': (n) => sql.render(n, {}) },
+  'sql-endpoint/describe': { '': (n) => sql.render(n, { statement }) },
+  'sql-endpoint/with-format': { '': (n) => sql.render(n, { statement, format: 'JSONEachRow' }) },
+  'sql-endpoint/tagged': { '': (n) => sql.render(n, { pid: 4242, run: 7, statement }) },
+  'sql-endpoint/kill': { '': (n) => sql.render(n, { pid: 4242, run: 7 }) },
+  'sql-endpoint/scrub': { '': (n) => sql.render(n, {}) },
+};
+
+/** Each table's CREATE on one node and, as its local (or global) table, on a cluster. */
+type TableStatement = Extract<StatementName, `schema/tables/${string}`>;
+
+function tables(): Pick<typeof SAMPLES, TableStatement> {
+  const local = (table: string, global: boolean): string => (global ? table : `${table}_local`);
+  const create = (table: string, global = false): Record<string, (name: TableStatement) => Rendered> => ({
+    'one node': (n) => sql.render(n, { table, retentionDays: 7 }, { engine: 'single' }),
+    'a cluster': (n) => sql.render(n, { table: local(table, global), cluster: CLUSTER, retentionDays: 7 }, { engine: 'cluster' }),
+  });
+  return {
+    'schema/tables/otel_traces': create('otel_traces'),
+    'schema/tables/otel_traces_trace_id_ts': create('otel_traces_trace_id_ts'),
+    'schema/tables/hindsight_service_edges_1m': create('hindsight_service_edges_1m'),
+    'schema/tables/hindsight_jobs': create('hindsight_jobs', true),
+    'schema/tables/hindsight_late_arrivals': create('hindsight_late_arrivals'),
+    'schema/tables/hindsight_schema_migrations': create('hindsight_schema_migrations', true),
+  };
+}
+
+function rendered(name: StatementName): string {
+  const samples = SAMPLES[name] as Record<string, (name: StatementName) => Rendered>;
+  return Object.entries(samples)
+    .map(([label, render]) => {
+      const { query, query_params } = render(name);
+      const params = Object.keys(query_params).length === 0 ? '' : `-- parameters: ${JSON.stringify(query_params)}\n`;
+      return `${label === '' ? '' : `-- ${label}\n`}${params}${query};\n`;
+    })
+    .join('\n');
+}
+
+const statements = (Object.keys(CATALOGUE) as (keyof typeof CATALOGUE)[]).filter((name): name is StatementName => CATALOGUE[name].kind === 'statement');
+
+/**
+ * The migrations' DDL, already pinned whole (single node and cluster) by the schema's
+ * golden files. The bootstrap (database, migrations table) stands there only for a cluster.
+ */
+const inSchemaGolden = (name: StatementName): boolean => /^schema\/(tables\/|views\/|distributed$)/.test(name) && name !== 'schema/tables/hindsight_schema_migrations';
+const SCHEMA_GOLDEN = ['schema.golden.sql', 'schema.cluster.golden.sql'].map((file) => fs.readFileSync(path.join(__dirname, '..', file), 'utf8')).join('\n');
+
+test('every statement in the catalogue has samples, and only those', () => {
+  expect(Object.keys(SAMPLES).sort()).toEqual([...statements].sort());
+});
+
+test.each(statements.filter((name) => !inSchemaGolden(name)))('%s matches its golden file', (name) => {
+  const file = path.join(__dirname, `${name}.golden.sql`);
+  if (process.env['UPDATE_GOLDEN'] === '1') {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, rendered(name));
+  }
+  expect(rendered(name)).toBe(fs.readFileSync(file, 'utf8'));
+});
+
+test.each(statements.filter(inSchemaGolden))('%s stands in the schema golden files as rendered', (name) => {
+  for (const render of Object.values(SAMPLES[name] as Record<string, (name: StatementName) => Rendered>)) expect(SCHEMA_GOLDEN).toContain(`${render(name).query};\n`);
+});

@@ -1,0 +1,94 @@
+import { formatAgo, formatDuration, formatIsoTime, formatShortTime, formatTime, msOf } from '../../../../viewer/model/format';
+
+/** Unix milliseconds as the API's nanosecond string. */
+const ns = (ms: number): string => String(BigInt(ms) * 1_000_000n);
+
+test.each([
+  [850, '850ns'],
+  [12_345, '12.3µs'],
+  [4_560_000, '4.56ms'],
+  [1_230_000_000, '1.23s'],
+  [123_000_000_000, '2m 3s'],
+])('formatDuration(%d) = %s', (value, text) => {
+  expect(formatDuration(value)).toBe(text);
+});
+
+describe('formatDuration: one spelling for the UI, the CLI and the TUI', () => {
+  test.each([
+    [0, '0ns'],
+    [1, '1ns'],
+    [500, '500ns'],
+    [999, '999ns'],
+    [1_000, '1µs'],
+    [1_500, '1.5µs'],
+    [123_456, '123µs'],
+    [1_000_000, '1ms'],
+    [1_234_567, '1.23ms'],
+    [300_000_000, '300ms'],
+    [1_000_000_000, '1s'],
+    [1_500_000_000, '1.5s'],
+    [59_400_000_000, '59.4s'],
+    [60_000_000_000, '1m 0s'],
+    [3_600_000_000_000, '60m 0s'],
+  ])('%d ns is %s', (value, text) => {
+    expect(formatDuration(value)).toBe(text);
+  });
+
+  test('a value that rounds up to the next unit is written in that unit', () => {
+    expect(formatDuration(999.6)).toBe('1µs');
+    expect(formatDuration(999_999)).toBe('1ms');
+    expect(formatDuration(999_999_600)).toBe('1s');
+    expect(formatDuration(59_996_000_000)).toBe('1m 0s');
+    expect(formatDuration(119_600_000_000)).toBe('2m 0s');
+  });
+
+  test('negative durations (clock skew) keep their sign; no negative zero', () => {
+    expect(formatDuration(-500)).toBe('-500ns');
+    expect(formatDuration(-1_500)).toBe('-1.5µs');
+    expect(formatDuration(-4_560_000)).toBe('-4.56ms');
+    expect(formatDuration(-123_000_000_000)).toBe('-2m 3s');
+    expect(formatDuration(-0.3)).toBe('0ns');
+    expect(formatDuration(-0)).toBe('0ns');
+  });
+
+  test('fractions of a nanosecond (axis ticks, halves) round', () => {
+    expect(formatDuration(0.4)).toBe('0ns');
+    expect(formatDuration(12.5)).toBe('13ns');
+  });
+
+  test('NaN and infinities are a dash', () => {
+    expect(formatDuration(Number.NaN)).toBe('—');
+    expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('—');
+    expect(formatDuration(Number.NEGATIVE_INFINITY)).toBe('—');
+  });
+});
+
+describe('times', () => {
+  test('nanosecond strings become milliseconds, rounded down, beyond 2^53 ns', () => {
+    expect(msOf('1700000000123999999')).toBe(1_700_000_000_123);
+    expect(msOf('0')).toBe(0);
+  });
+
+  test('formatTime is local, with milliseconds', () => {
+    expect(formatTime(ns(new Date(2026, 10, 24, 9, 5, 7, 33).getTime()))).toBe('2026-11-24 09:05:07.033');
+  });
+
+  test('formatIsoTime is ISO 8601 in UTC, for output that scripts read', () => {
+    expect(formatIsoTime('1700000000123999999')).toBe('2023-11-14T22:13:20.123Z');
+  });
+
+  test('list start times: the time of day today, the date and minute before', () => {
+    const now = new Date(2026, 10, 24, 15, 0, 0).getTime();
+    expect(formatShortTime(ns(new Date(2026, 10, 24, 10, 45, 16, 333).getTime()), now)).toBe('10:45:16');
+    expect(formatShortTime(ns(new Date(2026, 10, 23, 23, 59, 0).getTime()), now)).toBe('2026-11-23 23:59');
+  });
+
+  test('formatAgo: seconds, minutes, hours, days; never in the future', () => {
+    const now = 1_700_000_000_000;
+    expect(formatAgo(ns(now - 5_000), now)).toBe('5s ago');
+    expect(formatAgo(ns(now - 3 * 60_000), now)).toBe('3m ago');
+    expect(formatAgo(ns(now - 2 * 3_600_000), now)).toBe('2h ago');
+    expect(formatAgo(ns(now - 3 * 86_400_000), now)).toBe('3d ago');
+    expect(formatAgo(ns(now + 10_000), now)).toBe('0s ago');
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * What the query API reads, one method per question: each runs the named queries
+ * (queries.ts) and answers an API type, so that a route only parses its parameters
+ * and sends the answer. Native and Jaeger routes share it; only their formats differ.
+ */
+import { HindsightError } from '../../common/errors';
+import { criticalPath } from '../model/critical-path';
+import { buildTree } from '../model/trace-tree';
+import type { TimeRange } from '../api/params';
+import type {
+  AnomaliesResponse,
+  AttributeKeysResponse,
+  CriticalPathResponse,
+  DependenciesResponse,
+  OperationsResponse,
+  OutliersResponse,
+  RedResponse,
+  ServicesResponse,
+  Span,
+  SpanKind,
+  TraceResponse,
+  TraceSearchResponse,
+} from '../api/types';
+import { findAnomalies } from './anomalies';
+import { anomalyBucketFor, bucketFor } from './buckets';
+import { dependencyMap, serviceCalls, type ServiceCalls } from './dependencies';
+import { outlierBaselineRange, OUTLIER_MIN_SAMPLES, scoreOutliers } from './outliers';
+import type { Queries, TraceFilters } from './queries';
+import { toRed } from './red';
+import { toOperationSummary, toServiceSummary, toSpan, toTraceSummary } from './rows';
+
+export class TraceReader {
+  constructor(
+    private readonly queries: Queries,
+    /** Unix milliseconds; outliers are judged against the baseline up to now. */
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** All spans of a trace, or undefined when none are stored. */
+  private async spans(traceId: string): Promise<Span[] | undefined> {
+    const range = await this.queries.traceRange(traceId);
+    if (range === undefined) return undefined;
+    const spans = (await this.queries.traceSpans(traceId, range)).map(toSpan);
+    return spans.length > 0 ? spans : undefined;
+  }
+
+  /** A stored trace; HS_NOT_FOUND (404) when it has no spans. */
+  async trace(traceId: string): Promise<TraceResponse> {
+    const spans = await this.spans(traceId);
+    if (spans === undefined) throw new HindsightError('HS_NOT_FOUND', `trace ${traceId} not found`);
+    return { traceId, spans };
+  }
+
+  async criticalPath(traceId: string): Promise<CriticalPathResponse> {
+    const { spans } = await this.trace(traceId);
+    return toCriticalPath(traceId, spans);
+  }
+
+  /** Spans of the trace far outside their operation's baseline (outliers.ts has the thresholds). */
+  async outliers(traceId: string): Promise<OutliersResponse> {
+    const { spans } = await this.trace(traceId);
+    const { window, historyStartNs } = outlierBaselineRange(this.now());
+    const baselines = await this.queries.baselines(window, historyStartNs, OUTLIER_MIN_SAMPLES);
+    return { traceId, outliers: scoreOutliers(spans, baselines) };
+  }
+
+  async search(filters: TraceFilters): Promise<TraceSearchResponse> {
+    return { traces: (await this.queries.searchTraces(filters)).map(toTraceSummary), limit: filters.limit };
+  }
+
+  /**
+   * The traces a search finds, each with all its spans (Jaeger answers whole traces); a trace
+   * whose spans are gone by the time they are read is left out. One trace at a time: a search
+   * of 1500 traces would otherwise put 3000 queries on the store at once.
+   */
+  async searchWithSpans(filters: TraceFilters): Promise<TraceResponse[]> {
+    const traces: TraceResponse[] = [];
+    for (const found of await this.queries.searchTraces(filters)) {
+      const spans = await this.spans(found.TraceId);
+      if (spans !== undefined) traces.push({ traceId: found.TraceId, spans });
+    }
+    return traces;
+  }
+
+  async services(range: TimeRange): Promise<ServicesResponse> {
+    return { services: (await this.queries.services(range)).map(toServiceSummary) };
+  }
+
+  /** A service's operations, of one span kind when `spanKind` is given. */
+  async operations(service: string, range: TimeRange, spanKind?: SpanKind): Promise<OperationsResponse> {
+    return { operations: (await this.queries.operations(service, range, spanKind)).map(toOperationSummary) };
+  }
+
+  async attributeKeys(range: TimeRange, service?: string): Promise<AttributeKeysResponse> {
+    return { keys: await this.queries.attributeKeys(range, service) };
+  }
+
+  /** Rate, errors and duration of a service (or one of its operations), on the chart's bucket for the range. */
+  async red(service: string, range: TimeRange, operation?: string): Promise<RedResponse> {
+    const bucketSeconds = bucketFor(range);
+    const [series, histogram] = await Promise.all([this.queries.redSeries(service, range, bucketSeconds, operation), this.queries.redHistogram(service, range, operation)]);
+    return toRed({ service, operation, bucketSeconds, series, histogram });
+  }
+
+  anomalies(range: TimeRange, baselineDays: number): Promise<AnomaliesResponse> {
+    return findAnomalies(this.queries, range, baselineDays, anomalyBucketFor(range));
+  }
+
+  async dependencies(range: TimeRange): Promise<DependenciesResponse> {
+    return dependencyMap(await this.queries.dependencies(range), range);
+  }
+
+  /** Calls per pair of services, for Jaeger's dependency links. */
+  async serviceCalls(range: TimeRange): Promise<ServiceCalls[]> {
+    return serviceCalls(await this.queries.dependencies(range));
+  }
+}
+
+/** The critical path of a trace with its offsets made Unix nanoseconds again, as decimal strings. */
+export function toCriticalPath(traceId: string, spans: Span[]): CriticalPathResponse {
+  const tree = buildTree(spans);
+  const path = criticalPath(tree);
+  const at = (offset: number): string => (tree.startNs + BigInt(Math.round(offset))).toString();
+  return {
+    traceId,
+    segments: path.segments.map((s) => ({ spanId: s.spanId, start: at(s.start), end: at(s.end), selfTime: String(Math.round(s.selfTime)) })),
+    warnings: path.warnings,
+  };
+}
