@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeConfig } from '../../../common/config';
-import { ColumnBuffer, nativeBlock, type NativeColumn } from '../../../storage/native';
-import { openStore, type Store } from '../../../storage/store';
-import { testDataDir } from '../../support/server';
+import { makeConfig } from '../../common/config';
+import { ColumnBuffer, nativeBlock, type NativeColumn } from '../../storage/native';
+import { openStore, type Store } from '../../storage/store';
+import { testDataDir } from '../support/server';
 
 /**
  * Blocks written here are read back by the real engine (chDB's file() over the

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeConfig } from '../../../common/config';
-import { SPAN_COLUMNS } from '../../../storage/columns';
-import { EMPTY_MAP, SpanBlock } from '../../../storage/span-block';
-import { openStore, type Store } from '../../../storage/store';
-import { testDataDir } from '../../support/server';
+import { makeConfig } from '../../common/config';
+import { SPAN_COLUMNS } from '../../storage/columns';
+import { EMPTY_MAP, SpanBlock } from '../../storage/span-block';
+import { openStore, type Store } from '../../storage/store';
+import { testDataDir } from '../support/server';
 
 let store: Store;
 let dir: string;
