@@ -7,22 +7,9 @@
  */
 import type { JaegerResponse, JaegerTrace } from '../viewer/api/jaeger';
 import type { ServicesResponse, StatusFilter, TraceResponse, TraceSearchResponse, TraceSort } from '../viewer/api/types';
+import { ApiRequestError } from '../viewer/model/api-error';
 
-/** A refused request: the HTTP status and the server's code and message (`HTTP_ERROR` and the status line when its body says nothing). */
-export class ApiRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** The query parameter the server refused, when it names one. */
-    readonly parameter?: string,
-    /** ClickHouse's error code, for a failed SQL query. */
-    readonly clickhouseCode?: string,
-  ) {
-    super(message);
-    this.name = 'ApiRequestError';
-  }
-}
+export { ApiRequestError };
 
 /**
  * GET /api/v1/traces's parameters. Text stays text, as typed on a command line: the

@@ -39,4 +39,14 @@ export { SPAN_KINDS, STATUS_CODES } from './span-enums';
 export interface SpanRows {
   data: Buffer;
   spans: number;
+  /** One of these spans, to look them up by once stored; undefined without spans. */
+  probe: SpanProbe | undefined;
 }
+
+/**
+ * One stored span of a request: enough to find out after a crash whether the
+ * request's insert landed (Timestamp in nanoseconds, TraceId, SpanId). The decoders
+ * take the span that starts last: when the writer cuts a request by day, that span
+ * is in the last insert, the one that completes the request.
+ */
+export type SpanProbe = [timestampNs: string, traceId: string, spanId: string];

@@ -24,7 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HindsightError } from '../../common/errors';
 import type { Logger } from '../../common/log';
-import type { SpanRows } from '../../storage/columns';
+import type { SpanProbe } from '../../storage/columns';
 import type { Store } from '../../storage/store';
 import { selectRows } from '../../storage/sql/select';
 
@@ -74,14 +74,8 @@ export class RecentRequests {
   }
 }
 
-/** One span of a request, enough to look the request up in otel_traces. */
-export type Probe = [timestampNs: string, traceId: string, spanId: string];
-
-/** The first row of JSONCompactEachRow span rows starts with Timestamp, TraceId, SpanId (SPAN_COLUMNS). */
-export function probeOf(rows: SpanRows): Probe | undefined {
-  const match = /^\[(\d+),"([0-9a-f]{32})","([0-9a-f]{16})"/.exec(rows.data.subarray(0, 80).toString('latin1'));
-  return match ? [match[1] as string, match[2] as string, match[3] as string] : undefined;
-}
+/** One span of a request, enough to look the request up in otel_traces; the decoders choose it. */
+export type Probe = SpanProbe;
 
 export interface JournaledRequest {
   key: string;

@@ -2,10 +2,11 @@
  * One export request through the pipeline: decode → normalize → write. Both
  * transports call this and only map its result to their own status codes.
  */
-import type { Encoding, PartialSuccess } from '../otlp/codec';
+import type { Encoding } from '../otlp/decode';
 import { decodeBody, startDecodeThread } from '../otlp/decode-pool';
 import { decodeLimits } from '../otlp/limits';
-import { partialSuccessMessage, REJECT_REASONS, type NormalizedRequest } from '../otlp/normalize';
+import { partialSuccessMessage, type PartialSuccess } from '../otlp/responses';
+import { REJECT_REASONS, type NormalizedRequest } from '../otlp/span-rules';
 import { asHindsightError, type HindsightError } from '../../common/errors';
 import type { Config } from '../../common/config';
 import type { Metrics, Transport } from '../../common/metrics';

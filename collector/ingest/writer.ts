@@ -32,7 +32,7 @@ import type { SpanRows } from '../../storage/columns';
 import { SPAN_COLUMNS } from '../../storage/columns';
 import type { Store } from '../../storage/store';
 import type { StoreHealth } from './health';
-import { batchKey, probeOf, type JournaledRequest } from './idempotency';
+import { batchKey, type JournaledRequest } from './idempotency';
 import { planInserts, rowDays, SPREAD_DAYS, type Part, type Splittable } from './insert-plan';
 import { TRACES_TABLE } from '../../storage/schema';
 import { classifyStoreError, type StoreFailure } from '../../storage/store-errors';
@@ -306,7 +306,7 @@ export class SpanWriter implements RowWriter {
     const stop = this.metrics.insertSeconds.startTimer();
     try {
       // A request cut across inserts is journaled with its last part: "stored" must mean all of it.
-      const completed = parts.filter((part) => part.completes).map((part) => ({ key: part.request.key, probe: probeOf({ data: part.data[0] as Buffer, spans: part.spans }) }));
+      const completed = parts.filter((part) => part.completes).map((part) => ({ key: part.request.key, probe: part.request.rows.probe }));
       const journaled = completed.length > 0 ? this.journal?.begin(completed) : undefined;
       await this.store.insertRows(
         TRACES_TABLE,

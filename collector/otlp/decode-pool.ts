@@ -17,10 +17,11 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { HindsightError } from '../../common/errors';
 import { requestKey } from '../ingest/idempotency';
-import { normalizeBody, type Encoding } from './codec';
+import type { SpanRows } from '../../storage/columns';
+import { normalizeBody, type Encoding } from './decode';
 import type { DecodeLimits } from './limits';
 import { MalformedRequest } from './malformed';
-import type { NormalizedRequest } from './normalize';
+import type { NormalizedRequest } from './span-rules';
 
 /**
  * Measured on the 2-core test machine (SDK-made spans, best of 60): the main
@@ -46,8 +47,11 @@ export interface DecodeJob {
   limits: DecodeLimits;
 }
 
-/** What the thread sends back: the normalized request, its rows as plain bytes. */
-export type DecodeReply = { ok: true; key: string; normalized: Omit<NormalizedRequest, 'rows'> & { rows: { data: Uint8Array; spans: number } } } | { ok: false; malformed: boolean; message: string };
+/** Span rows as they cross to the main thread: the bytes plain (structured clone makes a Buffer a Uint8Array), the probe with them. */
+export type TransferredRows = Omit<SpanRows, 'data'> & { data: Uint8Array };
+
+/** What the thread sends back: the normalized request, its rows as TransferredRows. */
+export type DecodeReply = { ok: true; key: string; normalized: Omit<NormalizedRequest, 'rows'> & { rows: TransferredRows } } | { ok: false; malformed: boolean; message: string };
 
 /** The body's rows and key; on the decode thread when it is at least `threadMinBytes` long. Throws MalformedRequest. */
 export async function decodeBody(body: Buffer, encoding: Encoding, limits: DecodeLimits, threadMinBytes = DECODE_THREAD_MIN_BYTES): Promise<DecodedBody> {
@@ -59,8 +63,8 @@ export async function decodeBody(body: Buffer, encoding: Encoding, limits: Decod
     if (reply.malformed) throw new MalformedRequest(reply.message);
     throw new HindsightError('HS_INTERNAL', `decoding failed: ${reply.message}`);
   }
-  const { data, spans } = reply.normalized.rows;
-  return { normalized: { ...reply.normalized, rows: { data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), spans } }, key: reply.key };
+  const { data, ...rest } = reply.normalized.rows;
+  return { normalized: { ...reply.normalized, rows: { ...rest, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) } }, key: reply.key };
 }
 
 interface Pending {

@@ -2,7 +2,7 @@
  * The decode thread's entry: one request body in, its rows out. See decode-pool.ts.
  */
 import { parentPort } from 'node:worker_threads';
-import { normalizeBody } from './codec';
+import { normalizeBody } from './decode';
 import { MalformedRequest } from './malformed';
 import { requestKey } from '../ingest/idempotency';
 import type { DecodeJob, DecodeReply } from './decode-pool';
@@ -21,7 +21,7 @@ port.on('message', (job: DecodeJob) => {
     // A larger one owns its memory, which moves to the main thread without a copy.
     const rows = data.buffer.byteLength > Buffer.poolSize ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
     transfer.push(rows.buffer as ArrayBuffer);
-    reply = { ok: true, key: requestKey(body), normalized: { ...normalized, rows: { data: rows, spans: normalized.rows.spans } } };
+    reply = { ok: true, key: requestKey(body), normalized: { ...normalized, rows: { ...normalized.rows, data: rows } } };
   } catch (err) {
     reply = { ok: false, malformed: err instanceof MalformedRequest, message: err instanceof Error ? err.message : String(err) };
   }

@@ -1,91 +1,77 @@
 /**
- * OTLP trace requests (either encoding, read through a LeafCodec) to span rows in
- * JSONCompactEachRow text, validated span by span.
+ * The reference decode path: a decoded OTLP request tree (OTLP/JSON, or
+ * protobufjs's decoding of protobuf) read through a LeafCodec and written as span
+ * rows in JSONCompactEachRow text, validated span by span (span-rules.ts).
  *
  * A structural error (a list where an object belongs, an unreadable value) makes
  * the whole request malformed: it throws MalformedRequest and nothing is stored.
- * A well-formed span with invalid content (ids, times) is rejected alone and
- * counted, so the rest of its request is still stored (OTLP partial success).
  *
  * Rows are written as text while walking the request rather than built as objects
  * and serialized afterwards: measured, the object detour cost more than decoding.
  */
-import type { LeafCodec } from './leaves';
+import { quoteLongIntegers } from './json-int64';
+import { jsonLeaves, protobufLeaves, roundedJsonIntegers, type LeafCodec } from './leaves';
 import { AttributeCap, attributeString, attributesJson } from './values';
-import { LAST_STORABLE_NS, UNDATED_LIMITS, type DecodeLimits } from './limits';
+import { UNDATED_LIMITS, type DecodeLimits } from './limits';
 import { MalformedRequest } from './malformed';
-import { SPAN_KINDS, STATUS_CODES, type SpanRows } from '../../storage/columns';
-
-export const REJECT_REASONS = ['invalid_trace_id', 'invalid_span_id', 'invalid_parent_span_id', 'invalid_link', 'invalid_timestamp', 'end_before_start', 'too_old', 'too_far_in_future'] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
-
-const REASON_TEXT: Record<RejectReason, string> = {
-  invalid_trace_id: 'trace id is not 16 bytes or is all zero',
-  invalid_span_id: 'span id is not 8 bytes or is all zero',
-  invalid_parent_span_id: 'parent span id is neither empty nor 8 bytes',
-  invalid_link: 'a link has an invalid trace or span id',
-  invalid_timestamp: 'start time is missing or a time is after 2106-02-07T06:28:15Z, the last one stored',
-  end_before_start: 'end time is before start time',
-  too_old: 'start time is older than the retention period',
-  too_far_in_future: 'start time is later than the future bound (--max-future-seconds)',
-};
-
-export interface Rejection {
-  count: number;
-  /** Path of the first span rejected for this reason (or the first list cut short). */
-  first: string;
-}
-
-export type Rejections = Partial<Record<RejectReason, Rejection>>;
-
-export interface NormalizedRequest {
-  rows: SpanRows;
-  rejected: number;
-  rejections: Rejections;
-  /** Attributes past the cap in stored spans and their resources: dropped, the spans kept. */
-  droppedAttributes: Rejection | undefined;
-}
-
-export function droppedAttributes(cap: AttributeCap): Rejection | undefined {
-  return cap.dropped > 0 && cap.first !== undefined ? { count: cap.dropped, first: cap.first } : undefined;
-}
-
-/**
- * Why a span whose fields all read is not stored, or undefined to store it; the
- * one place both decoders judge a span, so they cannot disagree.
- */
-export function spanVerdict(s: {
-  traceIdValid: boolean;
-  spanIdValid: boolean;
-  parentValid: boolean;
-  start: bigint;
-  end: bigint;
-  /** The latest event time, 0n without events. */
-  lastEvent: bigint;
-  linksValid: boolean;
-  limits: DecodeLimits;
-}): RejectReason | undefined {
-  if (!s.traceIdValid) return 'invalid_trace_id';
-  if (!s.spanIdValid) return 'invalid_span_id';
-  if (!s.parentValid) return 'invalid_parent_span_id';
-  if (s.start === 0n || s.start > LAST_STORABLE_NS || s.end > LAST_STORABLE_NS || s.lastEvent > LAST_STORABLE_NS) return 'invalid_timestamp';
-  if (s.end < s.start) return 'end_before_start';
-  if (s.start < s.limits.earliestStartNs) return 'too_old';
-  if (s.start > s.limits.latestStartNs) return 'too_far_in_future';
-  if (!s.linksValid) return 'invalid_link';
-  return undefined;
-}
-
-export function recordRejection(rejections: Rejections, reason: RejectReason, where: string): void {
-  const seen = rejections[reason];
-  if (seen) seen.count++;
-  else rejections[reason] = { count: 1, first: where };
-}
+import { otlpTypes } from './proto';
+import { judgeSpan, RequestTally, UNKNOWN_SERVICE, validSpanId, validTraceId, type NormalizedRequest, type SpanFacts } from './span-rules';
+import { SPAN_KINDS, STATUS_CODES } from '../../storage/columns';
 
 const SPAN_KIND_NAMES = SPAN_KINDS.map((k) => `SPAN_KIND_${k.toUpperCase()}`);
 const STATUS_CODE_NAMES = STATUS_CODES.map((c) => `STATUS_CODE_${c.toUpperCase()}`);
 
-const UNKNOWN_SERVICE = 'unknown_service';
+/** An OTLP/JSON body to span rows. Throws MalformedRequest. */
+export function normalizeJson(body: Buffer, limits: DecodeLimits = UNDATED_LIMITS): NormalizedRequest {
+  const text = body.toString('utf8');
+  const before = roundedJsonIntegers();
+  try {
+    const result = normalizeRequest(parseJsonObject(text), jsonLeaves, limits);
+    if (roundedJsonIntegers() === before) return result;
+  } catch (err) {
+    // A rounded number can itself make the request look malformed (2^63 - 1 becomes 2^63).
+    if (roundedJsonIntegers() === before) throw err;
+  }
+  // Rare: a time or int sent as a bare number beyond 2^53. Read again, exactly.
+  return normalizeRequest(parseJsonObject(quoteLongIntegers(text)), jsonLeaves, limits);
+}
+
+export interface DecodedRequest {
+  tree: unknown;
+  leaves: LeafCodec;
+}
+
+/**
+ * A request body as a decoded tree, for normalizeRequest: protobuf through
+ * protobufjs, which the protobuf fast path is tested against (and the benchmark
+ * measures as a baseline).
+ */
+export function decodeRequest(body: Buffer, encoding: 'protobuf' | 'json'): DecodedRequest {
+  return encoding === 'protobuf' ? decodeProtobuf(body) : { tree: parseJsonObject(body.toString('utf8')), leaves: jsonLeaves };
+}
+
+function decodeProtobuf(body: Buffer): DecodedRequest {
+  try {
+    return { tree: otlpTypes().ExportTraceServiceRequest.decode(body), leaves: protobufLeaves };
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new MalformedRequest(`body is not a valid ExportTraceServiceRequest protobuf: ${reason}`, { cause: err });
+  }
+}
+
+function parseJsonObject(text: string): object {
+  let tree: unknown;
+  try {
+    tree = JSON.parse(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new MalformedRequest(`body is not valid JSON: ${reason}`, { cause: err });
+  }
+  if (typeof tree !== 'object' || tree === null || Array.isArray(tree)) {
+    throw new MalformedRequest('body must be a JSON object (an ExportTraceServiceRequest)');
+  }
+  return tree;
+}
 
 type Node = Record<string, unknown>;
 
@@ -110,17 +96,6 @@ function read<T>(value: T | undefined, where: string, expected: string): T {
   return value;
 }
 
-const ZERO_TRACE_ID = '0'.repeat(32);
-const ZERO_SPAN_ID = '0'.repeat(16);
-
-function validTraceId(id: string | undefined): id is string {
-  return id !== undefined && id.length === 32 && id !== ZERO_TRACE_ID;
-}
-
-function validSpanId(id: string | undefined): id is string {
-  return id !== undefined && id.length === 16 && id !== ZERO_SPAN_ID;
-}
-
 /** The resource- and scope-level part of every row of one ScopeSpans, computed once. */
 interface ScopeContext {
   serviceName: string;
@@ -137,11 +112,8 @@ interface ScopeContext {
 export function normalizeRequest(request: unknown, leaves: LeafCodec, limits: DecodeLimits = UNDATED_LIMITS): NormalizedRequest {
   const root = nodeOrEmpty(request, 'request');
   let text = '';
-  let spans = 0;
-  let rejected = 0;
-  const rejections: Rejections = {};
-  const cap = new AttributeCap(limits.maxAttributes);
-  const reading: SpanReading = { leaves, limits, cap };
+  const tally = new RequestTally(new AttributeCap(limits.maxAttributes));
+  const reading: SpanReading = { leaves, limits, tally };
 
   listOf(root['resourceSpans'], 'resourceSpans').forEach((rsValue, r) => {
     const rsPath = `resourceSpans[${r}]`;
@@ -149,8 +121,8 @@ export function normalizeRequest(request: unknown, leaves: LeafCodec, limits: De
     const resource = nodeOrEmpty(rs['resource'], `${rsPath}.resource`);
     const resourceAttrs = resource['attributes'];
     const attrsPath = `${rsPath}.resource.attributes`;
-    const serviceName = attributeString(resourceAttrs, 'service.name', leaves, attrsPath, cap.max) || UNKNOWN_SERVICE;
-    const resourceAttributes = attributesJson(resourceAttrs, leaves, attrsPath, cap);
+    const serviceName = attributeString(resourceAttrs, 'service.name', leaves, attrsPath, tally.cap.max) || UNKNOWN_SERVICE;
+    const resourceAttributes = attributesJson(resourceAttrs, leaves, attrsPath, tally.cap);
 
     listOf(rs['scopeSpans'], `${rsPath}.scopeSpans`).forEach((ssValue, s) => {
       const ssPath = `${rsPath}.scopeSpans[${s}]`;
@@ -164,36 +136,29 @@ export function normalizeRequest(request: unknown, leaves: LeafCodec, limits: De
       };
       listOf(ss['spans'], `${ssPath}.spans`).forEach((spanValue, i) => {
         const spanPath = `${ssPath}.spans[${i}]`;
-        const mark = cap.mark();
-        const row = spanRow(nodeOrEmpty(spanValue, spanPath), context, reading, spanPath);
-        if (typeof row === 'string') {
-          text += row;
-          spans++;
-          return;
-        }
-        cap.reset(mark);
-        rejected++;
-        recordRejection(rejections, row.rejected, spanPath);
+        text += spanRow(nodeOrEmpty(spanValue, spanPath), context, reading, spanPath);
       });
     });
   });
-  return { rows: { data: Buffer.from(text), spans }, rejected, rejections, droppedAttributes: droppedAttributes(cap) };
+  return tally.result(Buffer.from(text));
 }
 
-/** What every span of one request is read with. */
+/** What every span of one request is read with and counted in. */
 interface SpanReading {
   leaves: LeafCodec;
   limits: DecodeLimits;
-  cap: AttributeCap;
+  tally: RequestTally;
 }
 
 /**
- * One span as one JSONCompactEachRow line, in SPAN_COLUMNS order, or the reason it
- * is rejected. Every field is read either way, so a structurally malformed span
- * makes its request malformed even when its ids are also wrong.
+ * One span as one JSONCompactEachRow line, in SPAN_COLUMNS order, or '' when it is
+ * rejected. Every field is read either way, so a structurally malformed span makes
+ * its request malformed even when its ids are also wrong.
  */
-function spanRow(span: Node, context: ScopeContext, reading: SpanReading, where: string): string | { rejected: RejectReason } {
-  const { leaves, cap } = reading;
+function spanRow(span: Node, context: ScopeContext, reading: SpanReading, where: string): string {
+  const { leaves, tally } = reading;
+  const cap = tally.cap;
+  const mark = cap.mark();
   const traceId = leaves.id(span['traceId']);
   const spanId = leaves.id(span['spanId']);
   const parentSpanId = leaves.id(span['parentSpanId']);
@@ -209,18 +174,13 @@ function spanRow(span: Node, context: ScopeContext, reading: SpanReading, where:
   const events = eventColumns(span['events'], leaves, `${where}.events`, cap);
   const links = linkColumns(span['links'], leaves, `${where}.links`, cap);
 
-  const rejected = spanVerdict({
-    traceIdValid: validTraceId(traceId),
-    spanIdValid: validSpanId(spanId),
-    parentValid: parentSpanId !== undefined && (parentSpanId === '' || parentSpanId.length === 16),
-    start,
-    end,
-    lastEvent: events.last,
-    linksValid: links.valid,
-    limits: reading.limits,
-  });
-  if (rejected !== undefined) return { rejected };
-
+  const facts: SpanFacts = { traceId, spanId, parentSpanId, start, end, lastEvent: events.last, linksValid: links.valid };
+  const rejected = judgeSpan(facts, reading.limits);
+  if (rejected !== undefined) {
+    tally.refused(rejected, where, mark);
+    return '';
+  }
+  tally.stored(facts);
   return (
     '[' +
     start.toString() +
@@ -291,20 +251,4 @@ function linkColumns(value: unknown, leaves: LeafCodec, where: string, cap: Attr
     attributes.push(attributesJson(link['attributes'], leaves, `${at}.attributes`, cap));
   });
   return { text: `[${traceIds.join(',')}],[${spanIds.join(',')}],[${states.join(',')}],[${attributes.join(',')}]`, valid };
-}
-
-/**
- * The partial_success error message: what was rejected, why, and where the first
- * one was; then the attributes dropped by the cap. Dropped attributes do not make a
- * span rejected (rejected_spans counts spans not stored), so on their own they are
- * the warning the specification allows with rejected_spans = 0.
- */
-export function partialSuccessMessage(result: NormalizedRequest, maxAttributes: number): string {
-  const parts = REJECT_REASONS.flatMap((reason) => {
-    const r = result.rejections[reason];
-    return r ? [`${r.count} rejected: ${REASON_TEXT[reason]} (first at ${r.first})`] : [];
-  });
-  const dropped = result.droppedAttributes;
-  if (dropped) parts.push(`${dropped.count} attributes dropped: more than ${maxAttributes} in one list, the first ${maxAttributes} kept (first at ${dropped.first})`);
-  return parts.join('; ');
 }

@@ -9,7 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Config } from '../../common/config';
 import type { Metrics } from '../../common/metrics';
 import type { TraceIngest } from '../ingest/pipeline';
-import { encodeResponse } from '../otlp/codec';
+import { encodeResponse } from '../otlp/responses';
 import { otlpTypes } from '../otlp/proto';
 import type { Authenticator } from '../../common/auth';
 import { admissionInterceptor } from './grpc-admission';

@@ -18,7 +18,7 @@ const REQUESTS = Number(process.env.BENCH_ENGINE_REQUESTS ?? 30);
 
 async function main() {
   const { makeRequests, distinctRequests } = require('./payloads');
-  const { normalizeBody } = require(path.join(ROOT, 'dist/collector/otlp/codec'));
+  const { normalizeBody } = require(path.join(ROOT, 'dist/collector/otlp/decode'));
   const { SPAN_COLUMNS } = require(path.join(ROOT, 'dist/storage/columns'));
   const { MIGRATIONS } = require(path.join(ROOT, 'dist/storage/schema'));
   const { SqlRegistry } = require(path.join(ROOT, 'dist/storage/sql/registry'));

@@ -50,7 +50,8 @@ function rate(fn, payloads, ms = 3000) {
  * ~500k spans/s for the same payloads, too unstable to be a yardstick.
  */
 function baselines(payloads) {
-  const { decodeRequest, normalizeBody } = require(path.join(ROOT, 'dist/collector/otlp/codec'));
+  const { normalizeBody } = require(path.join(ROOT, 'dist/collector/otlp/decode'));
+  const { decodeRequest } = require(path.join(ROOT, 'dist/collector/otlp/normalize'));
   const decode = (p) => normalizeBody(p, 'protobuf').rows.spans;
   rate(decode, payloads, 500); // warm up
   return {

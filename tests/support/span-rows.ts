@@ -10,7 +10,7 @@ type SpanColumn = (typeof SPAN_COLUMNS)[number];
 export function spanRows(spans: number, tag: string): SpanRows {
   const now = BigInt(Date.now()) * 1_000_000n;
   const lines = Array.from({ length: spans }, (_, i) => `${spanRow(now + BigInt(i), tag.padEnd(32, '0'), String(i).padStart(16, '0'))}\n`);
-  return { data: Buffer.from(lines.join('')), spans };
+  return { data: Buffer.from(lines.join('')), spans, probe: spans === 0 ? undefined : [String(now + BigInt(spans - 1)), tag.padEnd(32, '0'), String(spans - 1).padStart(16, '0')] };
 }
 
 /** One JSONCompactEachRow line; typed over the columns, so a new column cannot be left out. */

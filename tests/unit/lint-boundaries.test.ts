@@ -21,9 +21,9 @@ const svelte = (specifier: string): string => `<script lang="ts">\n  import { x 
 describe.each([
   // [where the import is written, the wrong import, the right import beside it]
   ['collector → viewer', 'collector/ingest/new.ts', ts('../../viewer/api/types'), ts('../../storage/columns')],
-  ['viewer → collector', 'viewer/api/new.ts', ts('../../collector/otlp/codec'), ts('../../common/errors')],
+  ['viewer → collector', 'viewer/api/new.ts', ts('../../collector/otlp/decode'), ts('../../common/errors')],
   ['viewer/query → collector', 'viewer/query/new.ts', ts('../../collector/jobs/edges'), ts('../../storage/schema')],
-  ['collector → cmd', 'collector/receiver/new.ts', ts('../../cmd/server'), ts('../otlp/codec')],
+  ['collector → cmd', 'collector/receiver/new.ts', ts('../../cmd/server'), ts('../otlp/responses')],
   ['viewer → cmd', 'viewer/api/new.ts', ts('../../cmd/lockfile'), ts('./params')],
   ['common → cmd', 'common/new.ts', ts('../cmd/main'), ts('./errors')],
   ['storage → collector', 'storage/new.ts', ts('../collector/ingest/writer'), ts('../common/config')],

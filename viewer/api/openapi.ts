@@ -9,6 +9,8 @@ const timeParameters = [
 
 const error = { description: 'Invalid parameter (400, naming it) or unknown trace (404)', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
 const json = (ref: string): object => ({ description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+/** A 200 answer whose body is an object with these properties, described inline. */
+const object = (properties: object): object => ({ description: 'OK', content: { 'application/json': { schema: { type: 'object', properties } } } });
 const nsString = { type: 'string', pattern: '^[0-9]+$', description: 'nanoseconds, as a decimal string' };
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 
@@ -93,21 +95,11 @@ export const OPENAPI = {
         summary: "The chain of spans that set the trace's end-to-end latency, with each segment's self time",
         parameters: [{ name: 'traceId', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
-          '200': {
-            description: 'OK',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: {
-                    traceId: { type: 'string' },
-                    segments: { type: 'array', items: { type: 'object', properties: { spanId: { type: 'string' }, start: nsString, end: nsString, selfTime: nsString } } },
-                    warnings: { type: 'array', items: { type: 'string' } },
-                  },
-                },
-              },
-            },
-          },
+          '200': object({
+            traceId: { type: 'string' },
+            segments: { type: 'array', items: { type: 'object', properties: { spanId: { type: 'string' }, start: nsString, end: nsString, selfTime: nsString } } },
+            warnings: { type: 'array', items: { type: 'string' } },
+          }),
           '400': error,
           '404': error,
         },
@@ -118,26 +110,13 @@ export const OPENAPI = {
         summary: "Spans of the trace far slower than their operation's baseline of the last 7 days (z > 3 warning, z > 5 critical)",
         parameters: [{ name: 'traceId', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
-          '200': {
-            description: 'OK',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  properties: {
-                    traceId: { type: 'string' },
-                    outliers: {
-                      type: 'array',
-                      items: {
-                        type: 'object',
-                        properties: { spanId: { type: 'string' }, z: { type: 'number' }, severity: { enum: ['warning', 'critical'] }, baselineP50Ns: { type: 'integer' } },
-                      },
-                    },
-                  },
-                },
-              },
+          '200': object({
+            traceId: { type: 'string' },
+            outliers: {
+              type: 'array',
+              items: { type: 'object', properties: { spanId: { type: 'string' }, z: { type: 'number' }, severity: { enum: ['warning', 'critical'] }, baselineP50Ns: { type: 'integer' } } },
             },
-          },
+          }),
           '400': error,
           '404': error,
         },

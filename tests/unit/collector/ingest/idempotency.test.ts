@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createLogger } from '../../../../common/log';
 import type { Store } from '../../../../storage/store';
-import { IngestJournal, JOURNAL_FILE, JOURNAL_MAX_BYTES, JOURNAL_MIN_GROWTH, probeOf, RecentRequests, requestKey, type JournaledRequest } from '../../../../collector/ingest/idempotency';
+import { IngestJournal, JOURNAL_FILE, JOURNAL_MAX_BYTES, JOURNAL_MIN_GROWTH, RecentRequests, requestKey, type JournaledRequest } from '../../../../collector/ingest/idempotency';
 
 test('a request key depends on every byte of the body', () => {
   const body = Buffer.from('0123456789abcdef');
@@ -21,12 +21,6 @@ test('recent requests expire after 15 minutes', () => {
   expect(recent.has('a', 15 * 60_000 + 1)).toBe(false);
   expect(recent.has('b', 15 * 60_000 + 1)).toBe(true);
   expect(recent.size).toBe(1);
-});
-
-test("the probe is the first row's Timestamp, TraceId and SpanId", () => {
-  const data = Buffer.from('[1795525697106000000,"3e4465f0d4cf257b0e306dc966118979","d96dfb62179e3151","",""]\n[1,"x","y"]\n');
-  expect(probeOf({ data, spans: 2 })).toEqual(['1795525697106000000', '3e4465f0d4cf257b0e306dc966118979', 'd96dfb62179e3151']);
-  expect(probeOf({ data: Buffer.from('[]\n'), spans: 0 })).toBeUndefined();
 });
 
 describe('the ingest journal', () => {

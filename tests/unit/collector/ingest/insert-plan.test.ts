@@ -18,7 +18,7 @@ function row(day: bigint, i: number): string {
 function request(key: string, days: bigint[]): Splittable {
   const text = days.map((day, i) => row(day, i)).join('');
   const data = Buffer.from(text);
-  return { key, rows: { data, spans: days.length }, days: rowDays(data) };
+  return { key, rows: { data, spans: days.length, probe: undefined }, days: rowDays(data) };
 }
 
 const lines = (data: Buffer): string[] =>

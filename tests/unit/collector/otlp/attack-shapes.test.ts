@@ -4,7 +4,7 @@
  * work show. Each must decode the same way through both encodings, or be refused
  * as malformed (400), never throw anything else.
  */
-import { normalizeBody } from '../../../../collector/otlp/codec';
+import { normalizeBody } from '../../../../collector/otlp/decode';
 import { quoteLongIntegers } from '../../../../collector/otlp/json-int64';
 import { MAX_ANY_VALUE_DEPTH } from '../../../../collector/otlp/limits';
 import { MalformedRequest } from '../../../../collector/otlp/malformed';

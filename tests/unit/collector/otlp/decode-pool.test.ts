@@ -2,7 +2,7 @@
  * The decode thread gives what decoding on the main thread gives: the same rows,
  * verdicts, counts and idempotency key, and the same refusal for a malformed body.
  */
-import { normalizeBody } from '../../../../collector/otlp/codec';
+import { normalizeBody } from '../../../../collector/otlp/decode';
 import { decodeBody } from '../../../../collector/otlp/decode-pool';
 import { decodeLimits } from '../../../../collector/otlp/limits';
 import { MalformedRequest } from '../../../../collector/otlp/malformed';
@@ -25,6 +25,9 @@ test.each([
   expect(decoded.key).toBe(requestKey(body));
   expect(decoded.normalized.rows.data.toString()).toBe(inline.rows.data.toString());
   expect({ ...decoded.normalized, rows: undefined }).toEqual({ ...inline, rows: undefined });
+  // The probe span the writer journals crosses the thread with the rows.
+  expect(inline.rows.probe).toBeDefined();
+  expect(decoded.normalized.rows.probe).toEqual(inline.rows.probe);
   // The caller's body is copied, never moved: it is still whole.
   expect(requestKey(body)).toBe(decoded.key);
 });

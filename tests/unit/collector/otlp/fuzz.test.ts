@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { normalizeBody } from '../../../../collector/otlp/codec';
+import { normalizeBody } from '../../../../collector/otlp/decode';
 import { MalformedRequest } from '../../../../collector/otlp/malformed';
 import { jsonRequest, makeSimpleTrace, makeTraces, protobufRequest } from '../../../support/spans';
 import { mulberry32, mutate } from '../../../support/mutate';

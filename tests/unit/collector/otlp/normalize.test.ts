@@ -3,10 +3,12 @@
  * protobuf through transcodeProtobuf (and, as the reference, protobufjs's decoding
  * through normalizeRequest). Every case that protobuf can express runs on both.
  */
-import { decodeRequest, normalizeBody } from '../../../../collector/otlp/codec';
+import { normalizeBody } from '../../../../collector/otlp/decode';
 import { otlpTypes } from '../../../../collector/otlp/proto';
 import { jsonLeaves } from '../../../../collector/otlp/leaves';
-import { normalizeRequest, partialSuccessMessage, type NormalizedRequest, type RejectReason } from '../../../../collector/otlp/normalize';
+import { decodeRequest, normalizeRequest } from '../../../../collector/otlp/normalize';
+import { partialSuccessMessage } from '../../../../collector/otlp/responses';
+import type { NormalizedRequest, RejectReason } from '../../../../collector/otlp/span-rules';
 import { MalformedRequest } from '../../../../collector/otlp/malformed';
 import { decodeLimits, LAST_STORABLE_NS, UNDATED_LIMITS, type DecodeLimits } from '../../../../collector/otlp/limits';
 import { SPAN_COLUMNS } from '../../../../storage/columns';
@@ -107,6 +109,9 @@ test('the same SDK spans give identical rows through the transcoder, the protobu
   expect(text(transcoded)).toBe(text(viaJson));
   expect(text(viaTree)).toBe(text(viaJson));
   for (const row of rowsOf(transcoded)) expect(row).toHaveLength(SPAN_COLUMNS.length);
+  expect(transcoded.rows.probe).toBeDefined();
+  expect(transcoded.rows.probe).toEqual(viaJson.rows.probe);
+  expect(viaTree.rows.probe).toEqual(viaJson.rows.probe);
 });
 
 describe.each(ENCODINGS)('%s', (_encoding, normalize) => {
@@ -226,6 +231,31 @@ describe.each(ENCODINGS)('%s', (_encoding, normalize) => {
     expect(rowsOf(result)).toHaveLength(1);
   });
 
+  test('the rows carry their probe: the Timestamp, TraceId and SpanId of the stored span that starts last', () => {
+    const request = makeJsonRequest({ spanId: '00000000000000a1', startTimeUnixNano: '1700000000000000005', endTimeUnixNano: '1700000000000000006' });
+    const later = (spanId: string, start: string, traceId = '5b8efff798038103d269b633813fc60c'): unknown =>
+      spansOf(makeJsonRequest({ traceId, spanId, startTimeUnixNano: start, endTimeUnixNano: start }))[0];
+    spansOf(request).push(
+      later('00000000000000a2', '1700000000000000009'),
+      // Starts last, but is rejected: never the probe.
+      later('00000000000000a3', '1700000000000000010', '0'.repeat(32)),
+      // Starts as late as the probe: the first of the two stays.
+      later('00000000000000a4', '1700000000000000009'),
+    );
+    const result = normalize(request);
+    expect(result.rows.spans).toBe(3);
+    expect(result.rows.probe).toEqual(['1700000000000000009', '5b8efff798038103d269b633813fc60c', '00000000000000a2']);
+    // The probe is one of the stored rows, as the journal's recovery looks it up.
+    const [timestamp, traceId, spanId] = result.rows.probe!;
+    expect(text(result)).toContain(`[${timestamp},"${traceId}","${spanId}",`);
+  });
+
+  test('rows without spans carry no probe', () => {
+    const result = normalize(makeJsonRequest({ traceId: '' }));
+    expect(result.rows.spans).toBe(0);
+    expect(result.rows.probe).toBeUndefined();
+  });
+
   describe('dated against a clock', () => {
     const limits = decodeLimits({ nowMs: NOW_MS, retentionDays: 7, maxFutureSeconds: 86_400, maxAttributes: 128 });
 
@@ -312,6 +342,7 @@ test('one hostile fixture gives the same rows, verdicts and counts through JSON,
     expect(text(other)).toBe(text(viaJson));
     expect(other.rejections).toEqual(viaJson.rejections);
     expect(other.droppedAttributes).toEqual(viaJson.droppedAttributes);
+    expect(other.rows.probe).toEqual(viaJson.rows.probe);
   }
 });
 

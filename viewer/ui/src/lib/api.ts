@@ -14,19 +14,10 @@ import type {
   OutliersResponse,
   AnomaliesResponse,
 } from '../../../api/types';
+import { ApiRequestError } from '../../../model/api-error';
 import { credentialHeaders, unauthorized } from './credential';
 
-export class ApiRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly parameter?: string,
-  ) {
-    super(message);
-    this.name = 'ApiRequestError';
-  }
-}
+export { ApiRequestError };
 
 const inFlight = new Map<string, AbortController>();
 
