@@ -159,3 +159,54 @@ export class SpanBlock {
     return columns;
   }
 }
+
+const NS_PER_DAY = 86_400_000_000_000n;
+
+/**
+ * A request's spans as one SpanBlock per UTC day they start on: otel_traces is
+ * partitioned by day, and the writer cuts a batch that spans too many days into
+ * several inserts (collector/ingest/insert-plan.ts) by taking whole blocks.
+ */
+export class DayBlocks {
+  private readonly blocks = new Map<number, SpanBlock>();
+  private lastDay = Number.NaN;
+  private last: SpanBlock | undefined;
+
+  /** The block for a span starting at `startNs`. */
+  blockFor(startNs: bigint): SpanBlock {
+    const day = Number(startNs / NS_PER_DAY);
+    if (day === this.lastDay && this.last !== undefined) return this.last;
+    let block = this.blocks.get(day);
+    if (block === undefined) this.blocks.set(day, (block = new SpanBlock()));
+    this.lastDay = day;
+    this.last = block;
+    return block;
+  }
+
+  /** Every block as Native, days ascending, with where each lies in the bytes. */
+  finish(): { data: Buffer; days: DayBlock[]; spans: number } {
+    const days: DayBlock[] = [];
+    const chunks: Buffer[] = [];
+    let offset = 0;
+    let spans = 0;
+    for (const day of [...this.blocks.keys()].sort((a, b) => a - b)) {
+      const block = this.blocks.get(day) as SpanBlock;
+      if (block.rows === 0) continue;
+      const bytes = block.encode();
+      chunks.push(bytes);
+      days.push({ day, start: offset, end: offset + bytes.length, spans: block.rows });
+      offset += bytes.length;
+      spans += block.rows;
+    }
+    return { data: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, offset), days, spans };
+  }
+}
+
+/** One day's block within a request's bytes: [start, end) of SpanRows.data. */
+export interface DayBlock {
+  /** Days since 1970-01-01, UTC. */
+  day: number;
+  start: number;
+  end: number;
+  spans: number;
+}
