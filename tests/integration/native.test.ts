@@ -81,7 +81,7 @@ test('Map and Array(Map) columns: offsets, then keys, then values; several block
     }
     return nativeBlock(maps.length, [column('m', 'Array(Map(String, String))', outer, inner, keys, values)]);
   };
-  const first = [[{ a: '1', b: '2' }, {}], []];
+  const first: Record<string, string>[][] = [[{ a: '1', b: '2' }, {}], []];
   const second = [[{ '': '', 'k\u0000': 'v\n\n' }]];
   const rows = await readBack([block(first), block(second)], 'm');
   expect(rows).toEqual([[[{ a: '1', b: '2' }, {}]], [[]], [[{ '': '', 'k\u0000': 'v\n\n' }]]]);

@@ -42,7 +42,7 @@ test('tells its observer about each insert: begin with its requests before, stor
   };
   const writer = writerOver(store, createMetrics(), journal);
   expect(await writer.write(spanRows(2, 'a'), 'key-a')).toEqual({ kind: 'accepted' });
-  expect(events).toEqual(['begin key-a:0000000000000000 after 0 inserts', 'stored 7 after 1 inserts']);
+  expect(events).toEqual(['begin key-a:0000000000000001 after 0 inserts', 'stored 7 after 1 inserts']);
   expect(await storedSpans(store)).toBe(2);
   await writer.close();
 });
@@ -64,7 +64,7 @@ test('an observer that cannot begin stops the insert, and the request is refused
 
 test('without an observer it stores; an empty request is accepted without an insert', async () => {
   const writer = writerOver(store);
-  expect(await writer.write({ data: Buffer.alloc(0), spans: 0, probe: undefined }, 'empty')).toEqual({ kind: 'accepted' });
+  expect(await writer.write(spanRows(0, 'empty'), 'empty')).toEqual({ kind: 'accepted' });
   const rows = spanRows(3, 'c');
   expect(await writer.write(rows, 'key-c')).toEqual({ kind: 'accepted' });
   expect(store.inserts).toEqual([rows.data.toString()]);
