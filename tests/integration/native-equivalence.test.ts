@@ -77,7 +77,12 @@ function resourcesAndScopes(): JsonRequest {
   return {
     resourceSpans: [
       {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'first' } }, { key: 'host', value: { stringValue: 'a' } }] },
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: 'first' } },
+            { key: 'host', value: { stringValue: 'a' } },
+          ],
+        },
         scopeSpans: [
           { scope: { name: 'one', version: '1.0' }, spans: [span('0000000000000001'), span('0000000000000002')] },
           { spans: [span('0000000000000003')] },
@@ -87,7 +92,15 @@ function resourcesAndScopes(): JsonRequest {
       { scopeSpans: [{ scope: { version: 'v' }, spans: [span('0000000000000004')] }] },
       { resource: { attributes: [{ key: 'service.name', value: { intValue: 42 } }] }, scopeSpans: [{ spans: [span('0000000000000005')] }] },
       { resource: { attributes: [{ key: 'service.name', value: { stringValue: '' } }] }, scopeSpans: [{ spans: [span('0000000000000006')] }] },
-      { resource: { attributes: [{ key: 'service.name', value: { stringValue: 'a' } }, { key: 'service.name', value: { stringValue: 'b' } }] }, scopeSpans: [{ spans: [span('0000000000000007')] }] },
+      {
+        resource: {
+          attributes: [
+            { key: 'service.name', value: { stringValue: 'a' } },
+            { key: 'service.name', value: { stringValue: 'b' } },
+          ],
+        },
+        scopeSpans: [{ spans: [span('0000000000000007')] }],
+      },
       { resource: {}, scopeSpans: [{ spans: [span('0000000000000008')] }] },
     ],
   };
@@ -95,7 +108,11 @@ function resourcesAndScopes(): JsonRequest {
 
 const sdk = makeTraces().spans;
 const simple = makeSimpleTrace({ children: 3, attributes: { a: [1, 2], b: 'x"y', c: true, d: 1.25, e: ['p', 'q'] } });
-const invalidUtf8InJson = Buffer.concat([Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[{${TRACE},"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000000000001","name":"a`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('b"}]}]}]}')]);
+const invalidUtf8InJson = Buffer.concat([
+  Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[{${TRACE},"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000000000000001","name":"a`),
+  Buffer.from([0xc3, 0x28, 0xff]),
+  Buffer.from('b"}]}]}]}'),
+]);
 
 const FIXTURES: Record<string, Fixture> = {
   'SDK-made spans': { json: jsonRequest(sdk), protobuf: protobufRequest(sdk) },
@@ -139,7 +156,17 @@ const FIXTURES: Record<string, Fixture> = {
           value: {
             kvlistValue: {
               values: [
-                { key: 'b', value: { kvlistValue: { values: [{ key: 'y', value: { arrayValue: { values: [{ kvlistValue: {} }, { arrayValue: {} }] } } }, { key: 'x', value: {} }] } } },
+                {
+                  key: 'b',
+                  value: {
+                    kvlistValue: {
+                      values: [
+                        { key: 'y', value: { arrayValue: { values: [{ kvlistValue: {} }, { arrayValue: {} }] } } },
+                        { key: 'x', value: {} },
+                      ],
+                    },
+                  },
+                },
                 { key: 'a', value: { stringValue: 'é"\n' } },
                 { key: 'a', value: { intValue: '-1' } },
               ],
@@ -152,18 +179,38 @@ const FIXTURES: Record<string, Fixture> = {
   [`an attribute nested ${MAX_ANY_VALUE_DEPTH} deep in arrays`]: { json: deepJsonRequest(MAX_ANY_VALUE_DEPTH, 'arrayValue'), protobuf: deepProtobufRequest(MAX_ANY_VALUE_DEPTH, 'arrayValue') },
   [`an attribute nested ${MAX_ANY_VALUE_DEPTH} deep in kvlists`]: { json: deepJsonRequest(MAX_ANY_VALUE_DEPTH, 'kvlistValue'), protobuf: deepProtobufRequest(MAX_ANY_VALUE_DEPTH, 'kvlistValue') },
   'hostile strings and unicode': both(
-    makeJsonRequest({ name: HOSTILE_STRING, traceState: 'ü=1', status: { message: '中文 \u{1F600}' }, attributes: [{ key: HOSTILE_STRING, value: { stringValue: HOSTILE_STRING } }] }, {
-      attributes: [{ key: 'service.name', value: { stringValue: 'sérvice 😀' } }],
-    }),
+    makeJsonRequest(
+      { name: HOSTILE_STRING, traceState: 'ü=1', status: { message: '中文 \u{1F600}' }, attributes: [{ key: HOSTILE_STRING, value: { stringValue: HOSTILE_STRING } }] },
+      {
+        attributes: [{ key: 'service.name', value: { stringValue: 'sérvice 😀' } }],
+      },
+    ),
   ),
   'empty and huge strings': both(
-    makeJsonRequest({ name: HUGE, traceState: '', attributes: [{ key: '', value: { stringValue: '' } }, { key: 'huge', value: { stringValue: HUGE } }], events: [{ timeUnixNano: '1700000000000000002', name: HUGE }] }, {
-      attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }, { key: 'huge', value: { stringValue: HUGE } }],
-    }),
+    makeJsonRequest(
+      {
+        name: HUGE,
+        traceState: '',
+        attributes: [
+          { key: '', value: { stringValue: '' } },
+          { key: 'huge', value: { stringValue: HUGE } },
+        ],
+        events: [{ timeUnixNano: '1700000000000000002', name: HUGE }],
+      },
+      {
+        attributes: [
+          { key: 'service.name', value: { stringValue: 'svc' } },
+          { key: 'huge', value: { stringValue: HUGE } },
+        ],
+      },
+    ),
   ),
   'events and links': both(makeJsonRequest(EVENTS_AND_LINKS)),
   'events without names or times, links without state': both(
-    makeJsonRequest({ events: [{}, { name: 'late', timeUnixNano: '1700000000900000000' }, {}], links: [{ traceId: '0102030405060708090a0b0c0d0e0f10', spanId: '0102030405060708' }, EVENTS_AND_LINKS.links[0]] }),
+    makeJsonRequest({
+      events: [{}, { name: 'late', timeUnixNano: '1700000000900000000' }, {}],
+      links: [{ traceId: '0102030405060708090a0b0c0d0e0f10', spanId: '0102030405060708' }, EVENTS_AND_LINKS.links[0]],
+    }),
   ),
   'rejected spans among valid ones': both(rejectedAmongValid()),
   'dated spans, one kept': both(
