@@ -21,7 +21,11 @@ const REQUESTS = Number(process.env.BENCH_ENGINE_REQUESTS ?? 30);
 async function main() {
   const { makeRequests, distinctRequests } = require('./payloads');
   const { normalizeBody } = require(path.join(ROOT, 'dist/collector/otlp/decode'));
-  const { jsonRowsOf } = require(path.join(ROOT, 'dist/collector/otlp/normalize'));
+  const { decodeRequest, normalizeRequestToJsonRows } = require(path.join(ROOT, 'dist/collector/otlp/normalize'));
+  const jsonRowsOf = (body) => {
+    const { tree, leaves } = decodeRequest(body, 'protobuf');
+    return Buffer.from(normalizeRequestToJsonRows(tree, leaves).rows.text);
+  };
   const { SPAN_COLUMNS } = require(path.join(ROOT, 'dist/storage/columns'));
   const { MIGRATIONS } = require(path.join(ROOT, 'dist/storage/schema'));
   const { SqlRegistry } = require(path.join(ROOT, 'dist/storage/sql/registry'));
@@ -35,7 +39,7 @@ async function main() {
     const body = next();
     const { rows } = normalizeBody(body, 'protobuf');
     blocks.push(rows.data);
-    jsonRows.push(jsonRowsOf(body, 'protobuf'));
+    jsonRows.push(jsonRowsOf(body));
     spans += rows.spans;
   }
   const native = Buffer.concat(blocks);
