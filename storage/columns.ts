@@ -29,15 +29,21 @@ export const SPAN_COLUMNS = [
 ] as const;
 
 /** SpanKind and StatusCode as stored, indexed by their OTLP enum numbers. */
+import type { DayBlock } from './span-block';
+
 export { SPAN_KINDS, STATUS_CODES } from './span-enums';
 
 /**
- * A batch of span rows ready for insert: JSONCompactEachRow bytes, one line per
- * span, values in SPAN_COLUMNS order. Bytes rather than objects because building
- * and re-serializing row objects was measured to cost more than decoding itself.
+ * One request's spans ready for insert: Native blocks of otel_traces
+ * (storage/span-block.ts), one per UTC day the spans start on, back to back in
+ * `data`. Bytes rather than objects because building and re-serializing row
+ * objects was measured to cost more than decoding itself, and Native because the
+ * engine reads it without parsing.
  */
 export interface SpanRows {
   data: Buffer;
+  /** Where each day's block lies in `data`, days ascending. */
+  days: DayBlock[];
   spans: number;
   /** One of these spans, to look them up by once stored; undefined without spans. */
   probe: SpanProbe | undefined;

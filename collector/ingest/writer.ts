@@ -33,7 +33,7 @@ import { SPAN_COLUMNS } from '../../storage/columns';
 import type { Store } from '../../storage/store';
 import type { StoreHealth } from './health';
 import { batchKey, type JournaledRequest } from './idempotency';
-import { planInserts, rowDays, SPREAD_DAYS, type Part, type Splittable } from './insert-plan';
+import { planInserts, SPREAD_DAYS, type Part, type Splittable } from './insert-plan';
 import { TRACES_TABLE } from '../../storage/schema';
 import { classifyStoreError, type StoreFailure } from '../../storage/store-errors';
 
@@ -141,7 +141,7 @@ export class SpanWriter implements RowWriter {
         error: new HindsightError('HS_QUEUE_FULL', `write queue is full (${this.queuedSpans} spans, ${this.queuedBytes} bytes queued); retry later`),
       });
     }
-    const days = rowDays(rows.data);
+    const days = rows.days.map((d) => d.day);
     const lane = days.length > SPREAD_DAYS ? this.spread : this.common;
     if (lane.pendingSpans > 0 && lane.pendingSpans + rows.spans > lane.maxWaitingSpans) {
       return Promise.resolve({

@@ -1,21 +1,22 @@
 /**
  * The reference decode path: a decoded OTLP request tree (OTLP/JSON, or
- * protobufjs's decoding of protobuf) read through a LeafCodec and written as span
- * rows in JSONCompactEachRow text, validated span by span (span-rules.ts).
+ * protobufjs's decoding of protobuf) read through a LeafCodec, validated span by
+ * span (span-rules.ts), each stored span's values decided here and handed to a
+ * RowSink (row-sinks.ts): Native blocks for the store (normalizeRequest), or
+ * JSONCompactEachRow text, the oracle the Native writers are tested against
+ * (normalizeRequestToJsonRows).
  *
  * A structural error (a list where an object belongs, an unreadable value) makes
  * the whole request malformed: it throws MalformedRequest and nothing is stored.
- *
- * Rows are written as text while walking the request rather than built as objects
- * and serialized afterwards: measured, the object detour cost more than decoding.
  */
 import { quoteLongIntegers } from './json-int64';
 import { jsonLeaves, protobufLeaves, roundedJsonIntegers, type LeafCodec } from './leaves';
-import { AttributeCap, attributeString, attributesJson } from './values';
+import { AttributeCap, attributeMap, attributeString } from './values';
 import { UNDATED_LIMITS, type DecodeLimits } from './limits';
 import { MalformedRequest } from './malformed';
 import { otlpTypes } from './proto';
-import { judgeSpan, RequestTally, UNKNOWN_SERVICE, validSpanId, validTraceId, type NormalizedRequest, type SpanFacts } from './span-rules';
+import { JsonRowSink, NativeRowSink, type EventValues, type LinkValues, type RowSink, type ScopeValues } from './row-sinks';
+import { judgeSpan, RequestTally, UNKNOWN_SERVICE, validSpanId, validTraceId, type JsonRows, type NormalizedRequest, type SpanFacts } from './span-rules';
 import { SPAN_KINDS, STATUS_CODES } from '../../storage/columns';
 
 const SPAN_KIND_NAMES = SPAN_KINDS.map((k) => `SPAN_KIND_${k.toUpperCase()}`);
@@ -23,17 +24,26 @@ const STATUS_CODE_NAMES = STATUS_CODES.map((c) => `STATUS_CODE_${c.toUpperCase()
 
 /** An OTLP/JSON body to span rows. Throws MalformedRequest. */
 export function normalizeJson(body: Buffer, limits: DecodeLimits = UNDATED_LIMITS): NormalizedRequest {
+  return readJsonBody(body, (tree) => normalizeRequest(tree, jsonLeaves, limits));
+}
+
+/** The same, as the oracle's JSONCompactEachRow rows. */
+export function normalizeJsonToJsonRows(body: Buffer, limits: DecodeLimits = UNDATED_LIMITS): NormalizedRequest<JsonRows> {
+  return readJsonBody(body, (tree) => normalizeRequestToJsonRows(tree, jsonLeaves, limits));
+}
+
+function readJsonBody<T>(body: Buffer, normalize: (tree: object) => T): T {
   const text = body.toString('utf8');
   const before = roundedJsonIntegers();
   try {
-    const result = normalizeRequest(parseJsonObject(text), jsonLeaves, limits);
+    const result = normalize(parseJsonObject(text));
     if (roundedJsonIntegers() === before) return result;
   } catch (err) {
     // A rounded number can itself make the request look malformed (2^63 - 1 becomes 2^63).
     if (roundedJsonIntegers() === before) throw err;
   }
   // Rare: a time or int sent as a bare number beyond 2^53. Read again, exactly.
-  return normalizeRequest(parseJsonObject(quoteLongIntegers(text)), jsonLeaves, limits);
+  return normalize(parseJsonObject(quoteLongIntegers(text)));
 }
 
 export interface DecodedRequest {
@@ -96,24 +106,25 @@ function read<T>(value: T | undefined, where: string, expected: string): T {
   return value;
 }
 
-/** The resource- and scope-level part of every row of one ScopeSpans, computed once. */
-interface ScopeContext {
-  serviceName: string;
-  resourceAttributes: string;
-  scopeName: string;
-  scopeVersion: string;
-}
-
 /**
  * A decoded request tree (OTLP/JSON, or protobufjs's decoding of protobuf) to span
- * rows. The protobuf path normally goes through transcode.ts instead; this one
- * stays the reference both are tested against.
+ * rows in Native. The protobuf path normally goes through transcode.ts instead.
  */
 export function normalizeRequest(request: unknown, leaves: LeafCodec, limits: DecodeLimits = UNDATED_LIMITS): NormalizedRequest {
+  const sink = new NativeRowSink();
+  return walkRequest(request, leaves, limits, sink).result(sink.days.finish());
+}
+
+/** The same spans as JSONCompactEachRow text: the reference both Native writers are tested against. */
+export function normalizeRequestToJsonRows(request: unknown, leaves: LeafCodec, limits: DecodeLimits = UNDATED_LIMITS): NormalizedRequest<JsonRows> {
+  const sink = new JsonRowSink();
+  return walkRequest(request, leaves, limits, sink).jsonResult(sink.text);
+}
+
+function walkRequest(request: unknown, leaves: LeafCodec, limits: DecodeLimits, sink: RowSink): RequestTally {
   const root = nodeOrEmpty(request, 'request');
-  let text = '';
   const tally = new RequestTally(new AttributeCap(limits.maxAttributes));
-  const reading: SpanReading = { leaves, limits, tally };
+  const reading: SpanReading = { leaves, limits, tally, sink };
 
   listOf(root['resourceSpans'], 'resourceSpans').forEach((rsValue, r) => {
     const rsPath = `resourceSpans[${r}]`;
@@ -122,40 +133,41 @@ export function normalizeRequest(request: unknown, leaves: LeafCodec, limits: De
     const resourceAttrs = resource['attributes'];
     const attrsPath = `${rsPath}.resource.attributes`;
     const serviceName = attributeString(resourceAttrs, 'service.name', leaves, attrsPath, tally.cap.max) || UNKNOWN_SERVICE;
-    const resourceAttributes = attributesJson(resourceAttrs, leaves, attrsPath, tally.cap);
+    const resourceAttributes = attributeMap(resourceAttrs, leaves, attrsPath, tally.cap);
 
     listOf(rs['scopeSpans'], `${rsPath}.scopeSpans`).forEach((ssValue, s) => {
       const ssPath = `${rsPath}.scopeSpans[${s}]`;
       const ss = nodeOrEmpty(ssValue, ssPath);
       const scope = nodeOrEmpty(ss['scope'], `${ssPath}.scope`);
-      const context: ScopeContext = {
-        serviceName: JSON.stringify(serviceName),
+      const context: ScopeValues = {
+        serviceName,
         resourceAttributes,
-        scopeName: JSON.stringify(read(leaves.str(scope['name']), `${ssPath}.scope.name`, 'a string')),
-        scopeVersion: JSON.stringify(read(leaves.str(scope['version']), `${ssPath}.scope.version`, 'a string')),
+        scopeName: read(leaves.str(scope['name']), `${ssPath}.scope.name`, 'a string'),
+        scopeVersion: read(leaves.str(scope['version']), `${ssPath}.scope.version`, 'a string'),
       };
       listOf(ss['spans'], `${ssPath}.spans`).forEach((spanValue, i) => {
         const spanPath = `${ssPath}.spans[${i}]`;
-        text += spanRow(nodeOrEmpty(spanValue, spanPath), context, reading, spanPath);
+        readSpan(nodeOrEmpty(spanValue, spanPath), context, reading, spanPath);
       });
     });
   });
-  return tally.result(Buffer.from(text));
+  return tally;
 }
 
-/** What every span of one request is read with and counted in. */
+/** What every span of one request is read with, counted in and written to. */
 interface SpanReading {
   leaves: LeafCodec;
   limits: DecodeLimits;
   tally: RequestTally;
+  sink: RowSink;
 }
 
 /**
- * One span as one JSONCompactEachRow line, in SPAN_COLUMNS order, or '' when it is
- * rejected. Every field is read either way, so a structurally malformed span makes
- * its request malformed even when its ids are also wrong.
+ * One span, written to the sink unless it is rejected. Every field is read either
+ * way, so a structurally malformed span makes its request malformed even when its
+ * ids are also wrong.
  */
-function spanRow(span: Node, context: ScopeContext, reading: SpanReading, where: string): string {
+function readSpan(span: Node, scope: ScopeValues, reading: SpanReading, where: string): void {
   const { leaves, tally } = reading;
   const cap = tally.cap;
   const mark = cap.mark();
@@ -170,85 +182,66 @@ function spanRow(span: Node, context: ScopeContext, reading: SpanReading, where:
   const status = nodeOrEmpty(span['status'], `${where}.status`);
   const code = read(leaves.enumNumber(status['code'], STATUS_CODE_NAMES), `${where}.status.code`, 'a StatusCode');
   const message = read(leaves.str(status['message']), `${where}.status.message`, 'a string');
-  const attributes = attributesJson(span['attributes'], leaves, `${where}.attributes`, cap);
-  const events = eventColumns(span['events'], leaves, `${where}.events`, cap);
-  const links = linkColumns(span['links'], leaves, `${where}.links`, cap);
+  const attributes = attributeMap(span['attributes'], leaves, `${where}.attributes`, cap);
+  const events = readEvents(span['events'], leaves, `${where}.events`, cap);
+  const links = readLinks(span['links'], leaves, `${where}.links`, cap);
 
-  const facts: SpanFacts = { traceId, spanId, parentSpanId, start, end, lastEvent: events.last, linksValid: links.valid };
+  const lastEvent = events.reduce((last, e) => (e.time > last ? e.time : last), 0n);
+  const linksValid = links.every((l) => validTraceId(l.traceId) && validSpanId(l.spanId));
+  const facts: SpanFacts = { traceId, spanId, parentSpanId, start, end, lastEvent, linksValid };
   const rejected = judgeSpan(facts, reading.limits);
   if (rejected !== undefined) {
     tally.refused(rejected, where, mark);
-    return '';
+    return;
   }
   tally.stored(facts);
-  return (
-    '[' +
-    start.toString() +
-    `,"${traceId}","${spanId}","${parentSpanId}",` +
-    JSON.stringify(traceState) +
-    ',' +
-    JSON.stringify(name) +
-    `,"${SPAN_KINDS[kind] ?? 'Unspecified'}",` +
-    context.serviceName +
-    ',' +
-    context.resourceAttributes +
-    ',' +
-    context.scopeName +
-    ',' +
-    context.scopeVersion +
-    ',' +
-    attributes +
-    ',' +
-    (end - start).toString() +
-    `,"${STATUS_CODES[code] ?? 'Unset'}",` +
-    JSON.stringify(message) +
-    ',' +
-    events.text +
-    ',' +
-    links.text +
-    ']\n'
+  reading.sink.write(
+    {
+      start,
+      end,
+      // Read, since judgeSpan found them valid.
+      traceId: traceId as string,
+      spanId: spanId as string,
+      parentSpanId: parentSpanId as string,
+      traceState,
+      name,
+      kind: SPAN_KINDS[kind] ?? 'Unspecified',
+      attributes,
+      statusCode: STATUS_CODES[code] ?? 'Unset',
+      statusMessage: message,
+      events,
+      links: links as LinkValues[],
+    },
+    scope,
   );
 }
 
-/** Events.Timestamp, Events.Name, Events.Attributes, and the latest event time (0n without events). */
-function eventColumns(value: unknown, leaves: LeafCodec, where: string, cap: AttributeCap): { text: string; last: bigint } {
-  const events = listOf(value, where);
-  if (events.length === 0) return { text: '[],[],[]', last: 0n };
-  const times: string[] = [];
-  const names: string[] = [];
-  const attributes: string[] = [];
-  let last = 0n;
-  events.forEach((eventValue, i) => {
+/** Events.Timestamp, Events.Name, Events.Attributes. */
+function readEvents(value: unknown, leaves: LeafCodec, where: string, cap: AttributeCap): EventValues[] {
+  return listOf(value, where).map((eventValue, i) => {
     const at = `${where}[${i}]`;
     const event = nodeOrEmpty(eventValue, at);
-    const time = read(leaves.time(event['timeUnixNano']), `${at}.timeUnixNano`, 'a 64-bit unsigned integer');
-    if (time > last) last = time;
-    times.push(time.toString());
-    names.push(JSON.stringify(read(leaves.str(event['name']), `${at}.name`, 'a string')));
-    attributes.push(attributesJson(event['attributes'], leaves, `${at}.attributes`, cap));
+    return {
+      time: read(leaves.time(event['timeUnixNano']), `${at}.timeUnixNano`, 'a 64-bit unsigned integer'),
+      name: read(leaves.str(event['name']), `${at}.name`, 'a string'),
+      attributes: attributeMap(event['attributes'], leaves, `${at}.attributes`, cap),
+    };
   });
-  return { text: `[${times.join(',')}],[${names.join(',')}],[${attributes.join(',')}]`, last };
 }
 
-/** Links.TraceId, Links.SpanId, Links.TraceState, Links.Attributes, and whether every link id is valid. */
-function linkColumns(value: unknown, leaves: LeafCodec, where: string, cap: AttributeCap): { text: string; valid: boolean } {
-  const links = listOf(value, where);
-  if (links.length === 0) return { text: '[],[],[],[]', valid: true };
-  const traceIds: string[] = [];
-  const spanIds: string[] = [];
-  const states: string[] = [];
-  const attributes: string[] = [];
-  let valid = true;
-  links.forEach((linkValue, i) => {
+/** A link as read: its ids undefined when they cannot be read (which rejects its span). */
+type LinkRead = Omit<LinkValues, 'traceId' | 'spanId'> & { traceId: string | undefined; spanId: string | undefined };
+
+/** Links.TraceId, Links.SpanId, Links.TraceState, Links.Attributes. */
+function readLinks(value: unknown, leaves: LeafCodec, where: string, cap: AttributeCap): LinkRead[] {
+  return listOf(value, where).map((linkValue, i) => {
     const at = `${where}[${i}]`;
     const link = nodeOrEmpty(linkValue, at);
-    const traceId = leaves.id(link['traceId']);
-    const spanId = leaves.id(link['spanId']);
-    if (!validTraceId(traceId) || !validSpanId(spanId)) valid = false;
-    traceIds.push(`"${traceId}"`);
-    spanIds.push(`"${spanId}"`);
-    states.push(JSON.stringify(read(leaves.str(link['traceState']), `${at}.traceState`, 'a string')));
-    attributes.push(attributesJson(link['attributes'], leaves, `${at}.attributes`, cap));
+    return {
+      traceId: leaves.id(link['traceId']),
+      spanId: leaves.id(link['spanId']),
+      traceState: read(leaves.str(link['traceState']), `${at}.traceState`, 'a string'),
+      attributes: attributeMap(link['attributes'], leaves, `${at}.attributes`, cap),
+    };
   });
-  return { text: `[${traceIds.join(',')}],[${spanIds.join(',')}],[${states.join(',')}],[${attributes.join(',')}]`, valid };
 }

@@ -19,7 +19,7 @@ export interface PartialSuccess {
  * span rejected (rejected_spans counts spans not stored), so on their own they are
  * the warning the specification allows with rejected_spans = 0.
  */
-export function partialSuccessMessage(result: NormalizedRequest, maxAttributes: number): string {
+export function partialSuccessMessage(result: Pick<NormalizedRequest<unknown>, 'rejections' | 'droppedAttributes'>, maxAttributes: number): string {
   const parts = REJECT_REASONS.flatMap((reason) => {
     const r = result.rejections[reason];
     return r ? [`${r.count} rejected: ${REASON_TEXT[reason]} (first at ${r.first})`] : [];

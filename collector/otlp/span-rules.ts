@@ -8,6 +8,7 @@
  * structural error is not judged here: it makes the whole request malformed.
  */
 import type { SpanProbe, SpanRows } from '../../storage/columns';
+import type { DayBlock } from '../../storage/span-block';
 import { LAST_STORABLE_NS, type DecodeLimits } from './limits';
 import type { AttributeCap } from './values';
 
@@ -79,13 +80,20 @@ export interface Rejection {
 
 export type Rejections = Partial<Record<RejectReason, Rejection>>;
 
-/** A request body decoded: its rows, and what was left out of them. */
-export interface NormalizedRequest {
-  rows: SpanRows;
+/** A request body decoded: its rows (SpanRows, or the JSON rows of the reference path), and what was left out of them. */
+export interface NormalizedRequest<Rows = SpanRows> {
+  rows: Rows;
   rejected: number;
   rejections: Rejections;
   /** Attributes past the cap in stored spans and their resources: dropped, the spans kept. */
   droppedAttributes: Rejection | undefined;
+}
+
+/** The reference path's rows: JSONCompactEachRow text, one line per stored span, as the decoders wrote before Native. */
+export interface JsonRows {
+  text: string;
+  spans: number;
+  probe: SpanProbe | undefined;
 }
 
 /** One request's spans as they are judged: stored and rejected counts, reasons, and the probe span. */
@@ -120,11 +128,24 @@ export class RequestTally {
     else this.rejections[reason] = { count: 1, first: where };
   }
 
-  result(data: Buffer): NormalizedRequest {
+  /** The request decoded, its stored spans written as `blocks` (DayBlocks.finish()). */
+  result(blocks: { data: Buffer; days: DayBlock[] }): NormalizedRequest {
+    return this.with({ data: blocks.data, days: blocks.days, spans: this.spans, probe: this.probe() });
+  }
+
+  /** The same for the JSON-row reference path (normalize.ts's oracle). */
+  jsonResult(text: string): NormalizedRequest<JsonRows> {
+    return this.with({ text, spans: this.spans, probe: this.probe() });
+  }
+
+  private probe(): SpanProbe | undefined {
+    return this.spans > 0 ? [this.probeStart.toString(), this.probeTraceId, this.probeSpanId] : undefined;
+  }
+
+  private with<Rows>(rows: Rows): NormalizedRequest<Rows> {
     const cap = this.cap;
-    const probe: SpanProbe | undefined = this.spans > 0 ? [this.probeStart.toString(), this.probeTraceId, this.probeSpanId] : undefined;
     return {
-      rows: { data, spans: this.spans, probe },
+      rows,
       rejected: this.rejected,
       rejections: this.rejections,
       droppedAttributes: cap.dropped > 0 && cap.first !== undefined ? { count: cap.dropped, first: cap.first } : undefined,

@@ -1,6 +1,8 @@
 /**
- * Attribute lists and AnyValues from protobuf bytes to the text of a Map column,
- * byte for byte what values.ts writes for the same attributes from a decoded tree.
+ * Attribute lists and AnyValues from protobuf bytes to the entries of a Native
+ * Map column: per entry the key's bytes and the value's storage text, the same
+ * text values.ts gives for the same attributes from a decoded tree (an
+ * integration test holds the two to that, through the engine).
  *
  * Work is linear in the list: it is cut to the attribute cap before its entries
  * are read, and duplicate keys are found with a set, not by comparing every pair
@@ -9,14 +11,15 @@
  * their depth is checked here first, because protobufjs decodes them recursively.
  */
 import type { Type } from 'protobufjs';
+import { ColumnBuffer } from '../../storage/native';
+import type { MapColumn } from '../../storage/span-block';
 import { AnyValue, ArrayValue, KeyValue, KeyValueList } from './fields';
 import { protobufLeaves } from './leaves';
 import { MAX_ANY_VALUE_DEPTH } from './limits';
 import { otlpTypes } from './proto';
 import { anyValueText, doubleText, nestedTooDeep, type AttributeCap } from './values';
-import { writeJsonString } from './wire/json-string';
+import { checkUtf8 } from './wire/utf8';
 import { ABSENT, FIXED64, fieldMap, LEN, tagOf, VARINT, type FieldReader, type Range, type Reader } from './wire/reader';
-import { CLOSE_BRACE, COLON, COMMA, OPEN_BRACE, RowBuffer } from './wire/row-buffer';
 
 interface KeyValueFields {
   key: Range;
@@ -98,9 +101,46 @@ function int64Text(lo: number, hi: number): string {
 
 const NO_SCALAR: [number, number] = [0, 0];
 const anyValue: AnyValueFields = { member: 0, payload: ABSENT, scalar: NO_SCALAR };
+/** A double's two halves read back as the double, without a Buffer per value. */
+const doubleBits = new DataView(new ArrayBuffer(8));
 
-/** One AnyValue (the bytes in `value`) as a JSON string literal of its storage text. */
-function writeAnyValue(out: RowBuffer, r: Reader, value: Range, where: string): void {
+/** Strings up to this long are copied and checked for non-ASCII bytes in one loop, as ColumnBuffer.string copies them. */
+const SHORT_STRING = 64;
+
+/**
+ * A string field's bytes as a String value ('' when absent); invalid UTF-8 makes
+ * the request malformed, as protobufjs refuses it. A short string is checked for
+ * UTF-8 only when it has a non-ASCII byte: most have none, and isUtf8 and the
+ * subarray it takes cost more than the copy (measured on SDK-made requests).
+ */
+export function writeString(out: ColumnBuffer, r: Reader, range: Range): void {
+  if (range.start < 0) {
+    out.varUInt(0);
+    return;
+  }
+  const n = range.end - range.start;
+  if (n > SHORT_STRING) {
+    checkUtf8(r, range);
+    out.string(r.buf, range.start, range.end);
+    return;
+  }
+  out.varUInt(n);
+  out.ensure(n);
+  const src = r.buf;
+  const buf = out.buf;
+  let pos = out.length;
+  let bits = 0;
+  for (let i = range.start; i < range.end; i++) {
+    const b = src[i]!;
+    bits |= b;
+    buf[pos++] = b;
+  }
+  out.length = pos;
+  if (bits >= 0x80) checkUtf8(r, range);
+}
+
+/** One AnyValue (the bytes in `value`) as its storage text. */
+function writeAnyValue(out: ColumnBuffer, r: Reader, value: Range, where: string): void {
   // One AnyValue read into, reset per value (this runs once per attribute); nothing below reads another first.
   const read = anyValue;
   read.member = 0;
@@ -109,30 +149,28 @@ function writeAnyValue(out: RowBuffer, r: Reader, value: Range, where: string): 
   const { member, payload, scalar } = r.message(value, ANY_VALUE, read);
   switch (member) {
     case 0:
-      out.ascii('""');
+      out.varUInt(0);
       return;
     case AnyValue.STRING_VALUE:
-      writeJsonString(out, r, payload);
+      writeString(out, r, payload);
       return;
     case AnyValue.BOOL_VALUE:
-      out.ascii(scalar[0] !== 0 || scalar[1] !== 0 ? '"true"' : '"false"');
+      out.text(scalar[0] !== 0 || scalar[1] !== 0 ? 'true' : 'false');
       return;
     case AnyValue.INT_VALUE:
-      out.ascii(`"${int64Text(scalar[0], scalar[1])}"`);
+      out.text(int64Text(scalar[0], scalar[1]));
       return;
-    case AnyValue.DOUBLE_VALUE: {
-      const bytes = Buffer.allocUnsafe(8);
-      bytes.writeUInt32LE(scalar[0], 0);
-      bytes.writeUInt32LE(scalar[1], 4);
-      out.ascii(`"${doubleText(bytes.readDoubleLE(0))}"`);
+    case AnyValue.DOUBLE_VALUE:
+      doubleBits.setUint32(0, scalar[0], true);
+      doubleBits.setUint32(4, scalar[1], true);
+      out.text(doubleText(doubleBits.getFloat64(0, true)));
       return;
-    }
     case AnyValue.BYTES_VALUE:
-      out.ascii(`"${r.buf.toString('base64', payload.start, payload.end)}"`);
+      out.text(r.buf.toString('base64', payload.start, payload.end));
       return;
     default:
       refuseDeepNesting(r, value, 1, where);
-      out.utf8(JSON.stringify(anyValueText(decodeSlowly(r, value), protobufLeaves, where)));
+      out.text(anyValueText(decodeSlowly(r, value), protobufLeaves, where));
   }
 }
 
@@ -217,60 +255,59 @@ function keyValue(r: Reader, entry: Range): KeyValueFields {
   return readKeyValue(r, entry, { key: ABSENT, value: ABSENT });
 }
 
-/** A repeated KeyValue field (the ranges of its entries) as a JSON object for a Map column. */
-export function writeAttributes(out: RowBuffer, r: Reader, entries: Range[], where: string, cap: AttributeCap): void {
+/**
+ * A repeated KeyValue field (the ranges of its entries) as one Map value: its
+ * entries written into `map`, then the row (or Array element) ended.
+ */
+export function writeAttributes(map: MapColumn, r: Reader, entries: Range[], where: string, cap: AttributeCap): void {
   const count = cap.keep(entries.length, where);
-  if (count === 0) {
-    out.ascii('{}');
-    return;
-  }
-  const start = out.pos;
+  if (count > 0) writeEntries(map, r, entries, count, where);
+  map.endRow();
+}
+
+function writeEntries(map: MapColumn, r: Reader, entries: Range[], count: number, where: string): void {
+  const keysStart = map.keys.length;
+  const valuesStart = map.values.length;
   const keys = new SeenKeys(r.buf);
   // One KeyValue read into, reset per entry: this loop runs once per attribute, and an object each cost measurably.
   const kv: KeyValueFields = { key: ABSENT, value: ABSENT };
-  out.byte(OPEN_BRACE);
   for (let i = 0; i < count; i++) {
     const { key, value } = readKeyValue(r, entries[i]!, kv);
     if (!keys.add(key)) {
-      out.pos = start;
-      writeDeduplicated(out, r, entries, count, where);
+      map.keys.truncate(keysStart);
+      map.values.truncate(valuesStart);
+      map.entries -= i;
+      writeDeduplicated(map, r, entries, count, where);
       return;
     }
-    if (i > 0) out.byte(COMMA);
-    writeJsonString(out, r, key);
-    out.byte(COLON);
-    writeValue(out, r, value, `${where}[${i}].value`);
+    writeString(map.keys, r, key);
+    writeValue(map.values, r, value, `${where}[${i}].value`);
+    map.entries++;
   }
-  out.byte(CLOSE_BRACE);
 }
 
-function writeValue(out: RowBuffer, r: Reader, value: Range, where: string): void {
-  if (value.start < 0) out.ascii('""');
+function writeValue(out: ColumnBuffer, r: Reader, value: Range, where: string): void {
+  if (value.start < 0) out.varUInt(0);
   else writeAnyValue(out, r, value, where);
 }
 
 /**
  * An attribute list with a duplicate key (rare): each key once, where it first
- * appeared, with its last value, as pcommon.Map and values.ts's attributesJson
- * keep them.
+ * appeared, with its last value, as pcommon.Map and values.ts's attributeMap
+ * keep them. A Native Map would keep every duplicate, so this is not optional.
  */
-function writeDeduplicated(out: RowBuffer, r: Reader, entries: Range[], count: number, where: string): void {
-  const values = new RowBuffer(1024);
+function writeDeduplicated(map: MapColumn, r: Reader, entries: Range[], count: number, where: string): void {
+  const values = new ColumnBuffer(1024);
   const last = new Map<string, { key: Range; start: number; end: number }>();
   for (let i = 0; i < count; i++) {
     const { key, value } = keyValue(r, entries[i]!);
-    const start = values.pos;
+    const start = values.length;
     writeValue(values, r, value, `${where}[${i}].value`);
-    last.set(keyBytes(r.buf, key), { key, start, end: values.pos });
+    last.set(keyBytes(r.buf, key), { key, start, end: values.length });
   }
-  out.byte(OPEN_BRACE);
-  let first = true;
   for (const { key, start, end } of last.values()) {
-    if (!first) out.byte(COMMA);
-    first = false;
-    writeJsonString(out, r, key);
-    out.byte(COLON);
-    out.bytes(values.buf, start, end);
+    writeString(map.keys, r, key);
+    map.values.raw(values.buf, start, end);
+    map.entries++;
   }
-  out.byte(CLOSE_BRACE);
 }

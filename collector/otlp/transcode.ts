@@ -1,12 +1,15 @@
 /**
  * The protobuf fast path: the wire bytes of an ExportTraceServiceRequest are read
- * once and the JSONCompactEachRow row bytes are written as they are read, with no
- * decoded message objects and, for ASCII strings, no JS strings either.
+ * once and each span is written into the Native column buffers of its day's
+ * insert block (storage/span-block.ts) as it is read, with no decoded message
+ * objects, no row text and, for strings, no JS strings either: a string's bytes
+ * are checked as UTF-8 and copied.
  *
  * Why not decode with protobufjs and walk the tree as the JSON path does: measured
  * under load on SDK-made requests, building and collecting those objects took
- * most of the collector's own CPU. This module must write exactly the bytes
- * normalize.ts writes for the same spans; a test holds the two to that.
+ * most of the collector's own CPU. This module must store exactly the values
+ * normalize.ts stores for the same spans; an integration test holds the two to
+ * that, column by column (tests/integration/native-equivalence.test.ts).
  *
  * Each message is read through its field map below (field numbers in fields.ts);
  * attribute lists are written by transcode-attributes.ts. Work is linear in the
@@ -14,20 +17,15 @@
  * of 65,536 empty ResourceSpans (256 KiB) took 2.7 s before, 44 ms now.
  */
 import { SPAN_KINDS, STATUS_CODES } from '../../storage/columns';
+import { ColumnBuffer } from '../../storage/native';
+import { DayBlocks, EMPTY_MAP, MapColumn, SpanBlock, type EncodedMap } from '../../storage/span-block';
 import * as F from './fields';
 import { UNDATED_LIMITS, type DecodeLimits } from './limits';
-import { judgeSpan, RequestTally, UNKNOWN_SERVICE, validSpanId, validTraceId, type NormalizedRequest, type SpanFacts } from './span-rules';
-import { writeAttributes } from './transcode-attributes';
+import { judgeSpan, RequestTally, UNKNOWN_SERVICE, type NormalizedRequest, type SpanFacts } from './span-rules';
+import { writeAttributes, writeString } from './transcode-attributes';
 import { AttributeCap } from './values';
-import { checkUtf8, writeJsonString } from './wire/json-string';
+import { checkUtf8 } from './wire/utf8';
 import { ABSENT, FIXED64, fieldMap, LEN, Reader, VARINT, type Range } from './wire/reader';
-import { CLOSE_BRACKET, COMMA, RowBuffer } from './wire/row-buffer';
-
-const SERVICE_NAME_KEY = Buffer.from('"service.name"');
-const UNKNOWN_SERVICE_JSON = Buffer.from(JSON.stringify(UNKNOWN_SERVICE));
-const COMMA_BYTES = Buffer.from(',');
-/** ServiceName and ResourceAttributes of a resource without attributes. */
-const NO_RESOURCE = Buffer.concat([UNKNOWN_SERVICE_JSON, Buffer.from(',{},')]);
 
 /** The fields of each message that rows are made of, as ranges of the request and numbers. */
 interface RequestFields {
@@ -126,44 +124,95 @@ const LINK = fieldMap<LinkFields>({
   [F.SpanLink.ATTRIBUTES]: [LEN, (r, end, m) => m.attributes.push(r.delimited(end))],
 });
 
-/** An id as lowercase hex, '' when absent: the form span-rules.ts judges and rows hold. */
+/** An id as lowercase hex, '' when absent: the form span-rules.ts judges. */
 function idHex(r: Reader, range: Range): string {
   return range.start < 0 ? '' : r.buf.toString('hex', range.start, range.end);
+}
+
+/** An id as a String value of lowercase hex, '' when absent. */
+function writeId(out: ColumnBuffer, r: Reader, range: Range): void {
+  if (range.start < 0) out.varUInt(0);
+  else out.hex(r.buf, range.start, range.end);
+}
+
+/** A link id judged as validTraceId/validSpanId judge it, from its bytes: `size` bytes, not all zero. */
+function validIdBytes(r: Reader, range: Range, size: number): boolean {
+  if (range.start < 0 || range.end - range.start !== size) return false;
+  for (let i = range.start; i < range.end; i++) if (r.buf[i] !== 0) return true;
+  return false;
 }
 
 function nanos([lo, hi]: [number, number]): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
-/** ServiceName, ResourceAttributes: once per ResourceSpans. */
-function resourcePart(r: Reader, resource: Range, where: string, cap: AttributeCap): Buffer {
+/** A value's String bytes (length and text), to copy into each row that carries it. */
+function stringBytes(write: (out: ColumnBuffer) => void): Buffer {
+  const out = new ColumnBuffer(64);
+  write(out);
+  return Buffer.from(out.bytes());
+}
+
+const textBytes = (s: string): Buffer => stringBytes((out) => out.text(s));
+const UNKNOWN_SERVICE_BYTES = textBytes(UNKNOWN_SERVICE);
+const EMPTY_STRING = textBytes('');
+const KIND_BYTES = SPAN_KINDS.map(textBytes);
+const UNSPECIFIED_KIND = textBytes('Unspecified');
+const STATUS_BYTES = STATUS_CODES.map(textBytes);
+const UNSET_STATUS = textBytes('Unset');
+const SERVICE_NAME_KEY = Buffer.from('service.name');
+
+/** ServiceName and ResourceAttributes, encoded once per ResourceSpans. */
+interface ResourcePart {
+  serviceName: Buffer;
+  attributes: EncodedMap;
+}
+
+const NO_RESOURCE: ResourcePart = { serviceName: UNKNOWN_SERVICE_BYTES, attributes: EMPTY_MAP };
+
+/** ServiceName, ResourceAttributes: once per ResourceSpans, written through `scratch` (shared by the request's resources). */
+function resourcePart(r: Reader, resource: Range, where: string, cap: AttributeCap, scratch: MapColumn): ResourcePart {
   const attributes: Range[] = [];
   if (resource.start >= 0) r.message(resource, RESOURCE, { attributes });
   if (attributes.length === 0) return NO_RESOURCE;
-  const out = new RowBuffer(256);
-  writeAttributes(out, r, attributes, `${where}.resource.attributes`, cap);
-  const map = out.result();
-  // The map already holds the last service.name as text; read it back once per resource.
-  const name = map.includes(SERVICE_NAME_KEY) ? (JSON.parse(map.toString('utf8')) as Record<string, string>)['service.name'] : undefined;
-  const head = name ? Buffer.from(JSON.stringify(name)) : UNKNOWN_SERVICE_JSON;
-  return Buffer.concat([head, COMMA_BYTES, map, COMMA_BYTES]);
+  scratch.keys.truncate(0);
+  scratch.values.truncate(0);
+  scratch.offsets.truncate(0);
+  scratch.entries = 0;
+  writeAttributes(scratch, r, attributes, `${where}.resource.attributes`, cap);
+  const map: EncodedMap = { keys: Buffer.from(scratch.keys.bytes()), values: Buffer.from(scratch.values.bytes()), count: scratch.entries };
+  return { serviceName: serviceNameOf(map) ?? UNKNOWN_SERVICE_BYTES, attributes: map };
+}
+
+/** Reads an unsigned LEB128 at `pos` of `buf`: [value, position after it]. */
+function readVarUInt(buf: Buffer, pos: number): [number, number] {
+  let n = 0;
+  for (let shift = 1; ; shift *= 128) {
+    const b = buf[pos++]!;
+    n += (b & 0x7f) * shift;
+    if (b < 0x80) return [n, pos];
+  }
+}
+
+/** The String bytes of the service.name entry of a deduplicated map, undefined when it has none or it is ''. */
+function serviceNameOf(map: EncodedMap): Buffer | undefined {
+  let keyPos = 0;
+  let valuePos = 0;
+  for (let i = 0; i < map.count; i++) {
+    const [keyLength, keyStart] = readVarUInt(map.keys, keyPos);
+    const [valueLength, valueStart] = readVarUInt(map.values, valuePos);
+    const value = map.values.subarray(valuePos, valueStart + valueLength);
+    keyPos = keyStart + keyLength;
+    valuePos = valueStart + valueLength;
+    if (keyLength === SERVICE_NAME_KEY.length && SERVICE_NAME_KEY.equals(map.keys.subarray(keyStart, keyPos))) return valueLength === 0 ? undefined : value;
+  }
+  return undefined;
 }
 
 /** An InstrumentationScope's name and version. */
 function readScope(r: Reader, scope: Range): ScopeFields {
   const fields: ScopeFields = { name: ABSENT, version: ABSENT };
   return scope.start < 0 ? fields : r.message(scope, SCOPE, fields);
-}
-
-/** ServiceName, ResourceAttributes, ScopeName, ScopeVersion, and the comma after them. */
-function scopePart(r: Reader, resource: Buffer, { name, version }: ScopeFields): Buffer {
-  const out = new RowBuffer(resource.length + 64);
-  out.bytes(resource);
-  writeJsonString(out, r, name);
-  out.byte(COMMA);
-  writeJsonString(out, r, version);
-  out.byte(COMMA);
-  return out.result();
 }
 
 function readSpan(r: Reader, span: Range): SpanFields {
@@ -185,113 +234,133 @@ function readSpan(r: Reader, span: Range): SpanFields {
 
 /** What the spans of one ScopeSpans are written with. */
 interface SpanContext {
-  /** The row bytes from ServiceName to ScopeVersion, the same for each span. */
-  shared: Buffer;
+  resource: ResourcePart;
+  scopeName: Buffer;
+  scopeVersion: Buffer;
+  days: DayBlocks;
+  /** Where a span bound to be rejected is written, so that it opens no day block (see blockFor). */
+  rejects: SpanBlock;
   tally: RequestTally;
   limits: DecodeLimits;
 }
 
+/**
+ * The block a span is written into: its day's, unless its ids and times already
+ * reject it, whatever its events and links hold. A span can start on any day, and
+ * each day's block costs some kilobytes before a row is in it: without this, a
+ * body of spans bound for rejection, each on its own day, would allocate a block
+ * each.
+ */
+function blockFor(facts: SpanFacts, context: SpanContext): SpanBlock {
+  return judgeSpan(facts, context.limits) === undefined ? context.days.blockFor(facts.start) : context.rejects;
+}
+
 /** Writes one span's row, or, when it is rejected, takes back what it wrote; either way counts it. */
-function writeSpan(out: RowBuffer, r: Reader, span: Range, context: SpanContext, where: string): void {
+function writeSpan(r: Reader, span: Range, context: SpanContext, where: string): void {
   const { tally } = context;
   const cap = tally.cap;
   const mark = cap.mark();
   const f = readSpan(r, span);
-  const traceId = idHex(r, f.traceId);
-  const spanId = idHex(r, f.spanId);
-  const parentSpanId = idHex(r, f.parentSpanId);
   const start = nanos(f.start);
-  const end = nanos(f.end);
-  const rowStart = out.pos;
+  const facts: SpanFacts = { traceId: idHex(r, f.traceId), spanId: idHex(r, f.spanId), parentSpanId: idHex(r, f.parentSpanId), start, end: nanos(f.end), lastEvent: 0n, linksValid: true };
+  const b = blockFor(facts, context);
+  b.mark();
   // Everything is written before the span is judged, so that a malformed span
   // anywhere makes the request malformed, as on the JSON path.
-  out.ascii(`[${start},"${traceId}","${spanId}","${parentSpanId}",`);
-  writeJsonString(out, r, f.traceState);
-  out.byte(COMMA);
-  writeJsonString(out, r, f.name);
-  out.ascii(`,"${SPAN_KINDS[f.kind] ?? 'Unspecified'}",`);
-  out.bytes(context.shared);
-  writeAttributes(out, r, f.attributes, `${where}.attributes`, cap);
-  writeStatusAndDuration(out, r, f.status, end - start);
-  const lastEvent = writeEvents(out, r, f.events, `${where}.events`, cap);
-  const linksValid = writeLinks(out, r, f.links, `${where}.links`, cap);
-  out.ascii(']\n');
+  b.timestamp.int64(f.start[0], f.start[1]);
+  writeId(b.traceId, r, f.traceId);
+  writeId(b.spanId, r, f.spanId);
+  writeId(b.parentSpanId, r, f.parentSpanId);
+  writeString(b.traceState, r, f.traceState);
+  writeString(b.spanName, r, f.name);
+  b.spanKind.raw(KIND_BYTES[f.kind] ?? UNSPECIFIED_KIND);
+  b.serviceName.raw(context.resource.serviceName);
+  b.resourceAttributes.repeat(context.resource.attributes);
+  b.scopeName.raw(context.scopeName);
+  b.scopeVersion.raw(context.scopeVersion);
+  writeAttributes(b.spanAttributes, r, f.attributes, `${where}.attributes`, cap);
+  writeDuration(b.duration, f.start, f.end);
+  writeStatus(b, r, f.status);
+  facts.lastEvent = writeEvents(b, r, f.events, `${where}.events`, cap);
+  facts.linksValid = writeLinks(b, r, f.links, `${where}.links`, cap);
+  b.endRow();
 
-  const facts: SpanFacts = { traceId, spanId, parentSpanId, start, end, lastEvent, linksValid };
   const rejected = judgeSpan(facts, context.limits);
   if (rejected === undefined) tally.stored(facts);
   else {
-    out.pos = rowStart;
+    b.rollback();
     tally.refused(rejected, where, mark);
   }
 }
 
-/** Duration, StatusCode, StatusMessage. */
-function writeStatusAndDuration(out: RowBuffer, r: Reader, status: Range, duration: bigint): void {
+/**
+ * Duration: end - start in nanoseconds, from their halves. A stored span has
+ * start <= end < 2^63 (judgeSpan), so this is the exact difference the JSON path
+ * writes; what it writes for a rejected span is taken back.
+ */
+function writeDuration(out: ColumnBuffer, [startLo, startHi]: [number, number], [endLo, endHi]: [number, number]): void {
+  const borrow = endLo < startLo ? 1 : 0;
+  out.int64(endLo - startLo + borrow * 0x1_0000_0000, endHi - startHi - borrow);
+}
+
+/** StatusCode, StatusMessage. */
+function writeStatus(b: SpanBlock, r: Reader, status: Range): void {
   const fields: StatusFields = { message: ABSENT, code: 0 };
   const { code, message } = status.start < 0 ? fields : r.message(status, STATUS, fields);
-  out.ascii(`,${duration},"${STATUS_CODES[code] ?? 'Unset'}",`);
-  writeJsonString(out, r, message);
-  out.byte(COMMA);
+  b.statusCode.raw(STATUS_BYTES[code] ?? UNSET_STATUS);
+  writeString(b.statusMessage, r, message);
 }
 
 /** Events.Timestamp, Events.Name, Events.Attributes; returns the latest event time (0n without events). */
-function writeEvents(out: RowBuffer, r: Reader, events: Range[], where: string, cap: AttributeCap): bigint {
-  if (events.length === 0) {
-    out.ascii('[],[],[],');
-    return 0n;
+function writeEvents(b: SpanBlock, r: Reader, events: Range[], where: string, cap: AttributeCap): bigint {
+  let last = 0n;
+  for (let i = 0; i < events.length; i++) {
+    const e = r.message<EventFields>(events[i]!, EVENT, { time: [0, 0], name: ABSENT, attributes: [] });
+    const time = nanos(e.time);
+    if (time > last) last = time;
+    b.eventTimestamp.int64(e.time[0], e.time[1]);
+    writeString(b.eventName, r, e.name);
+    writeAttributes(b.eventAttributes, r, e.attributes, `${where}[${i}].attributes`, cap);
+    b.events.elements++;
   }
-  const parsed = events.map((event) => r.message<EventFields>(event, EVENT, { time: [0, 0], name: ABSENT, attributes: [] }));
-  const times = parsed.map((e) => nanos(e.time));
-  out.ascii(`[${times.join(',')}],[`);
-  parsed.forEach((e, i) => {
-    if (i > 0) out.byte(COMMA);
-    writeJsonString(out, r, e.name);
-  });
-  out.ascii('],[');
-  parsed.forEach((e, i) => {
-    if (i > 0) out.byte(COMMA);
-    writeAttributes(out, r, e.attributes, `${where}[${i}].attributes`, cap);
-  });
-  out.ascii('],');
-  return times.reduce((last, t) => (t > last ? t : last), 0n);
+  return last;
 }
 
 /** Links.TraceId, Links.SpanId, Links.TraceState, Links.Attributes; false when a link id is invalid. */
-function writeLinks(out: RowBuffer, r: Reader, links: Range[], where: string, cap: AttributeCap): boolean {
-  if (links.length === 0) {
-    out.ascii('[],[],[],[]');
-    return true;
+function writeLinks(b: SpanBlock, r: Reader, links: Range[], where: string, cap: AttributeCap): boolean {
+  let valid = true;
+  for (let i = 0; i < links.length; i++) {
+    const l = r.message<LinkFields>(links[i]!, LINK, { traceId: ABSENT, spanId: ABSENT, traceState: ABSENT, attributes: [] });
+    if (!validIdBytes(r, l.traceId, 16) || !validIdBytes(r, l.spanId, 8)) valid = false;
+    writeId(b.linkTraceId, r, l.traceId);
+    writeId(b.linkSpanId, r, l.spanId);
+    writeString(b.linkTraceState, r, l.traceState);
+    writeAttributes(b.linkAttributes, r, l.attributes, `${where}[${i}].attributes`, cap);
+    b.links.elements++;
   }
-  const parsed = links.map((link) => {
-    const f = r.message<LinkFields>(link, LINK, { traceId: ABSENT, spanId: ABSENT, traceState: ABSENT, attributes: [] });
-    return { traceId: idHex(r, f.traceId), spanId: idHex(r, f.spanId), traceState: f.traceState, attributes: f.attributes };
-  });
-  out.ascii(`[${parsed.map((l) => `"${l.traceId}"`).join(',')}],[${parsed.map((l) => `"${l.spanId}"`).join(',')}],[`);
-  parsed.forEach((l, i) => {
-    if (i > 0) out.byte(COMMA);
-    writeJsonString(out, r, l.traceState);
-  });
-  out.ascii('],[');
-  parsed.forEach((l, i) => {
-    if (i > 0) out.byte(COMMA);
-    writeAttributes(out, r, l.attributes, `${where}[${i}].attributes`, cap);
-  });
-  out.byte(CLOSE_BRACKET);
-  return parsed.every((l) => validTraceId(l.traceId) && validSpanId(l.spanId));
+  return valid;
+}
+
+/** A scope's name or version as String bytes, read once per ScopeSpans. */
+function scopeString(r: Reader, range: Range): Buffer {
+  if (range.start < 0) return EMPTY_STRING;
+  checkUtf8(r, range);
+  return stringBytes((out) => out.string(r.buf, range.start, range.end));
 }
 
 /** An ExportTraceServiceRequest in protobuf to span rows. Throws MalformedRequest. */
 export function transcodeProtobuf(body: Buffer, limits: DecodeLimits = UNDATED_LIMITS): NormalizedRequest {
   const r = new Reader(body);
-  const out = new RowBuffer();
+  const days = new DayBlocks();
   const tally = new RequestTally(new AttributeCap(limits.maxAttributes));
+  let rejects: SpanBlock | undefined;
+  let scratch: MapColumn | undefined;
 
   const { resourceSpans } = r.message<RequestFields>({ start: 0, end: body.length }, REQUEST, { resourceSpans: [] });
   resourceSpans.forEach((rs, ri) => {
     const rsPath = `resourceSpans[${ri}]`;
     const { resource, scopeSpans } = r.message<ResourceSpansFields>(rs, RESOURCE_SPANS, { resource: ABSENT, scopeSpans: [] });
-    const resourceRow = resourcePart(r, resource, rsPath, tally.cap);
+    const resourceRow = resourcePart(r, resource, rsPath, tally.cap, (scratch ??= new MapColumn()));
     scopeSpans.forEach((ss, si) => {
       const { scope, spans } = r.message<ScopeSpansFields>(ss, SCOPE_SPANS, { scope: ABSENT, spans: [] });
       const scopeFields = readScope(r, scope);
@@ -301,9 +370,17 @@ export function transcodeProtobuf(body: Buffer, limits: DecodeLimits = UNDATED_L
         checkUtf8(r, scopeFields.version);
         return;
       }
-      const context: SpanContext = { shared: scopePart(r, resourceRow, scopeFields), tally, limits };
-      spans.forEach((span, i) => writeSpan(out, r, span, context, `${rsPath}.scopeSpans[${si}].spans[${i}]`));
+      const context: SpanContext = {
+        resource: resourceRow,
+        scopeName: scopeString(r, scopeFields.name),
+        scopeVersion: scopeString(r, scopeFields.version),
+        days,
+        rejects: (rejects ??= new SpanBlock()),
+        tally,
+        limits,
+      };
+      spans.forEach((span, i) => writeSpan(r, span, context, `${rsPath}.scopeSpans[${si}].spans[${i}]`));
     });
   });
-  return tally.result(out.result());
+  return tally.result(days.finish());
 }

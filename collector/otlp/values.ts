@@ -146,35 +146,32 @@ export class AttributeCap {
 }
 
 /**
- * A KeyValue list as a Map(LowCardinality(String), String) value in JSON text.
- * Later duplicates of a key win, as in pcommon.Map.
+ * A KeyValue list as the entries of a Map(LowCardinality(String), String) value,
+ * keys to storage text. Later duplicates of a key win, in the place of its first
+ * appearance, as in pcommon.Map (and as a JS Map keeps them).
  */
-export function attributesJson(list: unknown, leaves: LeafCodec, where: string, cap: AttributeCap): string {
-  if (list == null) return '{}';
+export function attributeMap(list: unknown, leaves: LeafCodec, where: string, cap: AttributeCap): Map<string, string> {
+  const map = new Map<string, string>();
+  if (list == null) return map;
   if (!Array.isArray(list)) throw new MalformedRequest(`${where}: expected an array of KeyValue`);
   const count = cap.keep(list.length, where);
-  if (count === 0) return '{}';
-  let out = '{';
-  const seen = new Set<string>();
-  let duplicates = false;
   for (let i = 0; i < count; i++) {
     const kv: unknown = list[i];
     const at = `${where}[${i}]`;
     if (!isNode(kv)) throw new MalformedRequest(`${at}: expected a KeyValue object`);
-    const key = checked(leaves.str(kv['key']), at, 'key', 'a string');
-    if (seen.has(key)) duplicates = true;
-    seen.add(key);
-    if (i > 0) out += ',';
-    out += JSON.stringify(key) + ':' + JSON.stringify(anyValueText(kv['value'], leaves, `${at}.value`));
+    map.set(checked(leaves.str(kv['key']), at, 'key', 'a string'), anyValueText(kv['value'], leaves, `${at}.value`));
   }
-  if (!duplicates) return out + '}';
-  // Rare: rebuild keeping the last value of each key.
-  const last = new Map<string, string>();
-  for (let i = 0; i < count; i++) {
-    const kv = list[i] as Node;
-    last.set(leaves.str(kv['key']) as string, anyValueText(kv['value'], leaves, `${where}[${i}].value`));
+  return map;
+}
+
+/** Map entries as the JSON object of a Map column in JSONCompactEachRow. */
+export function mapJson(map: ReadonlyMap<string, string>): string {
+  let out = '{';
+  for (const [key, value] of map) {
+    if (out.length > 1) out += ',';
+    out += JSON.stringify(key) + ':' + JSON.stringify(value);
   }
-  return `{${[...last].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+  return out + '}';
 }
 
 /** The string value of one attribute among the first `max` of the list, if it has it. */

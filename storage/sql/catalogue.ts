@@ -95,6 +95,7 @@ export const CATALOGUE = {
 
   // ---- storage/store.ts ----
   'store/insert-rows': statement({ params: { table: identifier(INSERT_TABLES), columns: identifiers(SPAN_COLUMNS) } }),
+  'store/insert-native-file': statement({ params: { table: identifier(INSERT_TABLES), columns: identifiers(SPAN_COLUMNS), file: 'String' } }),
 
   // ---- storage/schema.ts ----
   'schema/create-database': statement({ slots: { onCluster }, literal: true }),

@@ -35,7 +35,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HindsightError } from '../../common/errors';
-import { CATALOGUE, INSERT_TABLES, type Catalogue, type PieceName } from './catalogue';
+import { CATALOGUE, type Catalogue, type PieceName } from './catalogue';
 import type { FillOf, ParamDecl, ParamsOf, PieceDecl, Rendered, SlotDecl, SqlText, ValueType } from './declare';
 import { checkPiece, sqlFiles, type Piece } from './check';
 import { parseTemplate, type Segment } from './template';
@@ -98,11 +98,6 @@ export class SqlRegistry {
     const values: Record<string, unknown> = {};
     const query = this.renderPiece(piece, params, fill, piece.decl.literal, values, '');
     return { query: query as SqlText, query_params: values };
-  }
-
-  /** `db.table` for an API that takes a table name rather than SQL (chDB's raw insert): one of the tables store/insert-rows allows. */
-  qualified(table: string): string {
-    return `${this.database}.${checkedIdentifier('a table to insert into', table, INSERT_TABLES)}`;
   }
 
   private piece(name: string): Piece {

@@ -79,7 +79,7 @@ test('an empty request goes straight through, neither counted nor remembered', a
   const recent = new RecentRequests();
   const metrics = createMetrics();
   const dedup = new DedupWriter(inner, { recent, metrics });
-  const empty = dedup.write({ data: Buffer.alloc(0), spans: 0, probe: undefined }, 'key-f');
+  const empty = dedup.write(spanRows(0, 'f'), 'key-f');
   inner.settle({ kind: 'accepted' });
   await empty;
   expect(recent.has('key-f')).toBe(false);

@@ -3,7 +3,8 @@
  * loopback HTTP endpoint records what @clickhouse/client sends and answers the way
  * ClickHouse's HTTP interface does (an exception code header and text on failure).
  * What is checked is Hindsight's side of the contract: the target table, the
- * compression, and a retry that carries the same deduplication token.
+ * Native body (the same blocks the embedded store inserts), the compression, the
+ * credentials, and a retry that carries the same deduplication token.
  */
 import * as http from 'node:http';
 import { gunzipSync } from 'node:zlib';
@@ -11,13 +12,16 @@ import type { AddressInfo } from 'node:net';
 import { makeConfig } from '../../common/config';
 import { openStore } from '../../storage/store';
 import { batchKey } from '../../collector/ingest/idempotency';
+import { SPAN_COLUMNS } from '../../storage/columns';
+import { spanRows } from '../support/span-rows';
 
 interface Seen {
   query: string;
   token: string | null;
   settings: URLSearchParams;
   encoding: string | undefined;
-  body: string;
+  authorization: string | undefined;
+  body: Buffer;
 }
 
 async function endpoint(failures: number): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
@@ -29,13 +33,20 @@ async function endpoint(failures: number): Promise<{ url: string; seen: Seen[]; 
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const raw = Buffer.concat(parts);
-      const body = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString();
-      const query = url.searchParams.get('query') ?? body.split('\n')[0]!;
+      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      const query = url.searchParams.get('query') ?? body.toString('latin1').split('\n')[0]!;
       if (!query.startsWith('INSERT')) {
         res.end('Ok.\n');
         return;
       }
-      seen.push({ query, token: url.searchParams.get('insert_deduplication_token'), settings: url.searchParams, encoding: req.headers['content-encoding'], body });
+      seen.push({
+        query,
+        token: url.searchParams.get('insert_deduplication_token'),
+        settings: url.searchParams,
+        encoding: req.headers['content-encoding'],
+        authorization: req.headers.authorization,
+        body,
+      });
       if (failed++ < failures) {
         res.writeHead(503, { 'X-ClickHouse-Exception-Code': '210' });
         res.end('Code: 210. DB::Exception: Connection refused (NETWORK_ERROR)');
@@ -48,30 +59,32 @@ async function endpoint(failures: number): Promise<{ url: string; seen: Seen[]; 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-const rows = [Buffer.from('[1,"a"]\n'), Buffer.from('[2,"b"]\n')];
+/** Two requests' rows as the decoders write them: Native blocks. */
+const rows = [spanRows(2, 'a').data, spanRows(1, 'b').data];
 
-test('a failed insert is retried with the same deduplication token, compressed', async () => {
+test('a failed insert is retried with the same deduplication token: a Native body, compressed, with the credentials', async () => {
   const ch = await endpoint(2);
-  const store = openStore(makeConfig({ clickhouseUrl: ch.url, database: 'otel' }));
+  const store = openStore(makeConfig({ clickhouseUrl: ch.url, database: 'otel', clickhouseUser: 'hindsight', clickhousePassword: 's3cret' }));
   const token = batchKey(['request-a', 'request-b']);
-  await store.insertRows('otel_traces', ['Timestamp', 'TraceId'], rows, token);
+  await store.insertRows('otel_traces', SPAN_COLUMNS, rows, token);
   await store.close();
   await ch.close();
   expect(ch.seen).toHaveLength(3);
   for (const attempt of ch.seen) {
-    expect(attempt.query).toContain('INSERT INTO otel.otel_traces (`Timestamp`, `TraceId`) FORMAT JSONCompactEachRow');
+    expect(attempt.query).toBe(`INSERT INTO otel.otel_traces (${SPAN_COLUMNS.map((c) => `\`${c}\``).join(', ')}) FORMAT Native`);
     expect(attempt.token).toBe(token);
     expect(attempt.settings.get('insert_deduplicate')).toBe('1');
     expect(attempt.settings.get('async_insert')).toBe('0');
     expect(attempt.encoding).toBe('gzip');
-    expect(attempt.body).toContain('[1,"a"]\n[2,"b"]\n');
+    expect(attempt.authorization).toBe(`Basic ${Buffer.from('hindsight:s3cret').toString('base64')}`);
+    expect(attempt.body.equals(Buffer.concat(rows))).toBe(true);
   }
 });
 
 test('after three failures the error reaches the writer, which answers the exporter with retry-later', async () => {
   const ch = await endpoint(5);
   const store = openStore(makeConfig({ clickhouseUrl: ch.url }));
-  await expect(store.insertRows('otel_traces', ['Timestamp'], rows, batchKey(['a']))).rejects.toThrow(/NETWORK_ERROR|Connection refused/);
+  await expect(store.insertRows('otel_traces', SPAN_COLUMNS, rows, batchKey(['a']))).rejects.toThrow(/NETWORK_ERROR|Connection refused/);
   await store.close();
   await ch.close();
   expect(ch.seen).toHaveLength(3);
@@ -81,7 +94,7 @@ test('on a cluster, writes go through the Distributed table on the shards, or to
   const ch = await endpoint(0);
   for (const clusterInsert of ['distributed', 'local'] as const) {
     const store = openStore(makeConfig({ clickhouseUrl: ch.url, cluster: 'hindsight', clusterInsert }));
-    await store.insertRows('otel_traces', ['Timestamp'], rows, batchKey([clusterInsert]));
+    await store.insertRows('otel_traces', SPAN_COLUMNS, rows, batchKey([clusterInsert]));
     await store.close();
   }
   await ch.close();

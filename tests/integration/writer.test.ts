@@ -64,7 +64,7 @@ test('an observer that cannot begin stops the insert, and the request is refused
 
 test('without an observer it stores; an empty request is accepted without an insert', async () => {
   const writer = writerOver(store);
-  expect(await writer.write({ data: Buffer.alloc(0), spans: 0, probe: undefined }, 'empty')).toEqual({ kind: 'accepted' });
+  expect(await writer.write(spanRows(0, 'empty'), 'empty')).toEqual({ kind: 'accepted' });
   const rows = spanRows(3, 'c');
   expect(await writer.write(rows, 'key-c')).toEqual({ kind: 'accepted' });
   expect(store.inserts).toEqual([rows.data.toString()]);

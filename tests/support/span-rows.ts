@@ -1,44 +1,48 @@
-import { SPAN_COLUMNS, type SpanRows } from '../../storage/columns';
+import type { SpanRows } from '../../storage/columns';
+import { DayBlocks, EMPTY_MAP, type SpanBlock } from '../../storage/span-block';
 
-type SpanColumn = (typeof SPAN_COLUMNS)[number];
-
-/**
- * `spans` span rows of trace `tag`, dated now, complete as the decoders write them
- * (every column, in SPAN_COLUMNS order), so a real store takes them. The write path
- * reads only how each line starts: `[<Timestamp ns>,"<TraceId>","<SpanId>"`.
- */
-export function spanRows(spans: number, tag: string): SpanRows {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const lines = Array.from({ length: spans }, (_, i) => `${spanRow(now + BigInt(i), tag.padEnd(32, '0'), String(i).padStart(16, '0'))}\n`);
-  return { data: Buffer.from(lines.join('')), spans, probe: spans === 0 ? undefined : [String(now + BigInt(spans - 1)), tag.padEnd(32, '0'), String(spans - 1).padStart(16, '0')] };
+/** What a test span is made of; every other column holds a fixed value. */
+export interface TestSpan {
+  startNs: bigint;
+  traceId: string;
+  spanId: string;
+  name?: string;
 }
 
-/** One JSONCompactEachRow line; typed over the columns, so a new column cannot be left out. */
-function spanRow(timestamp: bigint, traceId: string, spanId: string): string {
-  const values: Record<SpanColumn, unknown> = {
-    Timestamp: timestamp,
-    TraceId: traceId,
-    SpanId: spanId,
-    ParentSpanId: '',
-    TraceState: '',
-    SpanName: 'span',
-    SpanKind: 'Internal',
-    ServiceName: 'test',
-    ResourceAttributes: {},
-    ScopeName: '',
-    ScopeVersion: '',
-    SpanAttributes: {},
-    Duration: 1000,
-    StatusCode: 'Unset',
-    StatusMessage: '',
-    'Events.Timestamp': [],
-    'Events.Name': [],
-    'Events.Attributes': [],
-    'Links.TraceId': [],
-    'Links.SpanId': [],
-    'Links.TraceState': [],
-    'Links.Attributes': [],
-  };
-  // JSON.stringify cannot write a bigint: the nanoseconds go in as their digits, as the decoders write them.
-  return `[${SPAN_COLUMNS.map((column) => (typeof values[column] === 'bigint' ? String(values[column]) : JSON.stringify(values[column]))).join(',')}]`;
+/**
+ * Writes one complete span row into a block, every column of otel_traces, as the
+ * decoders write them: a real store takes it. Ids are written as the hex text
+ * they are stored as.
+ */
+export function writeTestSpan(block: SpanBlock, span: TestSpan): void {
+  block.timestamp.int64(Number(span.startNs & 0xffff_ffffn), Number(span.startNs >> 32n));
+  block.traceId.text(span.traceId);
+  block.spanId.text(span.spanId);
+  block.parentSpanId.text('');
+  block.traceState.text('');
+  block.spanName.text(span.name ?? 'span');
+  block.spanKind.text('Internal');
+  block.serviceName.text('test');
+  block.resourceAttributes.repeat(EMPTY_MAP);
+  block.scopeName.text('');
+  block.scopeVersion.text('');
+  block.spanAttributes.endRow();
+  block.duration.uint64(1000);
+  block.statusCode.text('Unset');
+  block.statusMessage.text('');
+  block.endRow();
+}
+
+/** Test spans as a request's rows, one Native block per day; the probe is the span that starts last. */
+export function rowsOf(spans: TestSpan[]): SpanRows {
+  const blocks = new DayBlocks();
+  for (const span of spans) writeTestSpan(blocks.blockFor(span.startNs), span);
+  const last = spans.reduce<TestSpan | undefined>((l, s) => (l === undefined || s.startNs > l.startNs ? s : l), undefined);
+  return { ...blocks.finish(), probe: last && [String(last.startNs), last.traceId, last.spanId] };
+}
+
+/** `spans` span rows of trace `tag`, dated now. */
+export function spanRows(spans: number, tag: string): SpanRows {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  return rowsOf(Array.from({ length: spans }, (_, i) => ({ startNs: now + BigInt(i), traceId: tag.padEnd(32, '0'), spanId: String(i).padStart(16, '0') })));
 }

@@ -4,36 +4,36 @@
  * row exactly once, whole requests left whole, and no cut at all for a batch of
  * today's spans.
  */
-import { MAX_DAYS_PER_INSERT, planInserts, rowDays, type Part, type Splittable } from '../../../../collector/ingest/insert-plan';
+import { MAX_DAYS_PER_INSERT, planInserts, type Part, type Splittable } from '../../../../collector/ingest/insert-plan';
+import { rowsOf as testRows } from '../../../support/span-rows';
 
 const DAY_NS = 86_400n * 1_000_000_000n;
 const TODAY = BigInt(Math.floor(Date.now() / 86_400_000));
 
-/** A span row as the normalizer writes it: `[<ns>,"<trace id>","<span id>",...]`. */
-function row(day: bigint, i: number): string {
-  const ns = day * DAY_NS + BigInt(i) * 1_000_000_007n;
-  return `[${ns},"${'a'.repeat(31)}${i % 10}","${String(i).padStart(16, '0')}","","","op"]\n`;
-}
-
+/** A request with one span on each of `days` (in that order), span ids telling them apart. */
 function request(key: string, days: bigint[]): Splittable {
-  const text = days.map((day, i) => row(day, i)).join('');
-  const data = Buffer.from(text);
-  return { key, rows: { data, spans: days.length, probe: undefined }, days: rowDays(data) };
+  const rows = testRows(days.map((day, i) => ({ startNs: day * DAY_NS + BigInt(i) * 1_000_000_007n, traceId: 'a'.repeat(32), spanId: `${key}:${i}` })));
+  return { key, rows, days: rows.days.map((d) => d.day) };
 }
 
-const lines = (data: Buffer): string[] =>
-  data
-    .toString()
-    .split('\n')
-    .filter((l) => l !== '');
-const rowsOf = (parts: Part<Splittable>[]): string[] => parts.flatMap((p) => lines(Buffer.concat(p.data)));
-const daysIn = (parts: Part<Splittable>[]): Set<number> => new Set(parts.flatMap((p) => rowDays(Buffer.concat(p.data))));
+/** The day blocks of a request that a part's bytes hold, found by where they lie in the request's bytes. */
+function blocksIn(part: Part<Splittable>): { day: number; spans: number }[] {
+  const { data, days } = part.request.rows;
+  return part.data.flatMap((chunk) => {
+    const start = chunk.byteOffset - data.byteOffset;
+    return days.filter((d) => d.start >= start && d.end <= start + chunk.length);
+  });
+}
+const rowsOf = (parts: Part<Splittable>[]): string[] => parts.flatMap((p) => blocksIn(p).flatMap((b) => Array.from({ length: b.spans }, () => `${p.request.key}@${b.day}`)));
+const daysIn = (parts: Part<Splittable>[]): Set<number> => new Set(parts.flatMap((p) => blocksIn(p).map((b) => b.day)));
+const allRows = (r: Splittable): string[] => r.rows.days.flatMap((b) => Array.from({ length: b.spans }, () => `${r.key}@${b.day}`));
 
-test("rowDays reads each row's UTC day from its leading nanosecond timestamp", () => {
+test("the decoders' day blocks give each request's UTC days, ascending, and every span once", () => {
   const r = request('a', [TODAY, TODAY - 1n, TODAY, TODAY - 40n]);
   expect(r.days).toEqual([Number(TODAY - 40n), Number(TODAY - 1n), Number(TODAY)]);
-  expect(rowDays(Buffer.from('[86399999999999,"x"]\n[86400000000000,"y"]\n[0,"z"]\n'))).toEqual([0, 1]);
-  expect(rowDays(Buffer.alloc(0))).toEqual([]);
+  expect(r.rows.days.map((d) => d.spans)).toEqual([1, 1, 2]);
+  expect(r.rows.days[r.rows.days.length - 1]!.end).toBe(r.rows.data.length);
+  expect(testRows([]).days).toEqual([]);
 });
 
 test("a batch of today's and yesterday's spans is one insert of whole requests, named as before", () => {
@@ -54,7 +54,7 @@ test('a request spread over 130 days is cut so that no insert holds more than th
   expect(inserts).toHaveLength(Math.ceil(130 / MAX_DAYS_PER_INSERT));
   for (const parts of inserts) expect(daysIn(parts).size).toBeLessThanOrEqual(MAX_DAYS_PER_INSERT);
   const stored = inserts.flatMap(rowsOf).sort();
-  expect(stored).toEqual([...lines(poison.rows.data), ...lines(innocent.rows.data)].sort());
+  expect(stored).toEqual([...allRows(poison), ...allRows(innocent)].sort());
   // Span counts add up, the request is completed by its last insert only, and its parts are named apart.
   const poisonParts = inserts.map((parts) => parts.find((p) => p.request === poison)!);
   expect(poisonParts.reduce((n, p) => n + p.spans, 0)).toBe(260);

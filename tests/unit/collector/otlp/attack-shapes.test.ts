@@ -5,13 +5,24 @@
  * as malformed (400), never throw anything else.
  */
 import { normalizeBody } from '../../../../collector/otlp/decode';
+import { decodeRequest, normalizeJsonToJsonRows, normalizeRequestToJsonRows } from '../../../../collector/otlp/normalize';
 import { quoteLongIntegers } from '../../../../collector/otlp/json-int64';
 import { MAX_ANY_VALUE_DEPTH } from '../../../../collector/otlp/limits';
 import { MalformedRequest } from '../../../../collector/otlp/malformed';
 import { deepJsonRequest, deepProtobufRequest, type Nesting } from '../../../support/deep';
 
+/**
+ * The oracle's JSON rows for the body (protobuf through protobufjs's tree), once
+ * the production decode has stored as many spans with the same probe. That both
+ * store the same values is tests/integration/native-equivalence.test.ts's to show.
+ */
 function rows(body: Buffer, encoding: 'json' | 'protobuf'): string {
-  return normalizeBody(body, encoding).rows.data.toString('utf8');
+  const native = normalizeBody(body, encoding);
+  const tree = encoding === 'protobuf' ? decodeRequest(body, 'protobuf') : undefined;
+  const oracle = tree === undefined ? normalizeJsonToJsonRows(body) : normalizeRequestToJsonRows(tree.tree, tree.leaves);
+  expect(native.rows.spans).toBe(oracle.rows.spans);
+  expect(native.rows.probe).toEqual(oracle.rows.probe);
+  return oracle.rows.text;
 }
 
 function refusal(body: Buffer, encoding: 'json' | 'protobuf'): unknown {

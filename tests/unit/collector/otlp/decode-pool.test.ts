@@ -23,7 +23,8 @@ test.each([
   expect(inline.droppedAttributes?.count).toBeGreaterThan(0);
   const decoded = await decodeBody(body, encoding, limits, ALWAYS_ON_THE_THREAD);
   expect(decoded.key).toBe(requestKey(body));
-  expect(decoded.normalized.rows.data.toString()).toBe(inline.rows.data.toString());
+  expect(decoded.normalized.rows.data.equals(inline.rows.data)).toBe(true);
+  expect(decoded.normalized.rows.days).toEqual(inline.rows.days);
   expect({ ...decoded.normalized, rows: undefined }).toEqual({ ...inline, rows: undefined });
   // The probe span the writer journals crosses the thread with the rows.
   expect(inline.rows.probe).toBeDefined();

@@ -5,12 +5,15 @@
 import { LAST_STORABLE_NS, UNDATED_LIMITS, type DecodeLimits } from '../../../../collector/otlp/limits';
 import { judgeSpan, REASON_TEXT, REJECT_REASONS, RequestTally, type SpanFacts } from '../../../../collector/otlp/span-rules';
 import { AttributeCap } from '../../../../collector/otlp/values';
-import { planInserts, rowDays } from '../../../../collector/ingest/insert-plan';
+import { planInserts } from '../../../../collector/ingest/insert-plan';
 import { normalizeBody } from '../../../../collector/otlp/decode';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
 const SPAN = 'eee19b7ec3c1b174';
 const START = 1_700_000_000_000_000_000n;
+const DAY_NS = 86_400n * 10n ** 9n;
+/** What DayBlocks.finish() gives for a request that stored nothing (the tally does not read it). */
+const NO_BLOCKS = { data: Buffer.alloc(0), days: [] };
 
 function facts(overrides: Partial<SpanFacts> = {}): SpanFacts {
   return { traceId: TRACE, spanId: SPAN, parentSpanId: '', start: START, end: START + 1n, lastEvent: 0n, linksValid: true, ...overrides };
@@ -72,7 +75,7 @@ describe('RequestTally', () => {
     tally.refused('too_old', 'spans[1]', 0);
     tally.refused('invalid_link', 'spans[2]', 0);
     tally.refused('too_old', 'spans[3]', 0);
-    const result = tally.result(Buffer.from('row\n'));
+    const result = tally.result(NO_BLOCKS);
     expect(result.rows.spans).toBe(1);
     expect(result.rejected).toBe(3);
     expect(result.rejections).toEqual({ too_old: { count: 2, first: 'spans[1]' }, invalid_link: { count: 1, first: 'spans[2]' } });
@@ -86,22 +89,21 @@ describe('RequestTally', () => {
     const mark = tally.cap.mark();
     tally.cap.keep(10, 'spans[1].attributes');
     tally.refused('invalid_span_id', 'spans[1]', mark);
-    expect(tally.result(Buffer.alloc(0)).droppedAttributes).toEqual({ count: 3, first: 'spans[0].attributes' });
+    expect(tally.result(NO_BLOCKS).droppedAttributes).toEqual({ count: 3, first: 'spans[0].attributes' });
   });
 
   test('the probe is the stored span that starts last, the first of equals', () => {
     const tally = new RequestTally(new AttributeCap(128));
-    expect(tally.result(Buffer.alloc(0)).rows.probe).toBeUndefined();
+    expect(tally.result(NO_BLOCKS).rows.probe).toBeUndefined();
     tally.stored(facts({ spanId: '0000000000000001', start: START + 5n }));
     tally.stored(facts({ spanId: '0000000000000002', start: START + 9n }));
     tally.stored(facts({ spanId: '0000000000000003', start: START + 9n }));
     tally.stored(facts({ spanId: '0000000000000004', start: START + 1n }));
-    expect(tally.result(Buffer.alloc(0)).rows.probe).toEqual([String(START + 9n), TRACE, '0000000000000002']);
+    expect(tally.result(NO_BLOCKS).rows.probe).toEqual([String(START + 9n), TRACE, '0000000000000002']);
   });
 });
 
 test('a request cut by day has its probe in the insert that completes it', () => {
-  const DAY_NS = 86_400n * 10n ** 9n;
   // 20 days, the latest in the middle of the request: more days than one insert takes.
   const days = [3, 7, 19, 0, 12, 5, 1, 2, 4, 6, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18];
   const spans = days.map((day, i) => {
@@ -110,9 +112,13 @@ test('a request cut by day has its probe in the insert that completes it', () =>
   });
   const body = Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }));
   const { rows } = normalizeBody(body, 'json');
-  const inserts = planInserts([{ rows, key: 'request', days: rowDays(rows.data) }]);
+  expect(rows.days).toHaveLength(days.length);
+  const inserts = planInserts([{ rows, key: 'request', days: rows.days.map((d) => d.day) }]);
   expect(inserts.length).toBeGreaterThan(1);
   const completing = inserts.flat().find((part) => part.completes)!;
-  const [timestamp, traceId, spanId] = rows.probe!;
-  expect(Buffer.concat(completing.data).toString()).toContain(`[${timestamp},"${traceId}","${spanId}",`);
+  // The probe's day block (one span each here) is among the completing insert's bytes.
+  const probeDay = Number(BigInt(rows.probe![0]) / DAY_NS);
+  const block = rows.days.find((d) => d.day === probeDay)!;
+  expect(block.spans).toBe(1);
+  expect(Buffer.concat(completing.data).includes(rows.data.subarray(block.start, block.end))).toBe(true);
 });

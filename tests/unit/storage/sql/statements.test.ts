@@ -85,6 +85,9 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     spans: (n) => sql.render(n, { table: 'otel_traces', columns: SPAN_COLUMNS }),
     "a shard's local table": (n) => sql.render(n, { table: 'otel_traces_local', columns: SPAN_COLUMNS }),
   },
+  'store/insert-native-file': {
+    spans: (n) => sql.render(n, { table: 'otel_traces', columns: SPAN_COLUMNS, file: '/dev/shm/hindsight-insert-x/0.native' }),
+  },
 
   'schema/create-database': {
     'one node': (n) => sql.render(n, {}),
