@@ -82,7 +82,7 @@ function whole<R extends Splittable>(r: R): Part<R> {
 function cut<R extends Splittable>(r: R, groupOf: ReadonlyMap<number, number>, name: (group: number) => string): Map<number, Part<R>> {
   const parts = new Map<number, Part<R>>();
   const { data, days } = r.rows;
-  for (let i = 0; i < days.length; ) {
+  for (let i = 0; i < days.length;) {
     const group = groupOf.get(days[i]!.day) as number;
     const start = days[i]!.start;
     let spans = 0;

@@ -113,9 +113,7 @@ describe('rendering', () => {
   });
 
   test('identifiers come only from their allow-list', () => {
-    expect(sql.render('store/insert-rows', { table: 'otel_traces', columns: ['Timestamp', 'Events.Name'] }).query).toBe(
-      'INSERT INTO otel.otel_traces (`Timestamp`, `Events.Name`) FORMAT Native',
-    );
+    expect(sql.render('store/insert-rows', { table: 'otel_traces', columns: ['Timestamp', 'Events.Name'] }).query).toBe('INSERT INTO otel.otel_traces (`Timestamp`, `Events.Name`) FORMAT Native');
     expect(() => sql.render('store/insert-rows', { table: 'otel_traces; DROP TABLE x', columns: [...SPAN_COLUMNS] })).toThrow(/is not one of otel_traces, otel_traces_local/);
     expect(() => sql.render('store/insert-rows', { table: 'otel_traces', columns: ['`x`'] })).toThrow(/is not one of/);
     expect(() => sql.render('schema/create-database', { cluster: 'a b' })).toThrow(/is not a plain identifier/);
