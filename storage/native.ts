@@ -60,6 +60,12 @@ export class ColumnBuffer {
     this.length += 8;
   }
 
+  /** A UInt64 or Int64 given as a bigint (a negative one in two's complement, as Int64 holds it). */
+  bigint64(v: bigint): void {
+    const u = BigInt.asUintN(64, v);
+    this.int64(Number(u & 0xffff_ffffn), Number(u >> 32n));
+  }
+
   /** A UInt64 below 2^53 (counts and offsets). */
   uint64(n: number): void {
     this.int64(n % 0x1_0000_0000, Math.floor(n / 0x1_0000_0000));
@@ -119,6 +125,13 @@ export class ColumnBuffer {
   bytes(): Buffer {
     return this.buf.subarray(0, this.length);
   }
+}
+
+/** What `write` puts in a fresh buffer, as bytes of their own: a value encoded once and copied (raw) into each row that repeats it. */
+export function encoded(write: (out: ColumnBuffer) => void): Buffer {
+  const out = new ColumnBuffer(64);
+  write(out);
+  return Buffer.from(out.bytes());
 }
 
 /** One column of a block: its name, its Native type name and its data, in parts written in order. */

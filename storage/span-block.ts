@@ -30,6 +30,19 @@ export class MapColumn {
   parts(): ColumnBuffer[] {
     return [this.offsets, this.keys, this.values];
   }
+
+  /** Empties the column, keeping its buffers (a scratch map reused for each resource). */
+  clear(): void {
+    this.offsets.truncate(0);
+    this.keys.truncate(0);
+    this.values.truncate(0);
+    this.entries = 0;
+  }
+
+  /** The entries written so far as an EncodedMap of their own, to repeat in other rows. */
+  encoded(): EncodedMap {
+    return { keys: Buffer.from(this.keys.bytes()), values: Buffer.from(this.values.bytes()), count: this.entries };
+  }
 }
 
 /** Map entries in Native layout, written once and copied into each row that carries them. */

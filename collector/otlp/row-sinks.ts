@@ -5,8 +5,8 @@
  * JSONCompactEachRow text (JsonRowSink, the oracle the Native writers are tested
  * against through the engine). Neither decides a value: they only encode.
  */
-import { ColumnBuffer } from '../../storage/native';
-import { DayBlocks, type EncodedMap, type MapColumn } from '../../storage/span-block';
+import { encoded } from '../../storage/native';
+import { DayBlocks, MapColumn, type EncodedMap } from '../../storage/span-block';
 import { mapJson } from './values';
 
 /** The values one ResourceSpans and ScopeSpans give every span of the scope. */
@@ -90,12 +90,6 @@ export class JsonRowSink implements RowSink {
   }
 }
 
-const LOW_BITS = 0xffff_ffffn;
-
-function writeNanos(out: ColumnBuffer, ns: bigint): void {
-  out.int64(Number(ns & LOW_BITS), Number((ns >> 32n) & LOW_BITS));
-}
-
 function writeMap(map: MapColumn, entries: ReadonlyMap<string, string>): void {
   for (const [key, value] of entries) {
     map.keys.text(key);
@@ -106,11 +100,7 @@ function writeMap(map: MapColumn, entries: ReadonlyMap<string, string>): void {
 }
 
 /** A value's String bytes, to copy into each row that carries it. */
-function stringBytes(s: string): Buffer {
-  const out = new ColumnBuffer(64);
-  out.text(s);
-  return Buffer.from(out.bytes());
-}
+const textBytes = (s: string): Buffer => encoded((out) => out.text(s));
 
 /** The columns one ScopeSpans gives each of its spans, encoded once. */
 interface EncodedScope {
@@ -121,17 +111,17 @@ interface EncodedScope {
 }
 
 function encodeScope(scope: ScopeValues): EncodedScope {
-  const keys = new ColumnBuffer(256);
-  const values = new ColumnBuffer(256);
+  const resource = new MapColumn();
   for (const [key, value] of scope.resourceAttributes) {
-    keys.text(key);
-    values.text(value);
+    resource.keys.text(key);
+    resource.values.text(value);
+    resource.entries++;
   }
   return {
-    serviceName: stringBytes(scope.serviceName),
-    resourceAttributes: { keys: Buffer.from(keys.bytes()), values: Buffer.from(values.bytes()), count: scope.resourceAttributes.size },
-    scopeName: stringBytes(scope.scopeName),
-    scopeVersion: stringBytes(scope.scopeVersion),
+    serviceName: textBytes(scope.serviceName),
+    resourceAttributes: resource.encoded(),
+    scopeName: textBytes(scope.scopeName),
+    scopeVersion: textBytes(scope.scopeVersion),
   };
 }
 
@@ -148,7 +138,7 @@ export class NativeRowSink implements RowSink {
     }
     const shared = this.encoded;
     const b = this.days.blockFor(span.start);
-    writeNanos(b.timestamp, span.start);
+    b.timestamp.bigint64(span.start);
     b.traceId.text(span.traceId);
     b.spanId.text(span.spanId);
     b.parentSpanId.text(span.parentSpanId);
@@ -160,11 +150,11 @@ export class NativeRowSink implements RowSink {
     b.scopeName.raw(shared.scopeName);
     b.scopeVersion.raw(shared.scopeVersion);
     writeMap(b.spanAttributes, span.attributes);
-    writeNanos(b.duration, span.end - span.start);
+    b.duration.bigint64(span.end - span.start);
     b.statusCode.text(span.statusCode);
     b.statusMessage.text(span.statusMessage);
     for (const event of span.events) {
-      writeNanos(b.eventTimestamp, event.time);
+      b.eventTimestamp.bigint64(event.time);
       b.eventName.text(event.name);
       writeMap(b.eventAttributes, event.attributes);
     }

@@ -15,7 +15,7 @@ export interface TestSpan {
  * they are stored as.
  */
 export function writeTestSpan(block: SpanBlock, span: TestSpan): void {
-  block.timestamp.int64(Number(span.startNs & 0xffff_ffffn), Number(span.startNs >> 32n));
+  block.timestamp.bigint64(span.startNs);
   block.traceId.text(span.traceId);
   block.spanId.text(span.spanId);
   block.parentSpanId.text('');
