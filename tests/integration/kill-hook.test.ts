@@ -21,7 +21,7 @@ test('kills the process right after its n-th insert is stored, and only then', a
     await store.insertRows(TRACES_TABLE, SPAN_COLUMNS, [a.data], 'a');
     expect(kill).not.toHaveBeenCalled();
     await store.insertRows(TRACES_TABLE, SPAN_COLUMNS, [b.data], 'b');
-    expect(inner.inserts).toEqual([a.data.toString(), b.data.toString()]);
+    expect(inner.inserts).toEqual([a.data, b.data]);
     expect(await storedSpans(inner)).toBe(2);
     expect(kill).toHaveBeenCalledWith(process.pid, 'SIGKILL');
     // Everything else is the store's own.

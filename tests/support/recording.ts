@@ -6,8 +6,8 @@
 import type { Store } from '../../storage/store';
 
 export interface RecordingStore extends Store {
-  /** Each insert's rows, as text, in the order they were handed to the store (stored or not). */
-  inserts: string[];
+  /** Each insert's bytes (Native blocks), in the order they were handed to the store (stored or not). */
+  inserts: Buffer[];
   pings: number;
 }
 
@@ -24,7 +24,7 @@ export function recording(store: Store): RecordingStore {
     sql: store.sql,
     engine: store.engine,
     insertRows: async (table, columns, chunks, batchKey) => {
-      recorder.inserts.push(Buffer.concat(chunks).toString());
+      recorder.inserts.push(Buffer.concat(chunks));
       await store.insertRows(table, columns, chunks, batchKey);
     },
     ping: async () => {
