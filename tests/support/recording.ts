@@ -11,10 +11,7 @@ export interface RecordingStore extends Store {
   pings: number;
 }
 
-/**
- * A plain object rather than a class, like the Store openStore returns: decorators
- * that spread a store (cmd/kill-hook.ts) keep its methods and fields that way.
- */
+/** Records each insert and ping, then hands it to the real store underneath. */
 export function recording(store: Store): RecordingStore {
   const recorder: RecordingStore = {
     inserts: [],
