@@ -9,12 +9,17 @@
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
 
-/** Command on the PATH → the Debian package that provides it. */
+/**
+ * Command on the PATH → the Debian package that provides it. Only what no npm package
+ * does: a check that an npm package can make is made with it (XML well-formedness with
+ * fast-xml-parser, YAML with yaml). Chromium is Debian's, never a downloaded build;
+ * tmux runs the TUI; compose's schema, `haproxy -c` and `systemd-analyze verify` are
+ * each the tool's own judgement of its own file format, which nothing on npm repeats.
+ */
 const TOOLS = {
   chromium: 'chromium',
   tmux: 'tmux',
   'docker-compose': 'docker-compose',
-  xmllint: 'libxml2-utils',
   haproxy: 'haproxy',
   'systemd-analyze': 'systemd',
 };

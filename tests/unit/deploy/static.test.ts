@@ -1,8 +1,10 @@
 /**
- * Static checks of deploy/, run for real with the tools .ci/run installs (docker-compose v1,
- * systemd-analyze, xmllint, haproxy): nothing here needs a Docker engine or a cluster, and
- * nothing is skipped. Each tool is also shown to fail on a deliberately broken copy, so a
- * pass means the tool looked.
+ * Static checks of deploy/: nothing here needs a Docker engine or a cluster, and nothing is
+ * skipped. XML and YAML are read with npm parsers (fast-xml-parser, yaml); the checks that
+ * only the real tool can make run the system tools `npm test` installs first
+ * (tests/setup/system-packages.js): docker-compose v1 (compose's own schema, anchors and
+ * merges), haproxy -c and systemd-analyze verify. Each check is also shown to fail on a
+ * deliberately broken copy, so a pass means it looked.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parse, parseAllDocuments } from 'yaml';
 
 const ROOT = path.join(__dirname, '../../..');
@@ -29,7 +32,7 @@ const PATH = [process.env.PATH ?? '', '/usr/local/sbin', '/usr/sbin', '/sbin'].f
 
 function run(cmd: string, args: string[], cwd = ROOT): Run {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PATH } });
-  if (r.error) throw new Error(`${cmd} could not run (.ci/run installs it): ${r.error.message}`);
+  if (r.error) throw new Error(`${cmd} could not run (npm test's pretest, tests/setup/system-packages.js, installs it): ${r.error.message}`);
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -150,11 +153,17 @@ describe('docker-compose files', () => {
 // ---------------------------------------------------------------------------------------
 describe('ClickHouse and Keeper XML', () => {
   const xmlFiles = filesUnder(DEPLOY, '.xml');
-  const xpath = (file: string, expr: string): string => {
-    const r = run('xmllint', ['--xpath', expr, file]);
-    expect(r.status).toBe(0);
-    return r.out.trim();
-  };
+  /** Elements that may repeat are always arrays; text stays text ("1", "true"), attributes keep an @_ prefix. */
+  const REPEATED = new Set([
+    'clickhouse.remote_servers.hindsight.shard',
+    'clickhouse.remote_servers.hindsight.shard.replica',
+    'clickhouse.zookeeper.node',
+    'clickhouse.keeper_server.raft_configuration.server',
+  ]);
+  const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (_name, jpath) => REPEATED.has(String(jpath)) });
+  // The parsed documents are walked by path, as the files are laid out.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const read = (file: string): any => parser.parse(fs.readFileSync(file, 'utf8'));
 
   test('there are config files to check', () => {
     expect(xmlFiles.map((f) => path.relative(DEPLOY, f))).toEqual([
@@ -167,46 +176,41 @@ describe('ClickHouse and Keeper XML', () => {
     ]);
   });
 
-  test.each(xmlFiles.map((f) => [path.relative(ROOT, f)]))('%s is well-formed (xmllint --noout)', (file) => {
-    expect(run('xmllint', ['--noout', file])).toEqual({ status: 0, out: '' });
+  test.each(xmlFiles.map((f) => [path.relative(ROOT, f)]))('%s is well-formed', (file) => {
+    expect(XMLValidator.validate(fs.readFileSync(path.join(ROOT, file), 'utf8'))).toBe(true);
   });
 
-  test('xmllint refuses a broken copy', () => {
+  test('the well-formedness check refuses a broken copy', () => {
     const broken = brokenCopy(path.join(CLUSTER, 'clickhouse/cluster.xml'), 'cluster.xml', (t) => t.replace('</zookeeper>', '</zookeepr>'));
-    const r = run('xmllint', ['--noout', broken]);
-    expect(r.status).not.toBe(0);
-    expect(r.out).toMatch(/mismatch/);
+    const result = XMLValidator.validate(fs.readFileSync(broken, 'utf8'));
+    expect(result).toEqual({ err: expect.objectContaining({ code: 'InvalidTag', msg: expect.stringContaining("'zookeepr'") }) });
   });
 
   test('remote_servers has cluster hindsight, 2 shards x 2 replicas, internal replication', () => {
-    const file = path.join(CLUSTER, 'clickhouse/cluster.xml');
-    expect(xpath(file, 'count(/clickhouse/remote_servers/hindsight/shard)')).toBe('2');
-    expect(xpath(file, 'count(/clickhouse/remote_servers/hindsight/shard/replica)')).toBe('4');
-    expect(xpath(file, 'count(/clickhouse/remote_servers/hindsight/shard[internal_replication="true"])')).toBe('2');
-    for (const [shard, hosts] of [
-      [1, 'ch-s1r1 ch-s1r2'],
-      [2, 'ch-s2r1 ch-s2r2'],
-    ] as const) {
-      const got = [1, 2].map((r) => xpath(file, `string(/clickhouse/remote_servers/hindsight/shard[${shard}]/replica[${r}]/host)`)).join(' ');
-      expect(got).toBe(hosts);
-    }
-    expect(xpath(file, 'count(/clickhouse/zookeeper/node)')).toBe('3');
+    const { clickhouse } = read(path.join(CLUSTER, 'clickhouse/cluster.xml'));
+    const shards: { internal_replication: string; replica: { host: string }[] }[] = clickhouse.remote_servers.hindsight.shard;
+    expect(shards.map((s) => s.internal_replication)).toEqual(['true', 'true']);
+    expect(shards.map((s) => s.replica.map((r) => r.host).join(' '))).toEqual(['ch-s1r1 ch-s1r2', 'ch-s2r1 ch-s2r2']);
+    expect(clickhouse.zookeeper.node).toHaveLength(3);
   });
 
   test('each node has {shard} and {replica} macros matching its place in remote_servers', () => {
     for (const node of ['ch-s1r1', 'ch-s1r2', 'ch-s2r1', 'ch-s2r2']) {
-      const file = path.join(CLUSTER, `clickhouse/macros/${node}.xml`);
-      expect(xpath(file, 'string(/clickhouse/macros/shard)')).toBe(node.charAt(4));
-      expect(xpath(file, 'string(/clickhouse/macros/replica)')).toBe(node);
+      const { macros } = read(path.join(CLUSTER, `clickhouse/macros/${node}.xml`)).clickhouse;
+      expect([macros.shard, macros.replica]).toEqual([node.charAt(4), node]);
     }
   });
 
   test('keeper: 3 raft servers with ids 1..3 and a readiness endpoint', () => {
-    const file = path.join(CLUSTER, 'keeper/keeper_config.xml');
-    expect(xpath(file, 'count(/clickhouse/keeper_server/raft_configuration/server)')).toBe('3');
-    for (const id of [1, 2, 3]) expect(xpath(file, `string(/clickhouse/keeper_server/raft_configuration/server[id=${id}]/hostname)`)).toBe(`keeper-${id}`);
-    expect(xpath(file, 'string(/clickhouse/keeper_server/server_id/@from_env)')).toBe('KEEPER_SERVER_ID');
-    expect(xpath(file, 'string(/clickhouse/keeper_server/http_control/readiness/endpoint)')).toBe('/ready');
+    const keeper = read(path.join(CLUSTER, 'keeper/keeper_config.xml')).clickhouse.keeper_server;
+    const servers: { id: string; hostname: string }[] = keeper.raft_configuration.server;
+    expect(servers.map((s) => [s.id, s.hostname])).toEqual([
+      ['1', 'keeper-1'],
+      ['2', 'keeper-2'],
+      ['3', 'keeper-3'],
+    ]);
+    expect(keeper.server_id['@_from_env']).toBe('KEEPER_SERVER_ID');
+    expect(keeper.http_control.readiness.endpoint).toBe('/ready');
   });
 });
 
