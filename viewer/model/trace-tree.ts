@@ -1,7 +1,8 @@
 /**
  * A trace's spans as a tree, built in O(n): parents, children in start order,
  * depth, and what is odd about it. Orphans (parent missing), clock skew (a child
- * outside its parent) and cycles are reported as warnings, never dropped.
+ * outside its parent) and cycles are reported as warnings, never dropped; a span
+ * stored twice is shown once, and the copies are counted in a warning.
  */
 import type { Span } from '../api/types';
 
@@ -40,14 +41,23 @@ export function buildTree(spans: Span[]): TraceTree {
     if (t < startNs) startNs = t;
   }
   const byId = new Map<string, SpanNode>();
+  // A span stored twice (an export imported back, a retry outside the dedup window) is
+  // legal OTLP: identical copies are one span, counted in one warning. A different span
+  // under an id already taken is a producer's bug, and said apart.
+  let copies = 0;
+  let clashes = 0;
   for (const span of spans) {
-    if (byId.has(span.spanId)) {
-      warnings.push(`span ${span.spanId} appears more than once; the first copy is shown`);
+    const start = Number(BigInt(span.startNs) - startNs);
+    const first = byId.get(span.spanId);
+    if (first) {
+      if (first.start === start && first.span.durationNs === span.durationNs) copies++;
+      else clashes++;
       continue;
     }
-    const start = Number(BigInt(span.startNs) - startNs);
     byId.set(span.spanId, { span, start, end: start + Number(span.durationNs), depth: 0, parent: undefined, children: [], orphan: false, skewed: false });
   }
+  if (copies > 0) warnings.push(`${copies} span${copies === 1 ? ' is' : 's are'} stored more than once (identical copies: same span id, start and end); each is shown once`);
+  if (clashes > 0) warnings.push(`${clashes} span${clashes === 1 ? ' reuses' : 's reuse'} the id of a different span in this trace; the first span with each id is shown`);
   const roots: SpanNode[] = [];
   let orphans = 0;
   for (const node of byId.values()) {
@@ -115,7 +125,7 @@ export function buildTree(spans: Span[]): TraceTree {
     durationNs: end,
     depth,
     services,
-    errorCount: spans.filter((s) => s.statusCode === 'Error').length,
+    errorCount: nodes.filter((n) => n.span.statusCode === 'Error').length,
     warnings,
   };
 }

@@ -53,10 +53,24 @@ test('a parent cycle does not hang and its spans are still shown', () => {
   expect(tree.warnings.some((w) => /cycle/.test(w))).toBe(true);
 });
 
-test('duplicate span ids are shown once, with a warning', () => {
-  const tree = buildTree([makeSpan('a', '', 0, 1), makeSpan('a', '', 0, 1)]);
+//   a ─── b        every span stored twice (a trace imported back into the same store)
+//   a ─── b
+test('identical copies of spans are shown once, with one warning that counts them', () => {
+  const once = [makeSpan('a', '', 0, 10, { statusCode: 'Error' }), makeSpan('b', 'a', 1, 3)];
+  const tree = buildTree([...once, ...once.map((s) => ({ ...s })), { ...once[1]! }]);
+  expect(tree.nodes.map((n) => n.span.spanId)).toEqual(['a', 'b']);
+  expect(tree.errorCount).toBe(1);
+  expect(tree.warnings).toEqual(['3 spans are stored more than once (identical copies: same span id, start and end); each is shown once']);
+});
+
+//   a [0..1]   a [5..7]   one id, two different spans
+test('a different span under an id already taken is kept apart from copies in its own warning', () => {
+  const tree = buildTree([makeSpan('a', '', 0, 1), makeSpan('a', '', 5, 2), makeSpan('a', '', 0, 1)]);
   expect(tree.nodes).toHaveLength(1);
-  expect(tree.warnings[0]).toMatch(/more than once/);
+  expect(tree.warnings).toEqual([
+    '1 span is stored more than once (identical copies: same span id, start and end); each is shown once',
+    '1 span reuses the id of a different span in this trace; the first span with each id is shown',
+  ]);
 });
 
 test('collapsing a span hides its descendants only', () => {
