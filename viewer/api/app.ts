@@ -13,6 +13,7 @@ import { staticRouter } from './static';
 import { apiErrorOf } from './client-errors';
 import type { Authenticator } from '../../common/auth';
 import { authError } from '../../common/auth-errors';
+import { HindsightError } from '../../common/errors';
 
 /** The usual headers: no framing, no sniffing, no referrer, and scripts only from the app itself. */
 function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
@@ -68,8 +69,14 @@ export function viewerApp(deps: ViewerDeps): Express {
   app.use('/api/v1/sql', sqlRouter(deps.sql));
   app.use('/api', apiRouter(deps.store));
   app.use(staticRouter());
+  app.use(notFound);
   app.use(lastResort);
   return app;
+}
+
+/** What nothing answered and no browser page stands for (a missing asset, a non-HTML client): a JSON 404, not Express's "Cannot GET". */
+function notFound(req: Request, _res: Response, next: NextFunction): void {
+  next(new HindsightError('HS_NOT_FOUND', `nothing at ${req.method} ${req.path}`));
 }
 
 /**

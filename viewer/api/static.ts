@@ -1,6 +1,7 @@
 /**
  * The built viewer (dist/ui, made by `npm run build`), served with a fallback to
- * index.html for the app's own paths (/search, /trace/{id}), so deep links load.
+ * index.html for the app's own paths (/search, /trace/{id}), so deep links load, and
+ * for any other page, with a 404, so the app shows its not-found page.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -31,12 +32,25 @@ export function staticRouter(): Router {
     });
     return router;
   }
+  const index = path.join(dir, 'index.html');
   // Hashed asset names never change: cache them; index.html always revalidates.
   router.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', index: false }));
   router.get(APP_PATHS, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(path.join(dir, 'index.html'));
+    res.sendFile(index);
   });
   router.use(express.static(dir, { index: false }));
+  // Any other page a browser asks for is the app's own not-found page, with a 404 status:
+  // the app routes /nope to it. API paths keep their JSON 404s (their routers answer
+  // first), and a missing asset is no page: the app's last resort answers both.
+  router.use((req, res, next) => {
+    const page = (req.method === 'GET' || req.method === 'HEAD') && !/^\/(api|assets)(\/|$)/.test(req.path) && req.accepts('html') !== false;
+    if (!page) {
+      next();
+      return;
+    }
+    res.status(404).setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
   return router;
 }

@@ -1,6 +1,8 @@
 /**
  * The one client of the query API: typed results, typed errors, and cancellation
- * (a newer request of the same kind aborts the older one).
+ * (a newer request of the same kind aborts the older one). A read that cannot reach
+ * the server waits for it and runs again when it answers (connection.svelte.ts), so a
+ * page open through a restart fills in by itself.
  */
 import type {
   ApiError,
@@ -15,7 +17,9 @@ import type {
   AnomaliesResponse,
 } from '../../../api/types';
 import { ApiRequestError } from '../../../model/api-error';
+import { connection, fetchWhenReachable } from './connection.svelte';
 import { credentialHeaders, unauthorized } from './credential';
+import { isNetworkFailure } from './retry';
 
 export { ApiRequestError };
 
@@ -26,7 +30,7 @@ async function get<T>(kind: string, path: string): Promise<T> {
   const controller = new AbortController();
   inFlight.set(kind, controller);
   try {
-    const response = await fetch(path, { signal: controller.signal, headers: { Accept: 'application/json', ...credentialHeaders() } });
+    const response = await fetchWhenReachable(path, { signal: controller.signal, headers: { Accept: 'application/json', ...credentialHeaders() } });
     if (response.status === 401) unauthorized();
     if (!response.ok) {
       const error = ((await response.json().catch(() => undefined)) as ApiError | undefined)?.error;
@@ -54,9 +58,21 @@ export class SqlError extends Error {
   }
 }
 
-/** POST /api/v1/sql; the response body as text (JSON, CSV or TSV). */
-export async function runSql(query: string, format: 'json' | 'csv' | 'tsv', signal?: AbortSignal): Promise<string> {
-  const response = await fetch('/api/v1/sql', { method: 'POST', headers: { 'Content-Type': 'application/json', ...credentialHeaders() }, body: JSON.stringify({ query, format }), signal });
+/**
+ * POST /api/v1/sql; the response body as text (JSON, CSV or TSV). A query someone ran is
+ * not run again by itself when the server was unreachable: it fails, saying so, unless
+ * `waitForServer` (the page's own queries, such as the tables panel).
+ */
+export async function runSql(query: string, format: 'json' | 'csv' | 'tsv', signal?: AbortSignal, waitForServer = false): Promise<string> {
+  const init: RequestInit = { method: 'POST', headers: { 'Content-Type': 'application/json', ...credentialHeaders() }, body: JSON.stringify({ query, format }), signal };
+  let response: Response;
+  try {
+    response = waitForServer ? await fetchWhenReachable('/api/v1/sql', init) : await fetch('/api/v1/sql', init);
+  } catch (err) {
+    if (!isNetworkFailure(err)) throw err;
+    void connection.lost().catch(() => undefined);
+    throw new SqlError('Hindsight is not reachable, so the query did not run. Run it again once it is back.', undefined);
+  }
   if (response.status === 401) unauthorized();
   const text = await response.text();
   if (!response.ok) {
