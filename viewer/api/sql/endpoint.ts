@@ -53,10 +53,25 @@ export function sqlRouter(clients: SqlClients): Router {
       return;
     }
     // A failure after the first chunk can only break the body off, as ClickHouse's own HTTP interface does.
-    await pipelineDone(body, res).catch(() => res.destroy());
+    await pipelineDone(body, flushedEach(res), res).catch(() => res.destroy());
   });
   router.use(sqlErrors);
   return router;
+}
+
+/**
+ * The chunks of a streamed result, each flushed through the response's compression once
+ * written: zlib would otherwise hold a slow result's first rows (and the JSON's column
+ * list) until it had 16 KB to send. The engine hands over whole blocks, so a flush each
+ * costs little ratio. The generator resumes after the response took the chunk it yielded.
+ */
+function flushedEach(res: Response): (source: AsyncIterable<Buffer>) => AsyncGenerator<Buffer> {
+  return async function* flushing(source) {
+    for await (const chunk of source) {
+      yield chunk;
+      res.flush();
+    }
+  };
 }
 
 /**
