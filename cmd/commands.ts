@@ -1,17 +1,16 @@
 /**
  * The client commands of `hindsight`: each talks to the query API (or, for
- * import, the OTLP receiver) of a Target, and prints for people on a terminal and
- * plainly for pipes. Exit codes: 0 done, 1 failed, 2 usage.
+ * import, the OTLP receiver: import.ts) of a Target, and prints for people on a
+ * terminal and plainly for pipes. Exit codes: 0 done, 1 failed, 2 usage.
  */
-import * as fs from 'node:fs';
 import type { StatusFilter, TraceSort } from '../viewer/api/types';
 import { formatDuration, formatIsoTime } from '../viewer/model/format';
 import { buildTree } from '../viewer/model/trace-tree';
 import { criticalPath } from '../viewer/model/critical-path';
-import { otlpTypes } from '../collector/otlp/proto';
 import { ApiClient, ApiRequestError, type TraceSearchQuery } from './api-client';
-import { bold, paint, progress, safe, serviceCode, table, type Output } from './render';
-import type { Target } from './target';
+import { runImport } from './import';
+import { bold, paint, safe, serviceCode, table, type Output } from './render';
+import { apiUrlOf, type Target } from './target';
 import { runTui } from './tui';
 
 export type Flags = Record<string, string | boolean | string[] | undefined>;
@@ -23,14 +22,30 @@ export interface Command {
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   /** Positional arguments: the fewest and the most accepted. */
   positionals: [number, number];
+  /** The query API (the default), or only an OTLP receiver (import). */
+  needs?: 'api' | 'otlp';
+  /** Throws a UsageError for arguments no server could make sense of, before one is looked for. */
+  check?(positionals: string[], flags: Flags): void;
   run(target: Target, positionals: string[], flags: Flags, out: Output): Promise<number>;
 }
 
 export class UsageError extends Error {}
 
-const apiOf = (target: Target): ApiClient => new ApiClient(target.apiUrl, target.apiHeaders);
+const apiOf = (target: Target): ApiClient => new ApiClient(apiUrlOf(target), target.apiHeaders);
 
 const str = (flags: Flags, name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+
+function sqlFormat(flags: Flags): 'table' | 'csv' | 'json' {
+  const format = str(flags, 'format') ?? 'table';
+  if (format !== 'table' && format !== 'csv' && format !== 'json') throw new UsageError(`--format must be table, csv or json, not ${format}`);
+  return format;
+}
+
+function exportFormat(flags: Flags): 'otlp' | 'jaeger' {
+  const format = str(flags, 'format') ?? 'otlp';
+  if (format !== 'otlp' && format !== 'jaeger') throw new UsageError(`--format must be otlp or jaeger, not ${format}`);
+  return format;
+}
 
 export const sqlCommand: Command = {
   name: 'sql',
@@ -38,9 +53,11 @@ export const sqlCommand: Command = {
   summary: 'run a read-only analytics query',
   options: { format: { type: 'string' } },
   positionals: [1, 1],
+  check(_positionals, flags) {
+    sqlFormat(flags);
+  },
   async run(target, [query], flags, out) {
-    const format = str(flags, 'format') ?? 'table';
-    if (format !== 'table' && format !== 'csv' && format !== 'json') throw new UsageError(`--format must be table, csv or json, not ${format}`);
+    const format = sqlFormat(flags);
     let text: string;
     try {
       text = await apiOf(target).sql(query!, format === 'table' ? 'json' : format);
@@ -99,8 +116,10 @@ export const tracesCommand: Command = {
     limit: { type: 'string' },
   },
   positionals: [1, 1],
-  async run(target, [sub], flags, out) {
+  check([sub]) {
     if (sub !== 'search') throw new UsageError(`unknown subcommand "traces ${sub}"; use "traces search"`);
+  },
+  async run(target, _positionals, flags, out) {
     const query: TraceSearchQuery = {
       service: str(flags, 'service'),
       operation: str(flags, 'operation'),
@@ -130,8 +149,10 @@ export const traceCommand: Command = {
   summary: 'draw a trace as a span tree, with the critical path marked (*)',
   options: {},
   positionals: [2, 2],
-  async run(target, [sub, id], _flags, out) {
+  check([sub]) {
     if (sub !== 'show') throw new UsageError(`unknown subcommand "trace ${sub}"; use "trace show <traceId>"`);
+  },
+  async run(target, [, id], _flags, out) {
     const body = await apiOf(target).trace(id!);
     const tree = buildTree(body.spans);
     const critical = criticalPath(tree).spanIds;
@@ -161,9 +182,11 @@ export const exportCommand: Command = {
   summary: 'write a trace as OTLP/JSON or Jaeger JSON to stdout',
   options: { format: { type: 'string' } },
   positionals: [1, 1],
+  check(_positionals, flags) {
+    exportFormat(flags);
+  },
   async run(target, [id], flags, out) {
-    const format = str(flags, 'format') ?? 'otlp';
-    if (format !== 'otlp' && format !== 'jaeger') throw new UsageError(`--format must be otlp or jaeger, not ${format}`);
+    const format = exportFormat(flags);
     const api = apiOf(target);
     const body = format === 'otlp' ? await api.otlpTrace(id!) : await api.jaegerTrace(id!);
     out.write(`${JSON.stringify(body, null, 2)}\n`);
@@ -171,105 +194,14 @@ export const exportCommand: Command = {
   },
 };
 
-interface Message {
-  body: Buffer;
-  contentType: 'application/json' | 'application/x-protobuf';
-  spans: number;
-}
-
-function countJsonSpans(request: unknown): number {
-  const rs = (request as { resourceSpans?: { scopeSpans?: { spans?: unknown[] }[] }[] }).resourceSpans ?? [];
-  return rs.reduce((n, r) => n + (r.scopeSpans ?? []).reduce((m, s) => m + (s.spans?.length ?? 0), 0), 0);
-}
-
-function protobufMessage(bytes: Buffer): Message {
-  const type = otlpTypes().ExportTraceServiceRequest;
-  const decoded = type.toObject(type.decode(bytes));
-  return { body: bytes, contentType: 'application/x-protobuf', spans: countJsonSpans(decoded) };
-}
-
-/**
- * OTLP files as the OpenTelemetry Collector's file exporter and the SDK write them:
- * one JSON request, JSON lines, one protobuf request, or protobuf requests each
- * preceded by its length (4 bytes, big-endian).
- */
-export function readOtlpFile(path: string): Message[] {
-  const data = fs.readFileSync(path);
-  // By extension, else by the first byte: a protobuf request starts with 0x0a, a JSON one with '{'.
-  const json = /\.(json|jsonl|ndjson)$/i.test(path) || (!/\.(pb|binpb|bin|proto)$/i.test(path) && data[0] === 0x7b);
-  if (json) {
-    const whole = data.toString('utf8');
-    try {
-      const request = JSON.parse(whole) as unknown;
-      return [{ body: Buffer.from(whole), contentType: 'application/json', spans: countJsonSpans(request) }];
-    } catch {
-      return whole
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => ({ body: Buffer.from(line), contentType: 'application/json' as const, spans: countJsonSpans(JSON.parse(line)) }));
-    }
-  }
-  const framed: Message[] = [];
-  for (let at = 0; at + 4 <= data.length;) {
-    const length = data.readUInt32BE(at);
-    if (at + 4 + length > data.length) {
-      framed.length = 0;
-      break;
-    }
-    try {
-      framed.push(protobufMessage(data.subarray(at + 4, at + 4 + length)));
-    } catch {
-      framed.length = 0;
-      break;
-    }
-    at += 4 + length;
-    if (at === data.length) return framed;
-  }
-  return [protobufMessage(data)];
-}
-
 export const importCommand: Command = {
   name: 'import',
   usage: 'hindsight import <file...>',
-  summary: 'send OTLP JSON or protobuf files (e.g. from the Collector file exporter) to Hindsight',
+  summary: 'send OTLP (JSON, JSON lines, protobuf) or Jaeger JSON files to Hindsight; spans it already stores are not sent again',
   options: {},
   positionals: [1, Infinity],
-  async run(target, files, _flags, out) {
-    let imported = 0;
-    let rejected = 0;
-    let failedFiles = 0;
-    for (const [i, file] of files.entries()) {
-      progress(i, files.length, file);
-      let messages: Message[];
-      try {
-        messages = readOtlpFile(file);
-      } catch (err) {
-        process.stderr.write(`hindsight import: ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
-        failedFiles++;
-        continue;
-      }
-      for (const message of messages) {
-        const response = await fetch(`${target.otlpUrl}/v1/traces`, { method: 'POST', headers: { 'Content-Type': message.contentType, ...target.ingestHeaders }, body: message.body });
-        const body = Buffer.from(await response.arrayBuffer());
-        if (!response.ok) {
-          process.stderr.write(`hindsight import: ${file}: refused with ${response.status}\n`);
-          failedFiles++;
-          break;
-        }
-        const partial =
-          message.contentType === 'application/json'
-            ? (JSON.parse(body.toString() || '{}') as { partialSuccess?: { rejectedSpans?: string | number } }).partialSuccess
-            : (otlpTypes().ExportTraceServiceResponse.toObject(otlpTypes().ExportTraceServiceResponse.decode(body), { longs: Number }) as { partialSuccess?: { rejectedSpans?: number } })
-                .partialSuccess;
-        const refusedHere = Number(partial?.rejectedSpans ?? 0);
-        rejected += refusedHere;
-        imported += message.spans - refusedHere;
-      }
-    }
-    progress(files.length, files.length, 'done');
-    out.write(`imported ${imported} spans from ${files.length - failedFiles} of ${files.length} files; rejected ${rejected}\n`);
-    return failedFiles > 0 ? 1 : 0;
-  },
+  needs: 'otlp',
+  run: (target, files, _flags, out) => runImport(target, files, out),
 };
 
 export const tuiCommand: Command = {

@@ -13,7 +13,7 @@ import { startServer, type Role } from './server';
 import { threadPoolSize } from './thread-pool';
 import { CLIENT_COMMANDS, UsageError, type Command } from './commands';
 import { stdoutOutput } from './render';
-import { openTarget } from './target';
+import { NoServerError, openTarget } from './target';
 
 const SERVER_COMMANDS: Record<Role, string> = {
   serve: 'collector and viewer in one process (embedded chDB by default)',
@@ -22,9 +22,11 @@ const SERVER_COMMANDS: Record<Role, string> = {
 };
 
 const CLIENT_FLAGS = `client options:
-  --url URL          a running Hindsight's viewer/API (default http://127.0.0.1:16686 when it answers)
-  --data-dir DIR     open this data directory when no server holds it (default ./data)
-  --otlp-url URL     where import sends spans (default http://127.0.0.1:4318)
+  --url URL          a running Hindsight's viewer/API (default: http://127.0.0.1:16686, or the
+                     server holding ./data; with neither running, the command says so and fails)
+  --data-dir DIR     this data directory: through the server holding it, or opened here when
+                     none does (only this flag opens or creates a directory)
+  --otlp-url URL     where import sends spans (default: the OTLP/HTTP port of the server found)
   --token TOKEN      the viewer token of a server run with --ui-token (or HINDSIGHT_UI_TOKEN);
                      import sends the first of HINDSIGHT_INGEST_TOKENS
   --help             this help`;
@@ -107,12 +109,27 @@ async function runClient(command: Command, argv: string[]): Promise<number> {
     process.stderr.write(`hindsight ${command.name}: wrong number of arguments\n\n${clientUsage(command)}`);
     return 2;
   }
-  const target = await openTarget({
-    url: values.url as string | undefined,
-    otlpUrl: values['otlp-url'] as string | undefined,
-    dataDir: values['data-dir'] as string | undefined,
-    token: values.token as string | undefined,
-  });
+  try {
+    command.check?.(positionals, values);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`hindsight ${command.name}: ${err.message}\n\n${clientUsage(command)}`);
+    return 2;
+  }
+  let target;
+  try {
+    target = await openTarget({
+      url: values.url as string | undefined,
+      otlpUrl: values['otlp-url'] as string | undefined,
+      dataDir: values['data-dir'] as string | undefined,
+      token: values.token as string | undefined,
+      needs: command.needs ?? 'api',
+    });
+  } catch (err) {
+    if (!(err instanceof NoServerError)) throw err;
+    process.stderr.write(`hindsight ${command.name}: ${err.message}\n`);
+    return 1;
+  }
   try {
     return await command.run(target, positionals, values, stdoutOutput());
   } catch (err) {

@@ -29,6 +29,7 @@ import { listenGrpc, type GrpcListener } from '../collector/receiver/grpc-listen
 import { otlpHttpApp } from '../collector/receiver/http';
 import { InflightBudget } from '../collector/receiver/inflight';
 import { viewerApp } from '../viewer/api/app';
+import type { OtlpReceivers, ServerInfoResponse } from '../viewer/api/types';
 import { openSqlReaders } from '../viewer/api/sql/readers';
 import { killAfterInserts } from './kill-hook';
 import { removeOwner, writeOwner } from './lockfile';
@@ -133,7 +134,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const tls = config.tlsCert && config.tlsKey ? { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) } : undefined;
   const otlpHttp = ingest ? await listen(otlpHttpApp({ config, ingest, metrics, readiness, auth: ingestAuth, inflight }), config.host, config.otlpHttpPort, tls, config) : undefined;
   const sql = runsViewer ? await openSqlReaders(config, store.sql) : undefined;
-  const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth }), config.host, config.uiPort, tls, config) : undefined;
+  // The viewer's API names this process's OTLP ports; gRPC's is bound after the viewer's.
+  let receivers: OtlpReceivers | null = null;
+  const server = (): ServerInfoResponse => ({ otlp: receivers });
+  const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth, server }), config.host, config.uiPort, tls, config) : undefined;
   const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth, inflight }) : undefined;
   const grpcListener = grpcServer
     ? await listenGrpc(grpcServer, { host: config.host, port: config.otlpGrpcPort, tls, maxConnections: connectionCap(config), handshakeTimeoutMs: config.httpHeaderTimeoutMs })
@@ -141,6 +145,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   readiness.reason = undefined;
 
   const ports: Ports = { otlpHttp: otlpHttp && port(otlpHttp), otlpGrpc: grpcListener?.port, ui: ui && port(ui) };
+  if (ports.otlpHttp !== undefined && ports.otlpGrpc !== undefined) receivers = { httpPort: ports.otlpHttp, grpcPort: ports.otlpGrpc, tls: tls !== undefined };
   if (store.engine === 'embedded' && ports.ui !== undefined) {
     writeOwner(config.dataDir, {
       pid: process.pid,

@@ -11,7 +11,7 @@ import { buildTree, visibleRows, type SpanNode, type TraceTree } from '../viewer
 import { criticalPath } from '../viewer/model/critical-path';
 import { ApiClient, type TraceSearchQuery } from './api-client';
 import { safe } from './render';
-import type { Target } from './target';
+import { apiUrlOf, type Target } from './target';
 
 const h = React.createElement;
 const REFRESH_MS = 3000;
@@ -103,7 +103,7 @@ export async function runTui(target: Target): Promise<number> {
   // terminal, checked above), so a CI variable left in the shell must not blank it.
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
-  const api = new ApiClient(target.apiUrl, target.apiHeaders);
+  const api = new ApiClient(apiUrlOf(target), target.apiHeaders);
   const ink: Ink = await import('ink');
   const { Box, Text, useApp, useInput, useStdout } = ink;
 

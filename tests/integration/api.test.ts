@@ -219,6 +219,7 @@ describe('bad parameters get a 400 naming the parameter', () => {
     const { body } = await get<{ openapi: string; paths: Record<string, unknown> }>('/api/v1/openapi.json');
     expect(body.openapi).toBe('3.1.0');
     expect(Object.keys(body.paths)).toEqual([
+      '/api/v1/server',
       '/api/v1/services',
       '/api/v1/services/{service}/operations',
       '/api/v1/services/{service}/metrics',

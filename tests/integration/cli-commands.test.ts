@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { Span, TraceResponse } from '../../viewer/api/types';
 import { jsonRequest, makeSimpleTrace, makeTraces, protobufRequest } from '../support/spans';
 import { post } from '../support/http';
 import { startChildServer, stopChildServer, type ChildServer } from '../support/child';
@@ -21,9 +22,14 @@ interface Run {
   stderr: string;
 }
 
-async function hindsight(args: string[]): Promise<Run> {
+/**
+ * The CLI as a subprocess. `isolated` runs it in a network namespace of its own (`unshare -rn`),
+ * where nothing answers on any port, whatever else runs on this machine's 16686.
+ */
+async function hindsight(args: string[], options: { cwd?: string; isolated?: boolean } = {}): Promise<Run> {
+  const [command, commandArgs] = options.isolated ? ['unshare', ['-rn', process.execPath, CLI, ...args]] : [process.execPath, [CLI, ...args]];
   try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await exec(command, commandArgs, { timeout: 60_000, cwd: options.cwd, env: { ...process.env, NO_COLOR: '1' } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -170,6 +176,126 @@ describe('import', () => {
   });
 });
 
+describe('import: what the server already holds, other formats, and where it sends', () => {
+  const otlpCount = async (traceId: string): Promise<string> => (await hindsight(['sql', `SELECT count() AS n FROM otel_traces WHERE TraceId = '${traceId}'`, '--format', 'csv', '--url', url])).stdout;
+
+  test('without --otlp-url it sends to the OTLP port of the server it found, whichever that is', async () => {
+    const spans = makeSimpleTrace({ service: 'found', name: 'f', children: 1 });
+    const file = path.join(dir, 'found.json');
+    fs.writeFileSync(file, jsonRequest(spans));
+    expect(server.ports.otlpHttp).not.toBe(4318);
+    const run = await hindsight(['import', file, '--url', url]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('imported 2 spans from 1 of 1 files; rejected 0\n');
+    expect(run.code).toBe(0);
+    expect(await otlpCount(spans[0]!.spanContext().traceId)).toBe('"n"\n2\n');
+  });
+
+  test.each(['otlp', 'jaeger'])('an export (--format %s) imported back into its own server stores nothing twice, and says so', async (format) => {
+    const file = path.join(dir, `back.${format}.json`);
+    const exported = await hindsight(['export', treeId, '--format', format, '--url', url]);
+    expect(exported.code).toBe(0);
+    fs.writeFileSync(file, exported.stdout);
+    const run = await hindsight(['import', file, '--url', url]);
+    expect(run.stdout).toBe('imported 0 spans from 1 of 1 files; rejected 0; 5 already stored, not sent again\n');
+    expect(run.stderr).toBe('hindsight import: nothing imported: all 5 spans are already stored\n');
+    expect(run.code).toBe(1);
+    expect(await otlpCount(treeId)).toBe('"n"\n5\n');
+  });
+
+  test('a file with some spans stored sends only the others (protobuf, re-encoded)', async () => {
+    const fresh = makeSimpleTrace({ service: 'mixed', name: 'm', children: 3 });
+    const file = path.join(dir, 'mixed.binpb');
+    fs.writeFileSync(file, protobufRequest([...tree, ...fresh]));
+    const run = await hindsight(['import', file, '--url', url]);
+    // Every span of `tree` is stored: the traced request's 5 and the earlier job it links to.
+    expect(run.stdout).toBe(`imported 4 spans from 1 of 1 files; rejected 0; ${tree.length} already stored, not sent again\n`);
+    expect(run.code).toBe(0);
+    expect(await otlpCount(treeId)).toBe('"n"\n5\n');
+    expect(await otlpCount(fresh[0]!.spanContext().traceId)).toBe('"n"\n4\n');
+  });
+
+  test('a Jaeger export imports into another Hindsight as the same trace, to the microsecond Jaeger keeps', async () => {
+    const other = await startChildServer(path.join(dir, 'other'));
+    try {
+      const otherUrl = `http://127.0.0.1:${other.ports.ui}`;
+      const file = path.join(dir, 'trace.jaeger.json');
+      fs.writeFileSync(file, (await hindsight(['export', treeId, '--format', 'jaeger', '--url', url])).stdout);
+      const run = await hindsight(['import', file, '--url', otherUrl]);
+      expect(run.stdout).toBe('imported 5 spans from 1 of 1 files; rejected 0\n');
+      expect(run.code).toBe(0);
+      const spansAt = async (at: string): Promise<Span[]> => {
+        const body = (await (await fetch(`${at}/api/v1/traces/${treeId}`)).json()) as TraceResponse;
+        const us = (ns: string): string => (BigInt(ns) / 1000n).toString();
+        // Jaeger JSON keeps microseconds, and has no trace state or link attributes.
+        return body.spans
+          .map((s) => ({
+            ...s,
+            startNs: us(s.startNs),
+            durationNs: us(s.durationNs),
+            traceState: '',
+            events: s.events.map((e) => ({ ...e, timeNs: us(e.timeNs) })),
+            links: s.links.map((l) => ({ ...l, traceState: '', attributes: {} })),
+          }))
+          .sort((a, b) => a.spanId.localeCompare(b.spanId));
+      };
+      const original = await spansAt(url);
+      expect(original).toHaveLength(5);
+      expect(await spansAt(otherUrl)).toEqual(original);
+    } finally {
+      await stopChildServer(other, path.join(dir, 'other'));
+    }
+  });
+
+  test('an import that stores nothing exits 1 and says why; a file that is neither OTLP nor Jaeger is named', async () => {
+    const empty = path.join(dir, 'empty.json');
+    fs.writeFileSync(empty, '{"resourceSpans": []}');
+    const none = await hindsight(['import', empty, '--url', url]);
+    expect([none.code, none.stdout, none.stderr]).toEqual([1, 'imported 0 spans from 1 of 1 files; rejected 0\n', 'hindsight import: nothing imported: the files hold no spans\n']);
+
+    const spans = makeSimpleTrace({ service: 'refused', name: 'r' });
+    const request = JSON.parse(jsonRequest(spans).toString()) as { resourceSpans: { scopeSpans: { spans: { traceId: string }[] }[] }[] };
+    request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId = '0'.repeat(32);
+    const refused = path.join(dir, 'refused.json');
+    fs.writeFileSync(refused, JSON.stringify(request));
+    const rejected = await hindsight(['import', refused, '--url', url]);
+    expect([rejected.code, rejected.stderr]).toEqual([1, 'hindsight import: nothing imported: the server rejected all 1 spans\n']);
+
+    const other = path.join(dir, 'zipkin.json');
+    fs.writeFileSync(other, '[{"traceId": "a", "name": "zipkin v2"}]');
+    const unknown = await hindsight(['import', other, '--url', url]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`hindsight import: ${other}: neither OTLP JSON (an object with resourceSpans) nor Jaeger JSON`);
+  });
+
+  test('with --otlp-url and no query API answering, it sends all and says it could not check', async () => {
+    const spans = makeSimpleTrace({ service: 'unchecked', name: 'u' });
+    const file = path.join(dir, 'unchecked.json');
+    fs.writeFileSync(file, jsonRequest(spans));
+    const run = await hindsight(['import', file, '--url', 'http://127.0.0.1:1', '--otlp-url', `http://127.0.0.1:${server.ports.otlpHttp}`]);
+    expect(run.stderr).toBe('hindsight import: not checking for spans already stored: no query API found (pass --url)\n');
+    expect(run.stdout).toBe('imported 1 spans from 1 of 1 files; rejected 0\n');
+    expect(run.code).toBe(0);
+  });
+});
+
+describe('with no server to talk to', () => {
+  const NONE = 'no Hindsight server found: nothing answers at http://127.0.0.1:16686, and no running server holds ./data.';
+
+  test.each([[['services']], [['traces', 'search']], [['trace', 'show', 'ab'.repeat(16)]], [['sql', 'SELECT 1']], [['import', 'spans.json']]])(
+    '%j says so and exits 1, creating nothing',
+    async (args) => {
+      const cwd = fs.mkdtempSync(path.join(dir, 'cwd-'));
+      fs.writeFileSync(path.join(cwd, 'spans.json'), jsonRequest(makeSimpleTrace({ service: 'nowhere' })));
+      const run = await hindsight(args, { cwd, isolated: true });
+      expect(run.stderr).toBe(`hindsight ${args[0]}: ${NONE} Start one with \`hindsight serve\`, point at one with --url URL, or open a data directory with --data-dir DIR.\n`);
+      expect(run.stdout).toBe('');
+      expect(run.code).toBe(1);
+      expect(fs.readdirSync(cwd)).toEqual(['spans.json']);
+    },
+  );
+});
+
 describe('against a bare data directory', () => {
   test('import into it, then read it back, with no server running', async () => {
     const bare = path.join(dir, 'bare');
@@ -200,7 +326,10 @@ describe('usage', () => {
   test.each([
     [['sql'], 'wrong number of arguments'],
     [['traces', 'find'], 'unknown subcommand "traces find"'],
-    [['sql', 'SELECT 1', '--format', 'xml', '--url', 'http://127.0.0.1:1'], 'no Hindsight answers at'],
+    [['sql', 'SELECT 1', '--format', 'xml', '--url', 'http://127.0.0.1:1'], '--format must be table, csv or json, not xml'],
+    [['sql', 'SELECT 1', '--format', 'csv', '--url', 'http://127.0.0.1:1'], 'no Hindsight answers at http://127.0.0.1:1'],
+    [['trace', 'open', 'ab'.repeat(16)], 'unknown subcommand "trace open"'],
+    [['export', 'ab'.repeat(16), '--format', 'zipkin'], '--format must be otlp or jaeger, not zipkin'],
     [['services', '--nope'], "Unknown option '--nope'"],
   ])('%j', async (args, message) => {
     const { code, stderr } = await hindsight(args);

@@ -11,6 +11,7 @@ import type { Store } from '../../storage/store';
 import { apiRouter } from './router';
 import { sqlRouter, type SqlClients } from './sql/endpoint';
 import { staticRouter } from './static';
+import type { ServerInfoResponse } from './types';
 import { apiErrorOf } from './client-errors';
 import type { Authenticator } from '../../common/auth';
 import { authError } from '../../common/auth-errors';
@@ -58,6 +59,8 @@ export interface ViewerDeps {
   sql: SqlClients;
   /** Checks the viewer's credential on every API route; undefined when none is configured. */
   auth?: Authenticator | undefined;
+  /** What GET /api/v1/server answers: the process's OTLP receivers, known once they listen. */
+  server?: () => ServerInfoResponse;
 }
 
 export function viewerApp(deps: ViewerDeps): Express {
@@ -72,7 +75,7 @@ export function viewerApp(deps: ViewerDeps): Express {
   // The app's files carry no data and are public; every API route (native, Jaeger, SQL) needs the credential.
   if (deps.auth) app.use('/api', requireCredential(deps.auth));
   app.use('/api/v1/sql', sqlRouter(deps.sql));
-  app.use('/api', apiRouter(deps.store));
+  app.use('/api', apiRouter(deps.store, deps.server ?? (() => ({ otlp: null }))));
   app.use(staticRouter());
   app.use(notFound);
   app.use(lastResort);

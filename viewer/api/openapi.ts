@@ -22,6 +22,21 @@ export const OPENAPI = {
     description: 'Traces stored by Hindsight. Every time range is bounded (at most 31 days). A Jaeger-compatible API is also served under /api.',
   },
   paths: {
+    '/api/v1/server': {
+      get: {
+        summary: "This process's OTLP receivers as bound (null when it runs only the viewer), for clients that found its API",
+        responses: {
+          '200': object({
+            otlp: {
+              oneOf: [
+                { type: 'null' },
+                { type: 'object', properties: { httpPort: { type: 'integer' }, grpcPort: { type: 'integer' }, tls: { type: 'boolean' } }, required: ['httpPort', 'grpcPort', 'tls'] },
+              ],
+            },
+          }),
+        },
+      },
+    },
     '/api/v1/services': {
       get: { summary: 'Services with span count and error rate in a time range', parameters: timeParameters, responses: { '200': json('ServicesResponse'), '400': error } },
     },

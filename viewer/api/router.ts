@@ -6,15 +6,16 @@
  */
 import { Router } from 'express';
 import type { Store } from '../../storage/store';
+import type { ServerInfoResponse } from './types';
 import { Queries } from '../query/queries';
 import { TraceReader } from '../query/reader';
 import { jaegerErrors, jaegerRoutes } from './routes/jaeger';
 import { nativeErrors, nativeRoutes } from './routes/native';
 
-export function apiRouter(store: Store): Router {
+export function apiRouter(store: Store, server: () => ServerInfoResponse): Router {
   const reader = new TraceReader(new Queries(store.client, store.sql));
   const router = Router();
-  router.use('/v1', nativeRoutes(reader), nativeErrors);
+  router.use('/v1', nativeRoutes(reader, server), nativeErrors);
   router.use(jaegerRoutes(reader), jaegerErrors);
   return router;
 }

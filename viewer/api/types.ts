@@ -32,6 +32,25 @@ export interface ServiceSummary {
   errorRate: number;
 }
 
+/** The OTLP receivers of the process answering, as bound. */
+export interface OtlpReceivers {
+  /** OTLP/HTTP (POST /v1/traces). */
+  httpPort: number;
+  /** OTLP/gRPC. */
+  grpcPort: number;
+  /** Both take TLS (the process runs with --tls-cert). */
+  tls: boolean;
+}
+
+/**
+ * GET /api/v1/server: what the process answering runs, so that a client that found its API
+ * (the command line's import) finds its OTLP ports, whichever they are.
+ */
+export interface ServerInfoResponse {
+  /** null when the process runs only the viewer (`hindsight viewer`): send spans to a collector. */
+  otlp: OtlpReceivers | null;
+}
+
 export interface ServicesResponse {
   services: ServiceSummary[];
 }

@@ -11,12 +11,16 @@ import { apiErrorOf } from '../client-errors';
 import { OPENAPI } from '../openapi';
 import { toOtlpJson } from '../otlp-json';
 import { BadParameter, STATUSES, TRACE_SORTS, attributeFilter, limitParam, oneOf, optionalDurationNs, optionalString, stringList, timeRange, type Query } from '../params';
-import type { ApiError } from '../types';
+import type { ApiError, ServerInfoResponse } from '../types';
 import { serviceOf, traceIdOf } from './path-params';
 
 /** The routes, relative to /api/v1, and a 404 for any other path under it. */
-export function nativeRoutes(reader: TraceReader): Router {
+export function nativeRoutes(reader: TraceReader, server: () => ServerInfoResponse): Router {
   const router = Router();
+
+  router.get('/server', (_req, res) => {
+    res.json(server());
+  });
 
   router.get('/openapi.json', (_req, res) => {
     res.json(OPENAPI);

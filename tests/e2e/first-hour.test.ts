@@ -4,17 +4,32 @@
  * whose code does not arrive, and the server going away and coming back while a page is
  * open. Every page names its tab. Screenshots go to tests/e2e/screenshots/.
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { launchChromium } from '../support/browser';
 import { post } from '../support/http';
-import { makeSimpleTrace, protobufRequest } from '../support/spans';
+import { jsonRequest, makeSimpleTrace, protobufRequest } from '../support/spans';
 import { startChild, startChildServer, stopChildServer, type ChildServer } from '../support/child';
 
 const SHOTS = path.join(__dirname, 'screenshots');
+const CLI = path.resolve(__dirname, '../../dist/cmd/main.js');
+const exec = promisify(execFile);
+
+/** The built `hindsight` command, as a user runs it; its exit code instead of a throw. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
 
 let dataDir: string;
 let server: ChildServer;
@@ -149,6 +164,80 @@ test('a lazy page whose code does not arrive says so, and loads when asked again
     expect(await failed.count()).toBe(0);
   } finally {
     await page.unroute('**/assets/Dependencies-*.js');
+  }
+});
+
+test('a span stored twice shows once, with one warning that counts the copies; importing its export back stores nothing again', async () => {
+  const twice = makeSimpleTrace({ service: 'importer', name: 'GET /twice', durationMs: 30, children: 2 });
+  const traceId = twice[0]!.spanContext().traceId;
+  // The same spans in both encodings: different requests to the receiver, so both are stored.
+  const otlp = `http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`;
+  expect((await post(otlp, protobufRequest(twice), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
+  expect((await post(otlp, jsonRequest(twice), { 'Content-Type': 'application/json' })).status).toBe(200);
+
+  const warning = '⚠ 3 spans are stored more than once (identical copies: same span id, start and end); each is shown once';
+  await page.goto(`${base}/trace/${traceId}`);
+  await page.waitForSelector('.row');
+  expect(await page.locator('.row').count()).toBe(3);
+  expect(await page.locator('p.warn').allTextContents()).toEqual([warning]);
+  await shot('trace-stored-twice');
+
+  // The command line: an export imported back is found stored, and not sent a third time.
+  const file = path.join(dataDir, '..', `${path.basename(dataDir)}-twice.jaeger.json`);
+  const exported = await cli(['export', traceId, '--format', 'jaeger', '--url', base]);
+  fs.writeFileSync(file, exported.stdout);
+  try {
+    const imported = await cli(['import', file, '--url', base]);
+    expect([imported.code, imported.stdout, imported.stderr]).toEqual([
+      1,
+      // The export holds what is stored: both copies of each span.
+      'imported 0 spans from 1 of 1 files; rejected 0; 6 already stored, not sent again\n',
+      'hindsight import: nothing imported: all 6 spans are already stored\n',
+    ]);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+  await page.reload();
+  await page.waitForSelector('.row');
+  expect(await page.locator('.row').count()).toBe(3);
+  expect(await page.locator('p.warn').allTextContents()).toEqual([warning]);
+});
+
+test('Chromium gets brotli-compressed answers and code, keeps the hashed code for a year, and revalidates index.html', async () => {
+  const big = makeSimpleTrace({ service: 'wide', name: 'GET /wide', durationMs: 80, children: 300 });
+  const traceId = big[0]!.spanContext().traceId;
+  expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest(big), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const fresh = await context.newPage();
+  try {
+    const seen = new Map<string, Record<string, string>>();
+    fresh.on('response', (r) => {
+      const { pathname } = new URL(r.url());
+      seen.set(pathname.replace(/-[\w-]{8}\.(js|css)$/, '.$1'), r.headers());
+    });
+    await fresh.goto(`${base}/trace/${traceId}`);
+    await fresh.waitForSelector('.row');
+    expect(seen.get('/assets/index.js')).toMatchObject({ 'content-encoding': 'br', 'cache-control': 'public, max-age=31536000, immutable' });
+    expect(seen.get(`/api/v1/traces/${traceId}`)).toMatchObject({ 'content-encoding': 'br', 'content-type': expect.stringContaining('application/json') });
+    expect(seen.get(`/trace/${traceId}`)).toMatchObject({ 'content-encoding': 'br', 'cache-control': 'no-cache' });
+
+    // On a reload the page is asked for again; its code comes from Chromium's cache.
+    const cdp = await context.newCDPSession(fresh);
+    await cdp.send('Network.enable');
+    const urls = new Map<string, string>();
+    cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => urls.set(e.requestId, new URL(e.request.url).pathname));
+    const cached = new Set<string>();
+    cdp.on('Network.requestServedFromCache', (e: { requestId: string }) => cached.add(e.requestId));
+    await fresh.reload();
+    await fresh.waitForSelector('.row');
+    const requested = [...urls].map(([id, pathname]) => ({ pathname, cached: cached.has(id) }));
+    expect(requested.filter((r) => r.pathname.startsWith('/assets/'))).toEqual([
+      { pathname: expect.stringMatching(/^\/assets\/index-[\w-]{8}\.js$/), cached: true },
+      { pathname: expect.stringMatching(/^\/assets\/index-[\w-]{8}\.css$/), cached: true },
+    ]);
+    expect(requested).toContainEqual({ pathname: `/trace/${traceId}`, cached: false });
+  } finally {
+    await context.close();
   }
 });
 
