@@ -69,6 +69,7 @@ export const SUMMARIES_TABLE = 'hindsight_trace_summaries';
 export const SUMMARIES_VIEW = 'hindsight_trace_summaries_mv';
 export const OPERATIONS_1M_TABLE = 'hindsight_operations_1m';
 export const OPERATIONS_1M_VIEW = 'hindsight_operations_1m_mv';
+export const OPERATIONS_5M_TABLE = 'hindsight_operations_5m';
 export const OPERATIONS_1H_TABLE = 'hindsight_operations_1h';
 
 /** The local (per-shard) table behind a Distributed table, in cluster mode. */
@@ -121,8 +122,9 @@ const ARRIVALS: TableSpec = { name: ARRIVALS_TABLE, statement: 'schema/tables/hi
 const MIGRATIONS_SPEC: TableSpec = { name: MIGRATIONS_TABLE, statement: 'schema/tables/hindsight_schema_migrations', placement: { kind: 'global' } };
 const SUMMARIES: TableSpec = { name: SUMMARIES_TABLE, statement: 'schema/tables/hindsight_trace_summaries', placement: sharded('traceId'), ttl: SUMMARIES_TABLE };
 const OPERATIONS_1M: TableSpec = { name: OPERATIONS_1M_TABLE, statement: 'schema/tables/hindsight_operations_1m', placement: sharded('any'), ttl: OPERATIONS_1M_TABLE };
+const OPERATIONS_5M: TableSpec = { name: OPERATIONS_5M_TABLE, statement: 'schema/tables/hindsight_operations_5m', placement: sharded('any'), ttl: OPERATIONS_5M_TABLE };
 const OPERATIONS_1H: TableSpec = { name: OPERATIONS_1H_TABLE, statement: 'schema/tables/hindsight_operations_1h', placement: sharded('any'), ttl: OPERATIONS_1H_TABLE };
-const TABLES = [TRACES, TRACE_ID_TS, EDGES, JOBS, ARRIVALS, MIGRATIONS_SPEC, SUMMARIES, OPERATIONS_1M, OPERATIONS_1H];
+const TABLES = [TRACES, TRACE_ID_TS, EDGES, JOBS, ARRIVALS, MIGRATIONS_SPEC, SUMMARIES, OPERATIONS_1M, OPERATIONS_5M, OPERATIONS_1H];
 
 /** How old a span must be when it arrives to mark its minute for recomputation; the edge job's lag must exceed it. */
 export const ARRIVAL_LATE_SECONDS = 30;
@@ -188,10 +190,12 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    name: 'per-operation rollups by minute and by hour, for RED, the service lists and anomalies',
+    name: 'per-operation rollups by minute, five minutes and hour, for RED, the service lists and anomalies',
     statements: (o) => [
       ...createTable(o, OPERATIONS_1M),
+      ...createTable(o, OPERATIONS_5M),
       ...createTable(o, OPERATIONS_1H),
+      o.sql.render('schema/views/hindsight_operations_5m_mv', { source: storageTable(o, OPERATIONS_1M), target: storageTable(o, OPERATIONS_5M), cluster: o.cluster }).query,
       o.sql.render('schema/views/hindsight_operations_1h_mv', { source: storageTable(o, OPERATIONS_1M), target: storageTable(o, OPERATIONS_1H), cluster: o.cluster }).query,
       backfilledView(o, OPERATIONS_BACKFILL, OPERATIONS_1M),
     ],

@@ -44,6 +44,9 @@ const OPERATION_TRUTH = `SELECT ServiceName, SpanName, toStartOfMinute(Timestamp
 const OPERATION_ROLLUP = `SELECT ServiceName, SpanName, Minute AS m, sum(Calls) AS calls, sum(Errors) AS errors FROM {db:Identifier}.hindsight_operations_1m GROUP BY ALL ORDER BY ALL`;
 const HOURLY_TRUTH = `SELECT ServiceName, SpanName, toStartOfHour(Timestamp) AS h, count() AS calls, sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS latency
   FROM {db:Identifier}.otel_traces GROUP BY ALL ORDER BY ALL`;
+const FIVE_MINUTE_TRUTH = `SELECT ServiceName, SpanName, toStartOfFiveMinutes(Timestamp) AS m, count() AS calls, sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS latency, max(Duration) AS slowest
+  FROM {db:Identifier}.otel_traces GROUP BY ALL ORDER BY ALL`;
+const FIVE_MINUTE_ROLLUP = `SELECT ServiceName, SpanName, Minute AS m, sum(Calls) AS calls, sumMap(Latency) AS latency, argMaxMerge(Slowest).2 AS slowest FROM {db:Identifier}.hindsight_operations_5m GROUP BY ALL ORDER BY ALL`;
 const HOURLY_ROLLUP = `SELECT ServiceName, SpanName, Hour AS h, sum(Calls) AS calls, sumMap(Latency) AS latency FROM {db:Identifier}.hindsight_operations_1h GROUP BY ALL ORDER BY ALL`;
 
 const rows = <T>(query: string): Promise<T[]> => queryRows<T>(store.client, query, { db: store.database });
@@ -96,6 +99,7 @@ test('the upgrade creates the views with a cutoff and records a backfill for eac
   expect(await rows(TRACE_SUMMARIES)).toEqual(await rows(TRACE_TRUTH));
   expect(await rows(OPERATION_ROLLUP)).toEqual(await rows(OPERATION_TRUTH));
   expect(await rows(HOURLY_ROLLUP)).toEqual(await rows(HOURLY_TRUTH));
+  expect(await rows(FIVE_MINUTE_ROLLUP)).toEqual(await rows(FIVE_MINUTE_TRUTH));
   for (const b of BACKFILLS) expect(await progress(b.view)).toEqual([0]);
   expect((await metrics.registry.getSingleMetric('hindsight_backfill_hours_remaining')!.get()).values.map((v) => v.value)).toEqual([0, 0]);
 

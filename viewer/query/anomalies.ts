@@ -6,7 +6,7 @@
 import { judgeBucket, robustQuantiles, spanSeverity, stretches, windowSeverity, type BucketStats, type OperationBaseline, type Severity } from '../model/anomalies';
 import type { TimeRange } from '../api/params';
 import type { AnomaliesResponse, AnomalyItem } from '../api/types';
-import { addInto, countAbove, quantile, logStats, total, type LatencyHistogram } from './latency-histogram';
+import { countAbove, quantile, logStats, sum, total, type LatencyHistogram } from './latency-histogram';
 import type { Queries } from './queries';
 
 /**
@@ -120,7 +120,7 @@ function spanTails(
     const b = baselines.get(k);
     if (b === undefined) continue;
     const sigma = Math.max(b.logSigma, 0.01);
-    const whole = list.reduce<LatencyHistogram>((sum, x) => addInto(sum, x.latency), new Map());
+    const whole = sum(list.map((x) => x.latency));
     const [over2, over3, over5] = TAIL_Z.map((z) => Math.round(countAbove(whole, Math.exp(b.logMedian + z * sigma))));
     const examples = list
       .map((x): [number, string, number] => [(Math.log(Math.max(x.slowest.durationNs, 1)) - b.logMedian) / sigma, x.slowest.traceId, x.slowest.durationNs])

@@ -11,73 +11,84 @@
 
 export const BUCKETS_PER_DOUBLING = 8;
 
-/** bucket → span count. */
-export type LatencyHistogram = Map<number, number>;
-
-/** A histogram as ClickHouse returns a Map(UInt16, UInt64) in JSON: string keys, counts as numbers or strings. */
-export function histogramOf(row: Record<string, number | string>): LatencyHistogram {
-  const h: LatencyHistogram = new Map();
-  for (const [bucket, count] of Object.entries(row)) h.set(Number(bucket), Number(count));
-  return h;
+/**
+ * Span counts per bucket, the buckets ascending: the shape ClickHouse returns a summed
+ * Map(UInt16, UInt64) in as mapKeys / mapValues, read without building a map.
+ */
+export interface LatencyHistogram {
+  buckets: number[];
+  counts: number[];
 }
 
-export function addInto(into: LatencyHistogram, h: LatencyHistogram): LatencyHistogram {
-  for (const [bucket, count] of h) into.set(bucket, (into.get(bucket) ?? 0) + count);
-  return into;
+export const EMPTY: LatencyHistogram = { buckets: [], counts: [] };
+
+/** A histogram as the queries return it: mapKeys and mapValues of a sumMap (ascending keys; 64-bit counts as numbers or strings). */
+export function histogramOf(buckets: readonly (number | string)[], counts: readonly (number | string)[]): LatencyHistogram {
+  return { buckets: buckets.map(Number), counts: counts.map(Number) };
+}
+
+/** The sum of histograms, on a dense array of every bucket (there are at most 8 · 64 of them). */
+export function sum(histograms: Iterable<LatencyHistogram>): LatencyHistogram {
+  const dense = new Float64Array(BUCKETS_PER_DOUBLING * 64 + 1);
+  for (const h of histograms) for (let i = 0; i < h.buckets.length; i++) dense[h.buckets[i]!]! += h.counts[i]!;
+  const out: LatencyHistogram = { buckets: [], counts: [] };
+  dense.forEach((count, bucket) => {
+    if (count > 0) {
+      out.buckets.push(bucket);
+      out.counts.push(count);
+    }
+  });
+  return out;
 }
 
 export function total(h: LatencyHistogram): number {
   let n = 0;
-  for (const count of h.values()) n += count;
+  for (const count of h.counts) n += count;
   return n;
 }
 
 const low = (bucket: number): number => 2 ** (bucket / BUCKETS_PER_DOUBLING);
 const high = (bucket: number): number => 2 ** ((bucket + 1) / BUCKETS_PER_DOUBLING);
 
-function sorted(h: LatencyHistogram): [number, number][] {
-  return [...h].filter(([, count]) => count > 0).sort((a, b) => a[0] - b[0]);
-}
-
 /**
  * The q-quantile (0..1) in ns, interpolated geometrically inside its bucket (durations are
  * spread evenly in log space within one); NaN for an empty histogram.
  */
 export function quantile(h: LatencyHistogram, q: number): number {
-  const buckets = sorted(h);
-  const n = buckets.reduce((sum, [, count]) => sum + count, 0);
+  const n = total(h);
   if (n === 0) return Number.NaN;
   const rank = Math.min(Math.max(q, 0), 1) * n;
   let seen = 0;
-  for (const [bucket, count] of buckets) {
-    if (seen + count >= rank) {
-      const within = count === 0 ? 0 : (rank - seen) / count;
-      return low(bucket) * (high(bucket) / low(bucket)) ** within;
-    }
+  for (let i = 0; i < h.buckets.length; i++) {
+    const bucket = h.buckets[i]!;
+    const count = h.counts[i]!;
+    if (count > 0 && seen + count >= rank) return low(bucket) * (high(bucket) / low(bucket)) ** ((rank - seen) / count);
     seen += count;
   }
-  const last = buckets.at(-1)![0];
-  return high(last);
+  return high(h.buckets.at(-1)!);
 }
 
 /** How many spans are slower than `ns`: whole buckets above it, and the share of its own bucket above it. */
 export function countAbove(h: LatencyHistogram, ns: number): number {
   let n = 0;
-  for (const [bucket, count] of h) {
-    if (low(bucket) >= ns) n += count;
-    else if (high(bucket) > ns) n += (count * Math.log(high(bucket) / ns)) / Math.log(high(bucket) / low(bucket));
+  for (let i = 0; i < h.buckets.length; i++) {
+    const bucket = h.buckets[i]!;
+    if (low(bucket) >= ns) n += h.counts[i]!;
+    else if (high(bucket) > ns) n += (h.counts[i]! * Math.log(high(bucket) / ns)) / Math.log(high(bucket) / low(bucket));
   }
   return n;
 }
 
 /** The same spans on power-of-two buckets: `le` is the bucket's upper bound in ns, as the RED histogram draws it. */
 export function powersOfTwo(h: LatencyHistogram): { le: number; count: number }[] {
-  const byPower = new Map<number, number>();
-  for (const [bucket, count] of h) {
-    const power = Math.floor(bucket / BUCKETS_PER_DOUBLING) + 1;
-    byPower.set(power, (byPower.get(power) ?? 0) + count);
+  const out: { le: number; count: number }[] = [];
+  for (let i = 0; i < h.buckets.length; i++) {
+    const le = 2 ** (Math.floor(h.buckets[i]! / BUCKETS_PER_DOUBLING) + 1);
+    const last = out.at(-1);
+    if (last?.le === le) last.count += h.counts[i]!;
+    else out.push({ le, count: h.counts[i]! });
   }
-  return [...byPower].sort((a, b) => a[0] - b[0]).map(([power, count]) => ({ le: 2 ** power, count }));
+  return out;
 }
 
 /** Median and robust spread of ln(duration), the spread from the interquartile range (IQR / 1.349, as for a normal). */

@@ -5,6 +5,7 @@
  * optional filters, and types the rows.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE } from '../../storage/schema';
 import type { Rendered, SqlRegistry } from '../../storage/sql/registry';
 import type { AttributeFilter, TimeRange } from '../api/params';
 import type { SpanKind, StatusCode, StatusFilter, TraceSort } from '../api/types';
@@ -58,6 +59,12 @@ export interface SpanRow {
   linkSpanIds: string[];
   linkTraceStates: string[];
   linkAttributes: Record<string, string>[];
+}
+
+/** A summed latency histogram as the rollup queries return it: mapKeys and mapValues of sumMap(Latency). */
+interface HistogramColumns {
+  buckets: (number | string)[];
+  counts: (number | string)[];
 }
 
 /** An operation's baseline: spans, median and robust spread of ln(duration ns), p50 and p95 in ns, error rate. */
@@ -175,8 +182,8 @@ export class Queries {
     const params = { ...range, service, bucket: bucketSeconds, operation };
     const fill = { spans: operation === undefined ? ('requests' as const) : ('operation' as const) };
     const statement = bucketSeconds % 60 === 0 ? this.sql.render('query/red-series-minutes', params, fill) : this.sql.render('query/red-series', params, fill);
-    const rows = await this.rows<{ t: string; calls: string; errors: string; latency: Record<string, string> }>(statement);
-    return rows.map((r) => ({ t: Number(r.t), calls: Number(r.calls), errors: Number(r.errors), latency: histogramOf(r.latency) }));
+    const rows = await this.rows<{ t: string; calls: string; errors: string } & HistogramColumns>(statement);
+    return rows.map((r) => ({ t: Number(r.t), calls: Number(r.calls), errors: Number(r.errors), latency: histogramOf(r.buckets, r.counts) }));
   }
 
   /**
@@ -185,20 +192,26 @@ export class Queries {
    * ln(duration), p50, p95 and error rate, read from the summed latency histogram.
    */
   async baselines(range: TimeRange, baseStartNs: bigint, minSamples: number): Promise<OperationBaselineRow[]> {
-    const rows = await this.rows<{ service: string; operation: string; samples: string; errors: string; latency: Record<string, string> }>(
+    const rows = await this.rows<{ service: string; operation: string; samples: string; errors: string } & HistogramColumns>(
       this.sql.render('query/baselines', { baseStartNs, endNs: range.endNs, minSamples }),
     );
     return rows.map((r) => {
-      const latency = histogramOf(r.latency);
+      const latency = histogramOf(r.buckets, r.counts);
       const samples = Number(r.samples);
       return { service: r.service, operation: r.operation, samples, ...logStats(latency), p50: quantile(latency, 0.5), p95: quantile(latency, 0.95), errorRate: Number(r.errors) / samples };
     });
   }
 
-  /** Per operation and bucket of whole minutes: calls, errors, the latency histogram and the slowest span's trace, from the per-minute rollup. */
+  /**
+   * Per operation and bucket: calls, errors, the latency histogram and the slowest span's
+   * trace, from the coarsest rollup whose rows fit the bucket (a minute, five minutes, an
+   * hour), so that a day of 15-minute buckets reads 96 rows per operation, not 1,440.
+   */
   async operationWindows(range: TimeRange, bucketSeconds: number): Promise<OperationWindowRow[]> {
-    const rows = await this.rows<{ service: string; operation: string; t: string; calls: string; errors: string; latency: Record<string, string>; slowest: [string, string | number] }>(
-      this.sql.render('query/operation-windows', { ...range, bucket: bucketSeconds }),
+    const rows = await this.rows<{ service: string; operation: string; t: string; calls: string; errors: string; slowest: [string, string | number] } & HistogramColumns>(
+      bucketSeconds % 3600 === 0
+        ? this.sql.render('query/operation-windows-hours', { ...range, bucket: bucketSeconds })
+        : this.sql.render('query/operation-windows', { ...range, bucket: bucketSeconds, rollup: bucketSeconds % 300 === 0 ? OPERATIONS_5M_TABLE : OPERATIONS_1M_TABLE }),
     );
     return rows.map((r) => ({
       service: r.service,
@@ -206,7 +219,7 @@ export class Queries {
       t: Number(r.t),
       calls: Number(r.calls),
       errors: Number(r.errors),
-      latency: histogramOf(r.latency),
+      latency: histogramOf(r.buckets, r.counts),
       slowest: { traceId: r.slowest[0], durationNs: Number(r.slowest[1]) },
     }));
   }

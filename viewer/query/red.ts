@@ -1,6 +1,6 @@
 /** Rate, errors and duration (RED) rows of a service to the API's series and histogram. */
 import type { RedPoint, RedResponse } from '../api/types';
-import { addInto, powersOfTwo, quantile, type LatencyHistogram } from './latency-histogram';
+import { powersOfTwo, quantile, sum, type LatencyHistogram } from './latency-histogram';
 
 /** One time bucket: its calls, errors and latency histogram. */
 export interface RedSeriesRow {
@@ -25,7 +25,7 @@ function toRedPoint(row: RedSeriesRow, bucketSeconds: number): RedPoint {
 
 /** The series, and the histogram of the whole range on power-of-two buckets (the series' histograms summed). */
 export function toRed(rows: RedRows): RedResponse {
-  const whole = rows.series.reduce<LatencyHistogram>((sum, r) => addInto(sum, r.latency), new Map());
+  const whole = sum(rows.series.map((r) => r.latency));
   return {
     service: rows.service,
     operation: rows.operation,

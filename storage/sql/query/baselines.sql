@@ -6,7 +6,7 @@ WITH toStartOfMinute(fromUnixTimestamp64Nano({baseStartNs:Int64})) AS first,
      fromUnixTimestamp64Nano({endNs:Int64}) AS last,
      if(toStartOfHour(first) = first, first, toStartOfHour(first) + INTERVAL 1 HOUR) AS firstHour,
      toStartOfHour(last) AS lastHour
-SELECT service, operation, sum(calls) AS samples, sum(errors) AS errors, sumMap(latency) AS latency
+SELECT service, operation, sum(calls) AS samples, sum(errors) AS errors, mapKeys(sumMap(latency)) AS buckets, mapValues(sumMap(latency)) AS counts
 FROM (
   SELECT ServiceName AS service, SpanName AS operation, Calls AS calls, Errors AS errors, Latency AS latency
   FROM {db:Identifier}.hindsight_operations_1h WHERE Hour >= firstHour AND Hour < lastHour

@@ -190,6 +190,26 @@ SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
 CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1m ON CLUSTER hindsight AS otel.hindsight_operations_1m_local
 ENGINE = Distributed(hindsight, otel, hindsight_operations_1m_local, rand());
 
+CREATE TABLE IF NOT EXISTS otel.hindsight_operations_5m_local ON CLUSTER hindsight
+(
+    Minute DateTime CODEC(Delta, ZSTD(1)),
+    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanKind LowCardinality(String) CODEC(ZSTD(1)),
+    Calls SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Errors SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Latency SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(1)),
+    Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_operations_5m_local', '{replica}')
+PARTITION BY toDate(Minute)
+ORDER BY (ServiceName, SpanName, SpanKind, Minute)
+TTL Minute + toIntervalDay(7)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_operations_5m ON CLUSTER hindsight AS otel.hindsight_operations_5m_local
+ENGINE = Distributed(hindsight, otel, hindsight_operations_5m_local, rand());
+
 CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1h_local ON CLUSTER hindsight
 (
     Hour DateTime CODEC(Delta, ZSTD(1)),
@@ -209,6 +229,20 @@ SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
 
 CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1h ON CLUSTER hindsight AS otel.hindsight_operations_1h_local
 ENGINE = Distributed(hindsight, otel, hindsight_operations_1h_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_operations_5m_mv ON CLUSTER hindsight
+TO otel.hindsight_operations_5m_local
+AS SELECT
+    toStartOfFiveMinutes(Minute) AS Minute,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    sum(Calls) AS Calls,
+    sum(Errors) AS Errors,
+    sumMap(Latency) AS Latency,
+    argMaxMergeState(Slowest) AS Slowest
+FROM otel.hindsight_operations_1m_local
+GROUP BY Minute, ServiceName, SpanName, SpanKind;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_operations_1h_mv ON CLUSTER hindsight
 TO otel.hindsight_operations_1h_local

@@ -149,8 +149,25 @@ FROM otel.otel_traces
 WHERE TraceId != ''
 GROUP BY TraceId;
 
--- migration 7: per-operation rollups by minute and by hour, for RED, the service lists and anomalies
+-- migration 7: per-operation rollups by minute, five minutes and hour, for RED, the service lists and anomalies
 CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1m
+(
+    Minute DateTime CODEC(Delta, ZSTD(1)),
+    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanKind LowCardinality(String) CODEC(ZSTD(1)),
+    Calls SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Errors SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Latency SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(1)),
+    Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toDate(Minute)
+ORDER BY (ServiceName, SpanName, SpanKind, Minute)
+TTL Minute + toIntervalDay(7)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_operations_5m
 (
     Minute DateTime CODEC(Delta, ZSTD(1)),
     ServiceName LowCardinality(String) CODEC(ZSTD(1)),
@@ -183,6 +200,20 @@ PARTITION BY toDate(Hour)
 ORDER BY (ServiceName, SpanName, SpanKind, Hour)
 TTL Hour + toIntervalDay(7)
 SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_operations_5m_mv
+TO otel.hindsight_operations_5m
+AS SELECT
+    toStartOfFiveMinutes(Minute) AS Minute,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    sum(Calls) AS Calls,
+    sum(Errors) AS Errors,
+    sumMap(Latency) AS Latency,
+    argMaxMergeState(Slowest) AS Slowest
+FROM otel.hindsight_operations_1m
+GROUP BY Minute, ServiceName, SpanName, SpanKind;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_operations_1h_mv
 TO otel.hindsight_operations_1h

@@ -63,7 +63,11 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'one operation': (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 1800, operation: 'GET /cart' }, { spans: 'operation' }),
   },
   'query/baselines': { 'seven days': (n) => sql.render(n, { baseStartNs: RANGE.startNs - 604_800_000_000_000n, endNs: RANGE.endNs, minSamples: 50 }) },
-  'query/operation-windows': { minutes: (n) => sql.render(n, { ...RANGE, bucket: 60 }) },
+  'query/operation-windows': {
+    minutes: (n) => sql.render(n, { ...RANGE, bucket: 60, rollup: 'hindsight_operations_1m' }),
+    'fifteen minutes': (n) => sql.render(n, { ...RANGE, bucket: 900, rollup: 'hindsight_operations_5m' }),
+  },
+  'query/operation-windows-hours': { hours: (n) => sql.render(n, { ...RANGE, bucket: 3600 }) },
   'query/trace-range': { 'one trace': (n) => sql.render(n, { traceId: '5b8efff798038103d269b633813fc60c' }) },
   'query/trace-spans': { 'one trace': (n) => sql.render(n, { ...RANGE, traceId: '5b8efff798038103d269b633813fc60c' }) },
 
@@ -119,6 +123,10 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'one node': (n) => sql.render(n, { target: 'hindsight_operations_1m', select: selectOf('schema/views/select/hindsight_operations_1m', {}) }),
     'a cluster': (n) => sql.render(n, { target: 'hindsight_operations_1m_local', cluster: CLUSTER, select: selectOf('schema/views/select/hindsight_operations_1m', {}, 'otel_traces_local') }),
   },
+  'schema/views/hindsight_operations_5m_mv': {
+    'one node': (n) => sql.render(n, { source: 'hindsight_operations_1m', target: 'hindsight_operations_5m' }),
+    'a cluster': (n) => sql.render(n, { source: 'hindsight_operations_1m_local', target: 'hindsight_operations_5m_local', cluster: CLUSTER }),
+  },
   'schema/views/hindsight_operations_1h_mv': {
     'one node': (n) => sql.render(n, { source: 'hindsight_operations_1m', target: 'hindsight_operations_1h' }),
     'a cluster': (n) => sql.render(n, { source: 'hindsight_operations_1m_local', target: 'hindsight_operations_1h_local', cluster: CLUSTER }),
@@ -168,6 +176,7 @@ function tables(): Pick<typeof SAMPLES, TableStatement> {
     'schema/tables/hindsight_schema_migrations': create('hindsight_schema_migrations', true),
     'schema/tables/hindsight_trace_summaries': create('hindsight_trace_summaries'),
     'schema/tables/hindsight_operations_1m': create('hindsight_operations_1m'),
+    'schema/tables/hindsight_operations_5m': create('hindsight_operations_5m'),
     'schema/tables/hindsight_operations_1h': create('hindsight_operations_1h'),
   };
 }

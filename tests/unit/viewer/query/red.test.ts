@@ -2,7 +2,7 @@ import { BUCKETS_PER_DOUBLING, type LatencyHistogram } from '../../../../viewer/
 import { toRed, type RedSeriesRow } from '../../../../viewer/query/red';
 
 /** Every span of a histogram in the bucket of `ns`. */
-const at = (ns: number, count: number): LatencyHistogram => new Map([[Math.floor(BUCKETS_PER_DOUBLING * Math.log2(ns)), count]]);
+const at = (ns: number, count: number): LatencyHistogram => ({ buckets: [Math.floor(BUCKETS_PER_DOUBLING * Math.log2(ns))], counts: [count] });
 const row = (overrides: Partial<RedSeriesRow>): RedSeriesRow => ({ t: 1_700_000_000, calls: 10, errors: 1, latency: at(50e6, 10), ...overrides });
 
 test('each bucket: calls per second over the bucket, the error rate, and whole-nanosecond percentiles from its histogram', () => {
@@ -16,7 +16,7 @@ test('each bucket: calls per second over the bucket, the error rate, and whole-n
 });
 
 test('a bucket without calls has an error rate of 0, not NaN', () => {
-  const [point] = toRed({ service: 'shop', operation: undefined, bucketSeconds: 60, series: [row({ calls: 0, errors: 0, latency: new Map() })] }).series;
+  const [point] = toRed({ service: 'shop', operation: undefined, bucketSeconds: 60, series: [row({ calls: 0, errors: 0, latency: { buckets: [], counts: [] } })] }).series;
   expect(point).toMatchObject({ calls: 0, rate: 0, errorRate: 0 });
 });
 
@@ -25,7 +25,7 @@ test('the histogram is the whole range on power-of-two buckets: the series summe
     service: 'shop',
     operation: 'GET /b',
     bucketSeconds: 10,
-    series: [row({ latency: at(1.5 * 2 ** 29, 3) }), row({ t: 1_700_000_010, latency: new Map([...at(1.5 * 2 ** 29, 1), ...at(1.2 * 2 ** 30, 1)]) })],
+    series: [row({ latency: at(1.5 * 2 ** 29, 3) }), row({ t: 1_700_000_010, latency: { buckets: [...at(1.5 * 2 ** 29, 1).buckets, ...at(1.2 * 2 ** 30, 1).buckets], counts: [1, 1] } })],
   });
   expect(red).toMatchObject({ service: 'shop', operation: 'GET /b', bucketSeconds: 10 });
   expect(red.histogram).toEqual([
