@@ -23,6 +23,7 @@ import { StoreHealth } from '../collector/ingest/health';
 import { IngestJournal, RecentRequests } from '../collector/ingest/idempotency';
 import { TraceIngest } from '../collector/ingest/pipeline';
 import { SpanWriter } from '../collector/ingest/writer';
+import { BackfillJob } from '../collector/jobs/backfill';
 import { EdgeJob } from '../collector/jobs/edges';
 import { otlpGrpcServer } from '../collector/receiver/grpc';
 import { listenGrpc, type GrpcListener } from '../collector/receiver/grpc-listener';
@@ -90,16 +91,20 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const ping = (): Promise<void> => store.ping();
   const health = new StoreHealth(ping, STORE_PROBE_INTERVAL_MS, logger, metrics);
   readiness.health = health;
+  const schemaOptions = { sql: store.sql, retentionDays: config.retentionDays, cluster: config.cluster };
   const schemaApplied = async (): Promise<void> => {
-    const schema = await applySchema(store.client, { sql: store.sql, retentionDays: config.retentionDays, cluster: config.cluster });
+    const schema = await applySchema(store.client, schemaOptions);
     if (schema.applied.length > 0) logger.info({ migrations: schema.applied }, 'schema migrations applied');
     if (schema.retentionChanged.length > 0) logger.info({ tables: schema.retentionChanged, retentionDays: config.retentionDays }, 'retention changed');
   };
   // The process that writes spans also keeps the dependency edges up to date.
   const edges = runsCollector && config.dependencyIntervalMs > 0 ? new EdgeJob(store.client, store.sql, { lagSeconds: 60, intervalMs: config.dependencyIntervalMs }, logger) : undefined;
+  // And fills in what views created by a migration missed of the spans stored before it.
+  const backfill = runsCollector ? new BackfillJob(store.client, { schema: schemaOptions, pauseMs: 1000, remaining: metrics.backfillHoursRemaining }, logger) : undefined;
   try {
     await schemaApplied();
     edges?.start();
+    backfill?.start();
   } catch (err) {
     const error = toStoreError(err);
     // Embedded storage is a local directory: failing to open it is fatal. A server may
@@ -114,6 +119,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       await schemaApplied();
       health.setProbe(ping);
       edges?.start();
+      backfill?.start();
     });
     health.failed(error);
   }
@@ -165,6 +171,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
       journal?.close();
       health.stop();
       await edges?.stop();
+      await backfill?.stop();
       await stopped;
       await sql?.close();
       await store.close();

@@ -20,6 +20,7 @@ export interface Metrics {
   duplicateRequests: Counter;
   queueSpans: Gauge;
   queueBytes: Gauge;
+  backfillHoursRemaining: Gauge<'view'>;
 }
 
 export function createMetrics(): Metrics {
@@ -84,5 +85,11 @@ export function createMetrics(): Metrics {
     storeUp: new Gauge({ name: 'hindsight_store_up', help: '1 while the store takes writes, 0 while it is unreachable or refusing them', registers }),
     queueSpans: new Gauge({ name: 'hindsight_queue_spans', help: 'Spans waiting for or inside an insert', registers }),
     queueBytes: new Gauge({ name: 'hindsight_queue_bytes', help: 'Row text bytes waiting for or inside an insert', registers }),
+    backfillHoursRemaining: new Gauge({
+      name: 'hindsight_backfill_hours_remaining',
+      help: 'Hours of spans stored before a migration that its view has still to be backfilled with (0 when done)',
+      labelNames: ['view'],
+      registers,
+    }),
   };
 }

@@ -13,6 +13,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { HindsightError } from '../common/errors';
 import type { Catalogue, StatementName } from './sql/catalogue';
+import type { SqlText } from './sql/declare';
 import type { SqlRegistry } from './sql/registry';
 import { selectRows } from './sql/select';
 
@@ -26,13 +27,35 @@ export interface SchemaOptions {
    * table of the single-node name in front, so every query reads the same names.
    */
   cluster?: string | undefined;
+  /**
+   * When a migration creates views over an otel_traces that already holds spans: the
+   * second (Unix) from which the views take spans. The backfill job (collector/jobs/
+   * backfill.ts) writes the rows of the spans before it, then lifts the cutoff.
+   */
+  cutoff?: number | undefined;
 }
 
 export interface Migration {
   version: number;
   name: string;
   statements(o: SchemaOptions): string[];
+  /** Views this migration creates over existing spans, which the backfill job fills in. */
+  backfills?: readonly Backfill[];
 }
+
+/**
+ * A view over otel_traces whose table must also hold the spans stored before the
+ * view existed: the backfill job inserts them an hour at a time, newest first,
+ * through the view's own SELECT, then lifts the view's cutoff.
+ */
+export interface Backfill {
+  view: string;
+  /** The table the view writes. */
+  table: string;
+  select: BackfillSelect;
+}
+
+export type BackfillSelect = 'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m';
 
 export const TRACES_TABLE = 'otel_traces';
 export const TRACE_ID_TS_TABLE = 'otel_traces_trace_id_ts';
@@ -42,6 +65,12 @@ export const EDGES_TABLE = 'hindsight_service_edges_1m';
 export const JOBS_TABLE = 'hindsight_jobs';
 export const ARRIVALS_TABLE = 'hindsight_late_arrivals';
 export const ARRIVALS_VIEW = 'hindsight_late_arrivals_mv';
+export const SUMMARIES_TABLE = 'hindsight_trace_summaries';
+export const SUMMARIES_VIEW = 'hindsight_trace_summaries_mv';
+export const OPERATIONS_1M_TABLE = 'hindsight_operations_1m';
+export const OPERATIONS_1M_VIEW = 'hindsight_operations_1m_mv';
+export const OPERATIONS_5M_TABLE = 'hindsight_operations_5m';
+export const OPERATIONS_1H_TABLE = 'hindsight_operations_1h';
 
 /** The local (per-shard) table behind a Distributed table, in cluster mode. */
 export function localTable(name: string): string {
@@ -91,7 +120,11 @@ const EDGES: TableSpec = { name: EDGES_TABLE, statement: 'schema/tables/hindsigh
 const JOBS: TableSpec = { name: JOBS_TABLE, statement: 'schema/tables/hindsight_jobs', placement: { kind: 'global' } };
 const ARRIVALS: TableSpec = { name: ARRIVALS_TABLE, statement: 'schema/tables/hindsight_late_arrivals', placement: sharded('any'), ttl: ARRIVALS_TABLE };
 const MIGRATIONS_SPEC: TableSpec = { name: MIGRATIONS_TABLE, statement: 'schema/tables/hindsight_schema_migrations', placement: { kind: 'global' } };
-const TABLES = [TRACES, TRACE_ID_TS, EDGES, JOBS, ARRIVALS, MIGRATIONS_SPEC];
+const SUMMARIES: TableSpec = { name: SUMMARIES_TABLE, statement: 'schema/tables/hindsight_trace_summaries', placement: sharded('traceId'), ttl: SUMMARIES_TABLE };
+const OPERATIONS_1M: TableSpec = { name: OPERATIONS_1M_TABLE, statement: 'schema/tables/hindsight_operations_1m', placement: sharded('any'), ttl: OPERATIONS_1M_TABLE };
+const OPERATIONS_5M: TableSpec = { name: OPERATIONS_5M_TABLE, statement: 'schema/tables/hindsight_operations_5m', placement: sharded('any'), ttl: OPERATIONS_5M_TABLE };
+const OPERATIONS_1H: TableSpec = { name: OPERATIONS_1H_TABLE, statement: 'schema/tables/hindsight_operations_1h', placement: sharded('any'), ttl: OPERATIONS_1H_TABLE };
+const TABLES = [TRACES, TRACE_ID_TS, EDGES, JOBS, ARRIVALS, MIGRATIONS_SPEC, SUMMARIES, OPERATIONS_1M, OPERATIONS_5M, OPERATIONS_1H];
 
 /** How old a span must be when it arrives to mark its minute for recomputation; the edge job's lag must exceed it. */
 export const ARRIVAL_LATE_SECONDS = 30;
@@ -100,6 +133,33 @@ export const ARRIVAL_LATE_SECONDS = 30;
 function view(o: SchemaOptions, statement: 'schema/views/otel_traces_trace_id_ts_mv' | 'schema/views/hindsight_late_arrivals_mv', target: TableSpec): string {
   return o.sql.render(statement, { source: storageTable(o, TRACES), target: storageTable(o, target), cluster: o.cluster, lateSeconds: ARRIVAL_LATE_SECONDS }).query;
 }
+
+/**
+ * A backfilled view's SELECT over spans: all of them (a view on a fresh store, or once
+ * its backfill is done), those from the cutoff on (a view created over existing
+ * spans), or one backfill step's [from, to).
+ */
+export function backfillSelect(o: SchemaOptions, select: BackfillSelect, spans: { cutoff?: number | undefined; from?: number; to?: number } = {}): SqlText {
+  return o.sql.render(select, { source: storageTable(o, TRACES), ...spans }).query;
+}
+
+/** A view its backfill fills in: created with the cutoff when there are spans before it. */
+function backfilledView(o: SchemaOptions, b: Backfill & { statement: 'schema/views/hindsight_trace_summaries_mv' | 'schema/views/hindsight_operations_1m_mv' }, target: TableSpec): string {
+  return o.sql.render(b.statement, { target: storageTable(o, target), cluster: o.cluster, select: backfillSelect(o, b.select, { cutoff: o.cutoff }) }).query;
+}
+
+/** Lifts a backfilled view's cutoff: from now on it takes every span inserted, whatever its time. */
+export function liftCutoffStatement(o: SchemaOptions, b: Backfill): string {
+  return o.sql.render('schema/modify-view-query', { view: b.view, cluster: o.cluster, select: backfillSelect(o, b.select) }).query;
+}
+
+const SUMMARIES_BACKFILL = { view: SUMMARIES_VIEW, table: SUMMARIES_TABLE, select: 'schema/views/select/hindsight_trace_summaries', statement: 'schema/views/hindsight_trace_summaries_mv' } as const;
+const OPERATIONS_BACKFILL = {
+  view: OPERATIONS_1M_VIEW,
+  table: OPERATIONS_1M_TABLE,
+  select: 'schema/views/select/hindsight_operations_1m',
+  statement: 'schema/views/hindsight_operations_1m_mv',
+} as const;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -122,7 +182,29 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'minutes that received late spans, for the edge job to recompute',
     statements: (o) => [...createTable(o, ARRIVALS), view(o, 'schema/views/hindsight_late_arrivals_mv', ARRIVALS)],
   },
+  {
+    version: 6,
+    name: 'a summary row per trace, for search and its sorts',
+    statements: (o) => [...createTable(o, SUMMARIES), backfilledView(o, SUMMARIES_BACKFILL, SUMMARIES)],
+    backfills: [SUMMARIES_BACKFILL],
+  },
+  {
+    version: 7,
+    name: 'per-operation rollups by minute, five minutes and hour, for RED, the service lists and anomalies',
+    statements: (o) => [
+      ...createTable(o, OPERATIONS_1M),
+      ...createTable(o, OPERATIONS_5M),
+      ...createTable(o, OPERATIONS_1H),
+      o.sql.render('schema/views/hindsight_operations_5m_mv', { source: storageTable(o, OPERATIONS_1M), target: storageTable(o, OPERATIONS_5M), cluster: o.cluster }).query,
+      o.sql.render('schema/views/hindsight_operations_1h_mv', { source: storageTable(o, OPERATIONS_1M), target: storageTable(o, OPERATIONS_1H), cluster: o.cluster }).query,
+      backfilledView(o, OPERATIONS_BACKFILL, OPERATIONS_1M),
+    ],
+    backfills: [OPERATIONS_BACKFILL],
+  },
 ];
+
+/** Every backfill any migration asks for. */
+export const BACKFILLS: readonly Backfill[] = MIGRATIONS.flatMap((m) => m.backfills ?? []);
 
 /** The database and migrations table every migration run starts from. */
 export function bootstrapStatements(o: SchemaOptions): string[] {
@@ -159,13 +241,32 @@ export async function applySchema(client: ClickHouseClient, o: SchemaOptions): P
   for (const statement of bootstrapStatements(o)) await client.command({ query: statement });
   const done = new Set((await selectRows<{ version: number }>(client, o.sql.render('schema/applied-migrations', {}))).map((r) => Number(r.version)));
   const applied: number[] = [];
-  for (const migration of MIGRATIONS) {
-    if (done.has(migration.version)) continue;
-    for (const statement of migration.statements(o)) await client.command({ query: statement });
+  const pending = MIGRATIONS.filter((m) => !done.has(m.version));
+  // Views created over existing spans take spans from one cutoff on, the same for every view of
+  // this run: read before the first of them, when otel_traces exists (migration 1 comes first).
+  let cutoff: Promise<number | undefined> | undefined;
+  for (const migration of pending) {
+    if (migration.backfills !== undefined) cutoff ??= backfillCutoff(client, o);
+    const since = await cutoff;
+    for (const statement of migration.statements({ ...o, cutoff: since })) await client.command({ query: statement });
+    if (since !== undefined) {
+      for (const b of migration.backfills ?? []) await client.command(o.sql.render('jobs/set-watermark', { name: backfillJob(b), watermark: since }));
+    }
     await client.command(o.sql.render('schema/record-migration', { version: migration.version, name: migration.name }));
     applied.push(migration.version);
   }
   return { applied, retentionChanged: await reconcileRetention(client, o) };
+}
+
+/** The backfill job's name (its progress in hindsight_jobs) for one view. */
+export function backfillJob(b: Backfill): string {
+  return `backfill/${b.view}`;
+}
+
+/** The store's present second when otel_traces holds spans; undefined when it is empty, and a new view misses nothing. */
+async function backfillCutoff(client: ClickHouseClient, o: SchemaOptions): Promise<number | undefined> {
+  const [row] = await selectRows<{ now: number; n: string }>(client, o.sql.render('schema/spans-exist', {}));
+  return row !== undefined && Number(row.n) > 0 ? Number(row.now) : undefined;
 }
 
 async function reconcileRetention(client: ClickHouseClient, o: SchemaOptions): Promise<string[]> {

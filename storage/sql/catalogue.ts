@@ -9,13 +9,30 @@
  * registry binds it once, when it is loaded.
  */
 import { SPAN_COLUMNS } from '../columns';
-import { ARRIVALS_TABLE, EDGES_TABLE, JOBS_TABLE, localTable, MIGRATIONS_TABLE, TRACE_ID_TS_TABLE, TRACES_TABLE } from '../schema';
+import {
+  ARRIVALS_TABLE,
+  EDGES_TABLE,
+  JOBS_TABLE,
+  localTable,
+  MIGRATIONS_TABLE,
+  OPERATIONS_1H_TABLE,
+  OPERATIONS_1M_TABLE,
+  OPERATIONS_1M_VIEW,
+  OPERATIONS_5M_TABLE,
+  SUMMARIES_TABLE,
+  SUMMARIES_VIEW,
+  TRACE_ID_TS_TABLE,
+  TRACES_TABLE,
+} from '../schema';
 import { choice, each, fragment, identifier, identifiers, include, optional, statement } from './declare';
 
 /** A table on one node, or its local table on a cluster. */
 const either = (table: string): readonly string[] => [table, localTable(table)];
 const onCluster = optional('on-cluster');
 const RANGE = include('query/filters/time-range');
+const MINUTES = include('query/filters/minutes');
+const SUMMARIES = include('query/summaries-of-candidates');
+const ORDER = choice({ newest: 'query/order/newest', slowest: 'query/order/slowest', most_spans: 'query/order/most-spans', most_errors: 'query/order/most-errors' });
 /** Only spans are inserted through the Store. */
 export const INSERT_TABLES = either(TRACES_TABLE);
 const ATTRIBUTE = { exists: 'query/filters/attribute/exists', eq: 'query/filters/attribute/eq', ne: 'query/filters/attribute/ne', contains: 'query/filters/attribute/contains' } as const;
@@ -30,13 +47,20 @@ const globalTable = <const T extends string, const S extends string, const C ext
   statement({ params: { table: identifier([name]) }, slots: { onCluster, engine: choice(engines) }, literal: true });
 const ttl = fragment({ retentionDays: 'UInt32' }, { literal: true });
 const view = (source: string, target: string) => ({ source: identifier(either(source)), target: identifier(either(target)) });
+const AGGREGATING = { single: 'schema/engines/aggregating-merge-tree', cluster: 'schema/engines/replicated-aggregating-merge-tree' } as const;
+/** A backfilled view's SELECT over spans: all, from the cutoff on, or one backfill step. */
+const backfillSelect = statement({
+  params: { source: identifier(either(TRACES_TABLE)) },
+  slots: { since: optional('schema/views/filters/since'), hours: optional('schema/views/filters/hours') },
+  literal: true,
+});
 
 export const CATALOGUE = {
   'on-cluster': fragment({ cluster: 'Identifier' }),
 
   // ---- viewer/query/queries.ts ----
-  'query/services': statement({ slots: { range: RANGE } }),
-  'query/operations': statement({ params: { service: 'String' }, slots: { range: RANGE, spanKind: optional('query/filters/span-kind') } }),
+  'query/services': statement({ slots: { minutes: MINUTES } }),
+  'query/operations': statement({ params: { service: 'String' }, slots: { minutes: MINUTES, spanKind: optional('query/filters/span-kind') } }),
   'query/attribute-keys': statement({ slots: { range: RANGE, service: optional('query/filters/service') } }),
   'query/search-traces': statement({
     params: { candidates: 'UInt32', limit: 'UInt32' },
@@ -48,20 +72,36 @@ export const CATALOGUE = {
       maxDuration: optional('query/filters/max-duration'),
       status: optional('query/filters/status'),
       attributes: each(ATTRIBUTE),
-      order: choice({ newest: 'query/order/newest', slowest: 'query/order/slowest', most_spans: 'query/order/most-spans', most_errors: 'query/order/most-errors' }),
+      summaries: SUMMARIES,
+      order: ORDER,
     },
   }),
+  'query/search-trace-summaries': statement({
+    params: { startNs: 'Int64', endNs: 'Int64', edge: 'UInt32', limit: 'UInt32' },
+    slots: {
+      service: optional('query/filters/trace-service'),
+      operation: optional('query/filters/trace-operation'),
+      serviceOperation: optional('query/filters/trace-service-operation'),
+      from: choice({ row: 'query/filters/edge/row', hour: 'query/filters/edge/hour' }),
+      order: ORDER,
+    },
+  }),
+  'query/summaries-of-candidates': fragment(),
   'query/dependencies': statement({ params: { startNs: 'Int64', endNs: 'Int64' } }),
   'query/red-series': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { range: RANGE, spans: RED_SPANS } }),
-  'query/red-histogram': statement({ params: { service: 'String' }, slots: { range: RANGE, spans: RED_SPANS } }),
+  'query/red-series-minutes': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { minutes: MINUTES, spans: RED_SPANS } }),
   'query/baselines': statement({ params: { baseStartNs: 'Int64', endNs: 'Int64', minSamples: 'UInt32' } }),
-  'query/span-tails': statement({
-    params: { startNs: 'Int64', endNs: 'Int64', services: 'Array(String)', operations: 'Array(String)', medians: 'Array(Float64)', sigmas: 'Array(Float64)' },
-  }),
-  'query/operation-buckets': statement({ params: { bucket: 'UInt32' }, slots: { range: RANGE } }),
+  'query/operation-windows': statement({ params: { bucket: 'UInt32', rollup: identifier([OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE]) }, slots: { minutes: MINUTES } }),
+  'query/operation-windows-hours': statement({ params: { startNs: 'Int64', endNs: 'Int64', bucket: 'UInt32' } }),
   'query/trace-range': statement({ params: { traceId: 'String' } }),
   'query/trace-spans': statement({ params: { traceId: 'String' }, slots: { range: RANGE } }),
   'query/filters/time-range': fragment({ startNs: 'Int64', endNs: 'Int64' }),
+  'query/filters/minutes': fragment({ startNs: 'Int64', endNs: 'Int64' }),
+  'query/filters/trace-service': fragment({ service: 'String' }),
+  'query/filters/trace-operation': fragment({ operation: 'String' }),
+  'query/filters/trace-service-operation': fragment({ pairService: 'String', pairOperation: 'String' }),
+  'query/filters/edge/row': fragment(),
+  'query/filters/edge/hour': fragment(),
   'query/filters/service': fragment({ service: 'String' }),
   'query/filters/operation': fragment({ operation: 'String' }),
   'query/filters/span-kind': fragment({ spanKind: 'String' }),
@@ -89,6 +129,10 @@ export const CATALOGUE = {
   'jobs/until': fragment({ to: 'UInt32' }),
   'jobs/service-edges': statement({ params: { from: 'UInt32', to: 'UInt32', parentFrom: 'UInt32' } }),
   'jobs/external-edges': statement({ params: { from: 'UInt32', to: 'UInt32', childTo: 'UInt32' } }),
+  'jobs/backfill': statement({ params: { target: identifier([SUMMARIES_TABLE, OPERATIONS_1M_TABLE]), select: 'Statement' }, literal: true }),
+  'jobs/span-hours': statement({ params: { cutoff: 'UInt32' } }),
+  'jobs/backfill-progress': statement({ params: { name: 'String' } }),
+  'jobs/backfill-leader': statement(),
 
   // ---- collector/ingest/idempotency.ts ----
   'ingest/stored-probes': statement({ params: { min: 'Int64', max: 'Int64', traces: 'Array(String)', spans: 'Array(String)' } }),
@@ -112,6 +156,20 @@ export const CATALOGUE = {
   }),
   'schema/views/otel_traces_trace_id_ts_mv': statement({ params: view(TRACES_TABLE, TRACE_ID_TS_TABLE), slots: { onCluster }, literal: true }),
   'schema/views/hindsight_late_arrivals_mv': statement({ params: { ...view(TRACES_TABLE, ARRIVALS_TABLE), lateSeconds: 'UInt32' }, slots: { onCluster }, literal: true }),
+  'schema/tables/hindsight_trace_summaries': shardedTable(SUMMARIES_TABLE, AGGREGATING),
+  'schema/tables/hindsight_operations_1m': shardedTable(OPERATIONS_1M_TABLE, AGGREGATING),
+  'schema/tables/hindsight_operations_5m': shardedTable(OPERATIONS_5M_TABLE, AGGREGATING),
+  'schema/tables/hindsight_operations_1h': shardedTable(OPERATIONS_1H_TABLE, AGGREGATING),
+  'schema/views/select/hindsight_trace_summaries': backfillSelect,
+  'schema/views/select/hindsight_operations_1m': backfillSelect,
+  'schema/views/filters/since': fragment({ cutoff: 'UInt32' }, { literal: true }),
+  'schema/views/filters/hours': fragment({ from: 'UInt32', to: 'UInt32' }, { literal: true }),
+  'schema/views/hindsight_trace_summaries_mv': statement({ params: { target: identifier(either(SUMMARIES_TABLE)), select: 'Statement' }, slots: { onCluster }, literal: true }),
+  'schema/views/hindsight_operations_1m_mv': statement({ params: { target: identifier(either(OPERATIONS_1M_TABLE)), select: 'Statement' }, slots: { onCluster }, literal: true }),
+  'schema/views/hindsight_operations_5m_mv': statement({ params: view(OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE), slots: { onCluster }, literal: true }),
+  'schema/views/hindsight_operations_1h_mv': statement({ params: view(OPERATIONS_1M_TABLE, OPERATIONS_1H_TABLE), slots: { onCluster }, literal: true }),
+  'schema/modify-view-query': statement({ params: { view: identifier([SUMMARIES_VIEW, OPERATIONS_1M_VIEW]), select: 'Statement' }, slots: { onCluster }, literal: true }),
+  'schema/spans-exist': statement(),
   'schema/applied-migrations': statement(),
   'schema/record-migration': statement({ params: { version: 'UInt32', name: 'String' } }),
   'schema/table-engines': statement({ params: { names: 'Array(String)' } }),
@@ -124,6 +182,10 @@ export const CATALOGUE = {
         [TRACE_ID_TS_TABLE]: 'schema/ttl/otel_traces_trace_id_ts',
         [EDGES_TABLE]: 'schema/ttl/hindsight_service_edges_1m',
         [ARRIVALS_TABLE]: 'schema/ttl/hindsight_late_arrivals',
+        [SUMMARIES_TABLE]: 'schema/ttl/hindsight_trace_summaries',
+        [OPERATIONS_1M_TABLE]: 'schema/ttl/hindsight_operations_1m',
+        [OPERATIONS_5M_TABLE]: 'schema/ttl/hindsight_operations_5m',
+        [OPERATIONS_1H_TABLE]: 'schema/ttl/hindsight_operations_1h',
       }),
     },
     literal: true,
@@ -144,6 +206,10 @@ export const CATALOGUE = {
   'schema/ttl/otel_traces_trace_id_ts': ttl,
   'schema/ttl/hindsight_service_edges_1m': ttl,
   'schema/ttl/hindsight_late_arrivals': ttl,
+  'schema/ttl/hindsight_trace_summaries': ttl,
+  'schema/ttl/hindsight_operations_1m': ttl,
+  'schema/ttl/hindsight_operations_5m': ttl,
+  'schema/ttl/hindsight_operations_1h': ttl,
 
   // ---- viewer/api/sql/: the SQL endpoint's own statements, and the wrappers around a checked one ----
   'sql-endpoint/read-only': statement({ literal: true }),

@@ -28,7 +28,7 @@ async function red(query: string): Promise<RedResponse> {
   return (await response.json()) as RedResponse;
 }
 
-test('a series of rate, errors and percentiles per automatic bucket', async () => {
+test('a series of rate, errors and percentiles per automatic bucket (percentiles within 9%: read from a log histogram of 8 buckets per doubling)', async () => {
   const body = await red(`start=${base}&end=${base + 20 * 60_000}`);
   expect(body.bucketSeconds).toBe(30);
   expect(body.series.map((p) => [p.t, p.calls, p.errors])).toEqual([
@@ -41,7 +41,7 @@ test('a series of rate, errors and percentiles per automatic bucket', async () =
   expect(first.p50Ns / 1e6).toBeGreaterThanOrEqual(50);
   expect(first.p50Ns / 1e6).toBeLessThanOrEqual(60);
   expect(first.p99Ns / 1e6).toBeGreaterThan(90);
-  expect(body.series[1]!.p95Ns).toBe(1_000_000_000);
+  expect(Math.abs(body.series[1]!.p95Ns / 1e9 - 1)).toBeLessThan(0.09);
 });
 
 test('one operation, and a log-scale latency histogram', async () => {

@@ -71,7 +71,16 @@ test('the tables are column-compatible with the clickhouseexporter schema', asyn
 
 test('a changed retention is applied to every table with a TTL at the next start', async () => {
   const report = await applySchema(store.client, { sql: store.sql, retentionDays: 30 });
-  expect(report.retentionChanged.sort()).toEqual(['hindsight_late_arrivals', 'hindsight_service_edges_1m', 'otel_traces', 'otel_traces_trace_id_ts']);
+  expect(report.retentionChanged.sort()).toEqual([
+    'hindsight_late_arrivals',
+    'hindsight_operations_1h',
+    'hindsight_operations_1m',
+    'hindsight_operations_5m',
+    'hindsight_service_edges_1m',
+    'hindsight_trace_summaries',
+    'otel_traces',
+    'otel_traces_trace_id_ts',
+  ]);
   const tables = await queryRows<{ engine_full: string }>(store.client, "SELECT engine_full FROM system.tables WHERE database = {db:String} AND engine_full LIKE '%TTL%'", { db: database });
   for (const t of tables) {
     expect(t.engine_full).toContain('toIntervalDay(30)');

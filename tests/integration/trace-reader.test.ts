@@ -182,14 +182,15 @@ test('the critical path is answered in Unix nanoseconds, as decimal strings', as
 
 test('outliers: baselines of the week up to now, at least OUTLIER_MIN_SAMPLES spans each, then scored', async () => {
   const answer = await reader.outliers(traceIdOf(judgedRoot));
-  const outlier = { z: Math.round(PLATEAU_Z_OF_1S * 10) / 10, severity: 'critical', baselineP50Ns: 100_000_000 };
   expect(answer.traceId).toBe(traceIdOf(judgedRoot));
-  expect([...answer.outliers].sort((a, b) => a.spanId.localeCompare(b.spanId))).toEqual(
-    [
-      { spanId: spanIdOf(judged.slowWeekly), ...outlier },
-      { spanId: spanIdOf(judged.slowExact), ...outlier },
-    ].sort((a, b) => a.spanId.localeCompare(b.spanId)),
-  );
+  expect(answer.outliers.map((o) => o.spanId).sort()).toEqual([spanIdOf(judged.slowWeekly), spanIdOf(judged.slowExact)].sort());
+  // The baseline is read from a latency histogram (8 buckets per doubling): its median within a
+  // few percent, its spread coarser on three plateaus than on real traffic.
+  for (const o of answer.outliers) {
+    expect(o.severity).toBe('critical');
+    expect(o.z).toBeGreaterThan(PLATEAU_Z_OF_1S * 0.75);
+    expect(Math.abs(o.baselineP50Ns / 100_000_000 - 1)).toBeLessThan(0.03);
+  }
 });
 
 test('a search with spans leaves out a trace whose spans are gone by the time they are read', async () => {

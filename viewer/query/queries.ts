@@ -5,9 +5,12 @@
  * optional filters, and types the rows.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE } from '../../storage/schema';
 import type { Rendered, SqlRegistry } from '../../storage/sql/registry';
 import type { AttributeFilter, TimeRange } from '../api/params';
 import type { SpanKind, StatusCode, StatusFilter, TraceSort } from '../api/types';
+import { histogramOf, logStats, quantile, type LatencyHistogram } from './latency-histogram';
+import type { RedSeriesRow } from './red';
 
 export interface TraceFilters {
   range: TimeRange;
@@ -58,6 +61,36 @@ export interface SpanRow {
   linkAttributes: Record<string, string>[];
 }
 
+/** A summed latency histogram as the rollup queries return it: mapKeys and mapValues of sumMap(Latency). */
+interface HistogramColumns {
+  buckets: (number | string)[];
+  counts: (number | string)[];
+}
+
+/** An operation's baseline: spans, median and robust spread of ln(duration ns), p50 and p95 in ns, error rate. */
+export interface OperationBaselineRow {
+  service: string;
+  operation: string;
+  samples: number;
+  logMedian: number;
+  logSigma: number;
+  p50: number;
+  p95: number;
+  errorRate: number;
+}
+
+/** One operation in one time bucket. */
+export interface OperationWindowRow {
+  service: string;
+  operation: string;
+  /** The bucket's start, Unix seconds. */
+  t: number;
+  calls: number;
+  errors: number;
+  latency: LatencyHistogram;
+  slowest: { traceId: string; durationNs: number };
+}
+
 /** The `status` filter's value → the StatusCode column's. */
 const STORED_STATUS: Record<StatusFilter, StatusCode> = { ok: 'Ok', error: 'Error', unset: 'Unset' };
 
@@ -90,11 +123,33 @@ export class Queries {
   }
 
   /**
-   * Traces with at least one span meeting every filter. Matching spans pick the
-   * candidate traces (the newest ones, at most MAX_CANDIDATE_TRACES); each
-   * candidate is then summarized over all its spans in the range, sorted and cut.
+   * Traces with at least one span meeting every filter, summarized from
+   * hindsight_trace_summaries. The candidates (the newest matching traces, at most
+   * MAX_CANDIDATE_TRACES for sorts other than newest) come from the summaries when
+   * the filters are about whole traces (service, operation), and from spans when
+   * one is about single spans (attributes, span duration, status).
    */
   searchTraces(f: TraceFilters): Promise<TraceSummaryRow[]> {
+    const candidates = f.sort === 'newest' ? f.limit : MAX_CANDIDATE_TRACES;
+    const aboutSpans = f.attributes.length > 0 || f.minDurationNs !== undefined || f.maxDurationNs !== undefined || f.status !== undefined;
+    if (!aboutSpans) {
+      const pair = f.service !== undefined && f.operation !== undefined;
+      return this.rows(
+        this.sql.render(
+          'query/search-trace-summaries',
+          {
+            ...f.range,
+            service: pair ? undefined : f.service,
+            operation: pair ? undefined : f.operation,
+            pairService: pair ? f.service : undefined,
+            pairOperation: pair ? f.operation : undefined,
+            edge: candidates - 1,
+            limit: f.limit,
+          },
+          { order: f.sort, from: f.sort === 'newest' ? 'hour' : 'row' },
+        ),
+      );
+    }
     return this.rows(
       this.sql.render(
         'query/search-traces',
@@ -105,7 +160,7 @@ export class Queries {
           minDuration: f.minDurationNs,
           maxDuration: f.maxDurationNs,
           status: f.status === undefined ? undefined : STORED_STATUS[f.status],
-          candidates: f.sort === 'newest' ? f.limit : MAX_CANDIDATE_TRACES,
+          candidates,
           limit: f.limit,
         },
         { order: f.sort, attributes: f.attributes.map((a) => ({ use: a.op, params: { attrKey: a.key, attrValue: a.value } })) },
@@ -119,58 +174,54 @@ export class Queries {
   }
 
   /**
-   * Rate, errors and duration percentiles of a service (or one operation) per
-   * time bucket. Server and consumer spans are the service's requests; with an
-   * operation, every span of that name counts.
+   * Calls, errors and a latency histogram of a service's requests (server and consumer
+   * spans), or of every span of one operation, per time bucket: from the per-minute
+   * rollup for buckets of whole minutes, from spans for shorter ones.
    */
-  redSeries(service: string, range: TimeRange, bucketSeconds: number, operation?: string): Promise<{ t: string; calls: string; errors: string; q: [number, number, number, number] }[]> {
-    return this.rows(this.sql.render('query/red-series', { ...range, service, bucket: bucketSeconds, operation }, { spans: operation === undefined ? 'requests' : 'operation' }));
-  }
-
-  /** A latency histogram of the same spans, on log-spaced buckets (powers of two of nanoseconds). */
-  redHistogram(service: string, range: TimeRange, operation?: string): Promise<{ le: string; count: string }[]> {
-    return this.rows(this.sql.render('query/red-histogram', { ...range, service, operation }, { spans: operation === undefined ? 'requests' : 'operation' }));
-  }
-
-  /**
-   * Per (service, operation) with at least `minSamples` spans over the baseline
-   * range, in one pass: median and robust spread of ln(duration), p50, p95 and
-   * error rate.
-   */
-  baselines(
-    range: TimeRange,
-    baseStartNs: bigint,
-    minSamples: number,
-  ): Promise<{ service: string; operation: string; samples: string; logMedian: number; logSigma: number; p50: number; p95: number; errorRate: number }[]> {
-    return this.rows(this.sql.render('query/baselines', { baseStartNs, endNs: range.endNs, minSamples }));
+  async redSeries(service: string, range: TimeRange, bucketSeconds: number, operation?: string): Promise<RedSeriesRow[]> {
+    const params = { ...range, service, bucket: bucketSeconds, operation };
+    const fill = { spans: operation === undefined ? ('requests' as const) : ('operation' as const) };
+    const statement = bucketSeconds % 60 === 0 ? this.sql.render('query/red-series-minutes', params, fill) : this.sql.render('query/red-series', params, fill);
+    const rows = await this.rows<{ t: string; calls: string; errors: string } & HistogramColumns>(statement);
+    return rows.map((r) => ({ t: Number(r.t), calls: Number(r.calls), errors: Number(r.errors), latency: histogramOf(r.buckets, r.counts) }));
   }
 
   /**
-   * Spans in the range beyond 2σ, 3σ and 5σ of the given baselines, with the worst
-   * as examples. The baselines come in as parameters, so they are computed once.
+   * Per (service, operation) with at least `minSamples` spans over the whole hours of
+   * the baseline range, from the hourly rollup: median and robust spread of
+   * ln(duration), p50, p95 and error rate, read from the summed latency histogram.
    */
-  spanTails(
-    range: TimeRange,
-    baselines: { service: string; operation: string; logMedian: number; logSigma: number }[],
-  ): Promise<{ service: string; operation: string; spans: string; over2: string; over3: string; over5: string; examples: [number, string, string][] }[]> {
-    if (baselines.length === 0) return Promise.resolve([]);
-    return this.rows(
-      this.sql.render('query/span-tails', {
-        ...range,
-        services: baselines.map((b) => b.service),
-        operations: baselines.map((b) => b.operation),
-        medians: baselines.map((b) => b.logMedian),
-        sigmas: baselines.map((b) => b.logSigma),
-      }),
+  async baselines(range: TimeRange, baseStartNs: bigint, minSamples: number): Promise<OperationBaselineRow[]> {
+    const rows = await this.rows<{ service: string; operation: string; samples: string; errors: string } & HistogramColumns>(
+      this.sql.render('query/baselines', { baseStartNs, endNs: range.endNs, minSamples }),
     );
+    return rows.map((r) => {
+      const latency = histogramOf(r.buckets, r.counts);
+      const samples = Number(r.samples);
+      return { service: r.service, operation: r.operation, samples, ...logStats(latency), p50: quantile(latency, 0.5), p95: quantile(latency, 0.95), errorRate: Number(r.errors) / samples };
+    });
   }
 
-  /** Per operation and bucket: calls, errors, median ln(duration), p50 and p95, and a few trace ids. */
-  operationBuckets(
-    range: TimeRange,
-    bucketSeconds: number,
-  ): Promise<{ service: string; operation: string; t: string; calls: string; errors: string; logMedian: number; p50: number; p95: number; examples: string[] }[]> {
-    return this.rows(this.sql.render('query/operation-buckets', { ...range, bucket: bucketSeconds }));
+  /**
+   * Per operation and bucket: calls, errors, the latency histogram and the slowest span's
+   * trace, from the coarsest rollup whose rows fit the bucket (a minute, five minutes, an
+   * hour), so that a day of 15-minute buckets reads 96 rows per operation, not 1,440.
+   */
+  async operationWindows(range: TimeRange, bucketSeconds: number): Promise<OperationWindowRow[]> {
+    const rows = await this.rows<{ service: string; operation: string; t: string; calls: string; errors: string; slowest: [string, string | number] } & HistogramColumns>(
+      bucketSeconds % 3600 === 0
+        ? this.sql.render('query/operation-windows-hours', { ...range, bucket: bucketSeconds })
+        : this.sql.render('query/operation-windows', { ...range, bucket: bucketSeconds, rollup: bucketSeconds % 300 === 0 ? OPERATIONS_5M_TABLE : OPERATIONS_1M_TABLE }),
+    );
+    return rows.map((r) => ({
+      service: r.service,
+      operation: r.operation,
+      t: Number(r.t),
+      calls: Number(r.calls),
+      errors: Number(r.errors),
+      latency: histogramOf(r.buckets, r.counts),
+      slowest: { traceId: r.slowest[0], durationNs: Number(r.slowest[1]) },
+    }));
   }
 
   /** The time range of a trace, from the lookup table; undefined when the trace is unknown. */

@@ -98,8 +98,7 @@ export class TraceReader {
   /** Rate, errors and duration of a service (or one of its operations), on the chart's bucket for the range. */
   async red(service: string, range: TimeRange, operation?: string): Promise<RedResponse> {
     const bucketSeconds = bucketFor(range);
-    const [series, histogram] = await Promise.all([this.queries.redSeries(service, range, bucketSeconds, operation), this.queries.redHistogram(service, range, operation)]);
-    return toRed({ service, operation, bucketSeconds, series, histogram });
+    return toRed({ service, operation, bucketSeconds, series: await this.queries.redSeries(service, range, bucketSeconds, operation) });
   }
 
   anomalies(range: TimeRange, baselineDays: number): Promise<AnomaliesResponse> {

@@ -1,10 +1,17 @@
--- Per (service, operation) over the baseline range, in one pass: median and robust spread of
--- ln(duration) (the spread from the interquartile range, IQR / 1.349, robust like MAD but one
--- scan instead of two), p50, p95 and error rate.
-SELECT ServiceName AS service, SpanName AS operation, count() AS samples,
-       quantiles(0.25, 0.5, 0.75)(log(greatest(Duration, 1))) AS lq, lq[2] AS logMedian, (lq[3] - lq[1]) / 1.349 AS logSigma,
-       quantiles(0.5, 0.95)(Duration) AS dq, dq[1] AS p50, dq[2] AS p95,
-       countIf(StatusCode = 'Error') / count() AS errorRate
-FROM {db:Identifier}.otel_traces
-WHERE Timestamp >= fromUnixTimestamp64Nano({baseStartNs:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({endNs:Int64})
+-- Per (service, operation) over the baseline range, to the minute: the whole hours from the
+-- hourly rollup, the minutes at either end from the per-minute one. Spans, errors and their
+-- latency histogram (viewer/query/latency-histogram.ts reads the median and spread from it). A
+-- 7-day baseline reads 168 rows per operation, not 7 days of spans.
+WITH toStartOfMinute(fromUnixTimestamp64Nano({baseStartNs:Int64})) AS first,
+     fromUnixTimestamp64Nano({endNs:Int64}) AS last,
+     if(toStartOfHour(first) = first, first, toStartOfHour(first) + INTERVAL 1 HOUR) AS firstHour,
+     toStartOfHour(last) AS lastHour
+SELECT service, operation, sum(calls) AS samples, sum(errors) AS errors, mapKeys(sumMap(latency)) AS buckets, mapValues(sumMap(latency)) AS counts
+FROM (
+  SELECT ServiceName AS service, SpanName AS operation, Calls AS calls, Errors AS errors, Latency AS latency
+  FROM {db:Identifier}.hindsight_operations_1h WHERE Hour >= firstHour AND Hour < lastHour
+  UNION ALL
+  SELECT ServiceName, SpanName, Calls, Errors, Latency
+  FROM {db:Identifier}.hindsight_operations_1m WHERE Minute >= first AND Minute <= last AND NOT (Minute >= firstHour AND Minute < lastHour)
+)
 GROUP BY service, operation HAVING samples >= {minSamples:UInt32}

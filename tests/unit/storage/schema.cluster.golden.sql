@@ -131,3 +131,144 @@ AS SELECT
 FROM otel.otel_traces_local
 WHERE Timestamp < now() - toIntervalSecond(30)
 GROUP BY Minute;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_trace_summaries_local ON CLUSTER hindsight
+(
+    Bucket DateTime CODEC(Delta, ZSTD(1)),
+    TraceId String CODEC(ZSTD(1)),
+    Start SimpleAggregateFunction(min, DateTime64(9)) CODEC(Delta, ZSTD(1)),
+    End SimpleAggregateFunction(max, DateTime64(9)) CODEC(Delta, ZSTD(1)),
+    Spans SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Errors SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Root SimpleAggregateFunction(min, Tuple(NotRoot UInt8, Start DateTime64(9), Service String, Operation String)) CODEC(ZSTD(1)),
+    ServiceSpans SimpleAggregateFunction(sumMap, Map(String, UInt64)) CODEC(ZSTD(1)),
+    Keys SimpleAggregateFunction(groupUniqArrayArray, Array(UInt64)) CODEC(ZSTD(1)),
+    INDEX idx_keys Keys TYPE bloom_filter(0.01) GRANULARITY 1
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_trace_summaries_local', '{replica}')
+PARTITION BY toDate(Bucket)
+ORDER BY (Bucket, TraceId)
+TTL Bucket + toIntervalDay(7)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_trace_summaries ON CLUSTER hindsight AS otel.hindsight_trace_summaries_local
+ENGINE = Distributed(hindsight, otel, hindsight_trace_summaries_local, cityHash64(TraceId));
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_trace_summaries_mv ON CLUSTER hindsight
+TO otel.hindsight_trace_summaries_local
+AS SELECT
+    toStartOfHour(min(Timestamp)) AS Bucket,
+    TraceId,
+    min(Timestamp) AS Start,
+    fromUnixTimestamp64Nano(max(toUnixTimestamp64Nano(Timestamp) + toInt64(Duration))) AS End,
+    count() AS Spans,
+    countIf(StatusCode = 'Error') AS Errors,
+    min((toUInt8(ParentSpanId != ''), Timestamp, toString(ServiceName), toString(SpanName))) AS Root,
+    sumMap(map(toString(ServiceName), toUInt64(1))) AS ServiceSpans,
+    groupUniqArrayArray([cityHash64('service', ServiceName), cityHash64('operation', SpanName), cityHash64('pair', ServiceName, SpanName)]) AS Keys
+FROM otel.otel_traces_local
+WHERE TraceId != ''
+GROUP BY TraceId;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1m_local ON CLUSTER hindsight
+(
+    Minute DateTime CODEC(Delta, ZSTD(1)),
+    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanKind LowCardinality(String) CODEC(ZSTD(1)),
+    Calls SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Errors SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Latency SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(1)),
+    Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_operations_1m_local', '{replica}')
+PARTITION BY toDate(Minute)
+ORDER BY (ServiceName, SpanName, SpanKind, Minute)
+TTL Minute + toIntervalDay(7)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1m ON CLUSTER hindsight AS otel.hindsight_operations_1m_local
+ENGINE = Distributed(hindsight, otel, hindsight_operations_1m_local, rand());
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_operations_5m_local ON CLUSTER hindsight
+(
+    Minute DateTime CODEC(Delta, ZSTD(1)),
+    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanKind LowCardinality(String) CODEC(ZSTD(1)),
+    Calls SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Errors SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Latency SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(1)),
+    Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_operations_5m_local', '{replica}')
+PARTITION BY toDate(Minute)
+ORDER BY (ServiceName, SpanName, SpanKind, Minute)
+TTL Minute + toIntervalDay(7)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_operations_5m ON CLUSTER hindsight AS otel.hindsight_operations_5m_local
+ENGINE = Distributed(hindsight, otel, hindsight_operations_5m_local, rand());
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1h_local ON CLUSTER hindsight
+(
+    Hour DateTime CODEC(Delta, ZSTD(1)),
+    ServiceName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanName LowCardinality(String) CODEC(ZSTD(1)),
+    SpanKind LowCardinality(String) CODEC(ZSTD(1)),
+    Calls SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Errors SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)),
+    Latency SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(1)),
+    Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_operations_1h_local', '{replica}')
+PARTITION BY toDate(Hour)
+ORDER BY (ServiceName, SpanName, SpanKind, Hour)
+TTL Hour + toIntervalDay(7)
+SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1h ON CLUSTER hindsight AS otel.hindsight_operations_1h_local
+ENGINE = Distributed(hindsight, otel, hindsight_operations_1h_local, rand());
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_operations_5m_mv ON CLUSTER hindsight
+TO otel.hindsight_operations_5m_local
+AS SELECT
+    toStartOfFiveMinutes(Minute) AS Minute,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    sum(Calls) AS Calls,
+    sum(Errors) AS Errors,
+    sumMap(Latency) AS Latency,
+    argMaxMergeState(Slowest) AS Slowest
+FROM otel.hindsight_operations_1m_local
+GROUP BY Minute, ServiceName, SpanName, SpanKind;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_operations_1h_mv ON CLUSTER hindsight
+TO otel.hindsight_operations_1h_local
+AS SELECT
+    toStartOfHour(Minute) AS Hour,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    sum(Calls) AS Calls,
+    sum(Errors) AS Errors,
+    sumMap(Latency) AS Latency,
+    argMaxMergeState(Slowest) AS Slowest
+FROM otel.hindsight_operations_1m_local
+GROUP BY Hour, ServiceName, SpanName, SpanKind;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_operations_1m_mv ON CLUSTER hindsight
+TO otel.hindsight_operations_1m_local
+AS SELECT
+    toStartOfMinute(Timestamp) AS Minute,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    count() AS Calls,
+    countIf(StatusCode = 'Error') AS Errors,
+    sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS Latency,
+    argMaxState((TraceId, Duration), Duration) AS Slowest
+FROM otel.otel_traces_local
+WHERE true
+GROUP BY Minute, ServiceName, SpanName, SpanKind;

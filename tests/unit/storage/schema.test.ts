@@ -7,7 +7,11 @@ import {
   JOBS_TABLE,
   localTable,
   MIGRATIONS,
+  OPERATIONS_1H_TABLE,
+  OPERATIONS_1M_TABLE,
+  OPERATIONS_5M_TABLE,
   retentionStatement,
+  SUMMARIES_TABLE,
   retentionTtls,
   TRACE_ID_TS_TABLE,
   TRACES_TABLE,
@@ -40,7 +44,7 @@ test('migration versions are unique and increasing', () => {
 
 test('retention is rendered into every TTL', () => {
   const ddl = MIGRATIONS.flatMap((m) => m.statements({ sql: SqlRegistry.load('db'), retentionDays: 30 })).join('\n');
-  expect(ddl.match(/toIntervalDay\(30\)/g)).toHaveLength(4);
+  expect(ddl.match(/toIntervalDay\(30\)/g)).toHaveLength(8);
   expect(ddl).toContain('ttl_only_drop_parts = 1');
 });
 
@@ -93,6 +97,10 @@ describe('the cluster schema', () => {
       'CREATE TABLE IF NOT EXISTS otel.otel_traces_trace_id_ts ON CLUSTER hindsight AS otel.otel_traces_trace_id_ts_local\nENGINE = Distributed(hindsight, otel, otel_traces_trace_id_ts_local, cityHash64(TraceId))',
       'CREATE TABLE IF NOT EXISTS otel.hindsight_service_edges_1m ON CLUSTER hindsight AS otel.hindsight_service_edges_1m_local\nENGINE = Distributed(hindsight, otel, hindsight_service_edges_1m_local, cityHash64(Parent, Child))',
       'CREATE TABLE IF NOT EXISTS otel.hindsight_late_arrivals ON CLUSTER hindsight AS otel.hindsight_late_arrivals_local\nENGINE = Distributed(hindsight, otel, hindsight_late_arrivals_local, rand())',
+      'CREATE TABLE IF NOT EXISTS otel.hindsight_trace_summaries ON CLUSTER hindsight AS otel.hindsight_trace_summaries_local\nENGINE = Distributed(hindsight, otel, hindsight_trace_summaries_local, cityHash64(TraceId))',
+      'CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1m ON CLUSTER hindsight AS otel.hindsight_operations_1m_local\nENGINE = Distributed(hindsight, otel, hindsight_operations_1m_local, rand())',
+      'CREATE TABLE IF NOT EXISTS otel.hindsight_operations_5m ON CLUSTER hindsight AS otel.hindsight_operations_5m_local\nENGINE = Distributed(hindsight, otel, hindsight_operations_5m_local, rand())',
+      'CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1h ON CLUSTER hindsight AS otel.hindsight_operations_1h_local\nENGINE = Distributed(hindsight, otel, hindsight_operations_1h_local, rand())',
     ]);
     const readable = (o: SchemaOptions): string[] =>
       [
@@ -109,15 +117,28 @@ describe('the cluster schema', () => {
 
   test('the views feed each shard from its own inserts', () => {
     const views = all(cluster).filter((s) => s.startsWith('CREATE MATERIALIZED VIEW'));
-    expect(views).toHaveLength(2);
+    expect(views).toHaveLength(6);
     expect(views[0]).toContain('TO otel.otel_traces_trace_id_ts_local');
     expect(views[1]).toContain('TO otel.hindsight_late_arrivals_local');
-    for (const view of views) expect(view).toContain('FROM otel.otel_traces_local');
+    expect(views[2]).toContain('TO otel.hindsight_trace_summaries_local');
+    expect(views[3]).toMatch(/TO otel.hindsight_operations_5m_local[\s\S]*FROM otel.hindsight_operations_1m_local/);
+    expect(views[4]).toMatch(/TO otel.hindsight_operations_1h_local[\s\S]*FROM otel.hindsight_operations_1m_local/);
+    expect(views[5]).toContain('TO otel.hindsight_operations_1m_local');
+    for (const view of [views[0], views[1], views[2], views[5]]) expect(view).toContain('FROM otel.otel_traces_local');
   });
 
   test('retention is reconciled on the local tables, on every node', () => {
-    expect(Object.keys(retentionTtls(cluster))).toEqual(['otel_traces_local', 'otel_traces_trace_id_ts_local', 'hindsight_service_edges_1m_local', 'hindsight_late_arrivals_local']);
-    expect(Object.keys(retentionTtls(single))).toEqual([TRACES_TABLE, TRACE_ID_TS_TABLE, EDGES_TABLE, ARRIVALS_TABLE]);
+    expect(Object.keys(retentionTtls(cluster))).toEqual([
+      'otel_traces_local',
+      'otel_traces_trace_id_ts_local',
+      'hindsight_service_edges_1m_local',
+      'hindsight_late_arrivals_local',
+      'hindsight_trace_summaries_local',
+      'hindsight_operations_1m_local',
+      'hindsight_operations_5m_local',
+      'hindsight_operations_1h_local',
+    ]);
+    expect(Object.keys(retentionTtls(single))).toEqual([TRACES_TABLE, TRACE_ID_TS_TABLE, EDGES_TABLE, ARRIVALS_TABLE, SUMMARIES_TABLE, OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE, OPERATIONS_1H_TABLE]);
     expect(retentionStatement(cluster, 'otel_traces_local')).toBe('ALTER TABLE otel.otel_traces_local ON CLUSTER hindsight MODIFY TTL toDateTime(Timestamp) + toIntervalDay(7)');
   });
 });

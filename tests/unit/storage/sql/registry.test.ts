@@ -39,7 +39,7 @@ describe('loading', () => {
   });
 
   test('a slot the catalogue does not declare fails the load', () => {
-    edit('query/services', (text) => text.replace('/*include range*/', '/*include range*/ /*optional nowhere*/'));
+    edit('query/services', (text) => text.replace('/*include minutes*/', '/*include minutes*/ /*optional nowhere*/'));
     expect(() => SqlRegistry.load('otel', root)).toThrow(/query\/services\.sql: the slot nowhere is not declared/);
   });
 
@@ -109,7 +109,7 @@ describe('rendering', () => {
   });
 
   test('a choice takes only its alternatives', () => {
-    expect(() => sql.render('query/red-histogram', { ...RANGE, service: 'a' }, { spans: 'everything' as 'requests' })).toThrow(/takes one of requests, operation/);
+    expect(() => sql.render('query/red-series', { ...RANGE, service: 'a', bucket: 10 }, { spans: 'everything' as 'requests' })).toThrow(/takes one of requests, operation/);
   });
 
   test('identifiers come only from their allow-list', () => {

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SPAN_COLUMNS } from '../../../../storage/columns';
 import { CATALOGUE, type StatementName } from '../../../../storage/sql/catalogue';
+import type { SqlText } from '../../../../storage/sql/declare';
 import { normalizedStatement, SqlRegistry, type Rendered } from '../../../../storage/sql/registry';
 
 const sql = SqlRegistry.load('otel');
@@ -19,7 +20,7 @@ const statement = normalizedStatement('SELECT ServiceName, count() FROM otel_tra
 
 /** Each statement's representative renderings, by a label saying which fragments are on. */
 const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } = {
-  'query/services': { range: (n) => sql.render(n, RANGE) },
+  'query/services': { minutes: (n) => sql.render(n, RANGE) },
   'query/operations': {
     'without a kind': (n) => sql.render(n, { ...RANGE, service: 'checkout' }),
     'one span kind': (n) => sql.render(n, { ...RANGE, service: 'checkout', spanKind: 'Server' }),
@@ -29,7 +30,7 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'one service': (n) => sql.render(n, { ...RANGE, service: 'checkout' }),
   },
   'query/search-traces': {
-    'newest, no filter': (n) => sql.render(n, { ...RANGE, candidates: 20, limit: 20 }, { order: 'newest', attributes: [] }),
+    'newest, one attribute': (n) => sql.render(n, { ...RANGE, candidates: 20, limit: 20 }, { order: 'newest', attributes: [{ use: 'eq', params: { attrKey: 'http.method', attrValue: 'GET' } }] }),
     'slowest, every filter': (n) =>
       sql.render(
         n,
@@ -44,23 +45,29 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
           ],
         },
       ),
-    'most spans': (n) => sql.render(n, { ...RANGE, candidates: 10_000, limit: 20 }, { order: 'most_spans', attributes: [] }),
-    'most errors': (n) => sql.render(n, { ...RANGE, candidates: 10_000, limit: 20 }, { order: 'most_errors', attributes: [] }),
+    'most errors, a span duration': (n) => sql.render(n, { ...RANGE, minDuration: 1_000_000n, candidates: 10_000, limit: 20 }, { order: 'most_errors', attributes: [] }),
+  },
+  'query/search-trace-summaries': {
+    'newest, no filter': (n) => sql.render(n, { ...RANGE, edge: 19, limit: 20 }, { order: 'newest', from: 'hour' }),
+    'slowest, one service': (n) => sql.render(n, { ...RANGE, service: 'checkout', edge: 9_999, limit: 20 }, { order: 'slowest', from: 'row' }),
+    'most spans, one operation': (n) => sql.render(n, { ...RANGE, operation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_spans', from: 'row' }),
+    "most errors, a service's operation": (n) => sql.render(n, { ...RANGE, pairService: 'checkout', pairOperation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_errors', from: 'row' }),
   },
   'query/dependencies': { range: (n) => sql.render(n, RANGE) },
   'query/red-series': {
-    "the service's requests": (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 60 }, { spans: 'requests' }),
-    'one operation': (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 60, operation: 'GET /cart' }, { spans: 'operation' }),
+    "the service's requests": (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 10 }, { spans: 'requests' }),
+    'one operation': (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 30, operation: 'GET /cart' }, { spans: 'operation' }),
   },
-  'query/red-histogram': {
-    "the service's requests": (n) => sql.render(n, { ...RANGE, service: 'checkout' }, { spans: 'requests' }),
-    'one operation': (n) => sql.render(n, { ...RANGE, service: 'checkout', operation: 'GET /cart' }, { spans: 'operation' }),
+  'query/red-series-minutes': {
+    "the service's requests": (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 60 }, { spans: 'requests' }),
+    'one operation': (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 1800, operation: 'GET /cart' }, { spans: 'operation' }),
   },
   'query/baselines': { 'seven days': (n) => sql.render(n, { baseStartNs: RANGE.startNs - 604_800_000_000_000n, endNs: RANGE.endNs, minSamples: 50 }) },
-  'query/span-tails': {
-    'two baselines': (n) => sql.render(n, { ...RANGE, services: ['checkout', 'cart'], operations: ['GET /cart', 'get'], medians: [15.2, 13.1], sigmas: [0.4, 0.2] }),
+  'query/operation-windows': {
+    minutes: (n) => sql.render(n, { ...RANGE, bucket: 60, rollup: 'hindsight_operations_1m' }),
+    'fifteen minutes': (n) => sql.render(n, { ...RANGE, bucket: 900, rollup: 'hindsight_operations_5m' }),
   },
-  'query/operation-buckets': { minutes: (n) => sql.render(n, { ...RANGE, bucket: 60 }) },
+  'query/operation-windows-hours': { hours: (n) => sql.render(n, { ...RANGE, bucket: 3600 }) },
   'query/trace-range': { 'one trace': (n) => sql.render(n, { traceId: '5b8efff798038103d269b633813fc60c' }) },
   'query/trace-spans': { 'one trace': (n) => sql.render(n, { ...RANGE, traceId: '5b8efff798038103d269b633813fc60c' }) },
 
@@ -76,6 +83,12 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   },
   'jobs/service-edges': { '': (n) => sql.render(n, { from: 1_700_000_040, to: 1_700_003_640, parentFrom: 1_699_996_440 }) },
   'jobs/external-edges': { '': (n) => sql.render(n, { from: 1_700_000_040, to: 1_700_003_640, childTo: 1_700_003_940 }) },
+  'jobs/backfill': {
+    'an hour of trace summaries': (n) => sql.render(n, { target: 'hindsight_trace_summaries', select: selectOf('schema/views/select/hindsight_trace_summaries', { from: 1_700_000_000 }) }),
+  },
+  'jobs/span-hours': { '': (n) => sql.render(n, { cutoff: 1_700_003_640 }) },
+  'jobs/backfill-progress': { '': (n) => sql.render(n, { name: 'backfill/hindsight_trace_summaries_mv' }) },
+  'jobs/backfill-leader': { '': (n) => sql.render(n, {}) },
 
   'ingest/stored-probes': {
     'two probes': (n) => sql.render(n, { min: RANGE.startNs, max: RANGE.endNs, traces: ['5b8efff798038103d269b633813fc60c', 'eee19b7ec3c1b174'], spans: ['eee19b7ec3c1b174', '5b8efff79803810'] }),
@@ -100,6 +113,29 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'a cluster': (n) => sql.render(n, { source: 'otel_traces_local', target: 'otel_traces_trace_id_ts_local', cluster: CLUSTER }),
   },
   'schema/views/hindsight_late_arrivals_mv': { 'one node': (n) => sql.render(n, { source: 'otel_traces', target: 'hindsight_late_arrivals', lateSeconds: 30 }) },
+  'schema/views/select/hindsight_trace_summaries': selects(),
+  'schema/views/select/hindsight_operations_1m': selects(),
+  'schema/views/hindsight_trace_summaries_mv': {
+    'one node': (n) => sql.render(n, { target: 'hindsight_trace_summaries', select: selectOf('schema/views/select/hindsight_trace_summaries', {}) }),
+    'a cluster': (n) => sql.render(n, { target: 'hindsight_trace_summaries_local', cluster: CLUSTER, select: selectOf('schema/views/select/hindsight_trace_summaries', {}, 'otel_traces_local') }),
+  },
+  'schema/views/hindsight_operations_1m_mv': {
+    'one node': (n) => sql.render(n, { target: 'hindsight_operations_1m', select: selectOf('schema/views/select/hindsight_operations_1m', {}) }),
+    'a cluster': (n) => sql.render(n, { target: 'hindsight_operations_1m_local', cluster: CLUSTER, select: selectOf('schema/views/select/hindsight_operations_1m', {}, 'otel_traces_local') }),
+  },
+  'schema/views/hindsight_operations_5m_mv': {
+    'one node': (n) => sql.render(n, { source: 'hindsight_operations_1m', target: 'hindsight_operations_5m' }),
+    'a cluster': (n) => sql.render(n, { source: 'hindsight_operations_1m_local', target: 'hindsight_operations_5m_local', cluster: CLUSTER }),
+  },
+  'schema/views/hindsight_operations_1h_mv': {
+    'one node': (n) => sql.render(n, { source: 'hindsight_operations_1m', target: 'hindsight_operations_1h' }),
+    'a cluster': (n) => sql.render(n, { source: 'hindsight_operations_1m_local', target: 'hindsight_operations_1h_local', cluster: CLUSTER }),
+  },
+  'schema/modify-view-query': {
+    'lift the cutoff on a cluster': (n) =>
+      sql.render(n, { view: 'hindsight_trace_summaries_mv', cluster: CLUSTER, select: selectOf('schema/views/select/hindsight_trace_summaries', {}, 'otel_traces_local') }),
+  },
+  'schema/spans-exist': { '': (n) => sql.render(n, {}) },
   'schema/applied-migrations': { '': (n) => sql.render(n, {}) },
   'schema/record-migration': { '': (n) => sql.render(n, { version: 4, name: 'minutes that received late spans, for the edge job to recompute' }) },
   'schema/table-engines': { '': (n) => sql.render(n, { names: ['otel_traces', 'hindsight_service_edges_1m'] }) },
@@ -138,6 +174,26 @@ function tables(): Pick<typeof SAMPLES, TableStatement> {
     'schema/tables/hindsight_jobs': create('hindsight_jobs', true),
     'schema/tables/hindsight_late_arrivals': create('hindsight_late_arrivals'),
     'schema/tables/hindsight_schema_migrations': create('hindsight_schema_migrations', true),
+    'schema/tables/hindsight_trace_summaries': create('hindsight_trace_summaries'),
+    'schema/tables/hindsight_operations_1m': create('hindsight_operations_1m'),
+    'schema/tables/hindsight_operations_5m': create('hindsight_operations_5m'),
+    'schema/tables/hindsight_operations_1h': create('hindsight_operations_1h'),
+  };
+}
+
+type ViewSelect = 'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m';
+
+function selectOf(name: ViewSelect, spans: { cutoff?: number; from?: number }, source = 'otel_traces'): SqlText {
+  const hours = spans.from === undefined ? {} : { from: spans.from, to: spans.from + 3600 };
+  return sql.render(name, { source, cutoff: spans.cutoff, ...hours }).query;
+}
+
+/** A backfilled view's SELECT: every span, from a cutoff on, one backfill step. */
+function selects(): Record<string, (name: ViewSelect) => Rendered> {
+  return {
+    'every span': (n) => sql.render(n, { source: 'otel_traces' }),
+    'from a cutoff on': (n) => sql.render(n, { source: 'otel_traces', cutoff: 1_700_003_640 }),
+    'one backfill step': (n) => sql.render(n, { source: 'otel_traces', from: 1_700_000_000, to: 1_700_003_600 }),
   };
 }
 
@@ -158,7 +214,7 @@ const statements = (Object.keys(CATALOGUE) as (keyof typeof CATALOGUE)[]).filter
  * The migrations' DDL, already pinned whole (single node and cluster) by the schema's
  * golden files. The bootstrap (database, migrations table) stands there only for a cluster.
  */
-const inSchemaGolden = (name: StatementName): boolean => /^schema\/(tables\/|views\/|distributed$)/.test(name) && name !== 'schema/tables/hindsight_schema_migrations';
+const inSchemaGolden = (name: StatementName): boolean => /^schema\/(tables\/|views\/(?!select\/)|distributed$)/.test(name) && name !== 'schema/tables/hindsight_schema_migrations';
 const SCHEMA_GOLDEN = ['schema.golden.sql', 'schema.cluster.golden.sql'].map((file) => fs.readFileSync(path.join(__dirname, '..', file), 'utf8')).join('\n');
 
 test('every statement in the catalogue has samples, and only those', () => {

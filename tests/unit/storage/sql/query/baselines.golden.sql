@@ -1,9 +1,15 @@
 -- seven days
 -- parameters: {"baseStartNs":"1699395200000000000","endNs":"1700003600000000000","minSamples":50}
-SELECT ServiceName AS service, SpanName AS operation, count() AS samples,
-       quantiles(0.25, 0.5, 0.75)(log(greatest(Duration, 1))) AS lq, lq[2] AS logMedian, (lq[3] - lq[1]) / 1.349 AS logSigma,
-       quantiles(0.5, 0.95)(Duration) AS dq, dq[1] AS p50, dq[2] AS p95,
-       countIf(StatusCode = 'Error') / count() AS errorRate
-FROM otel.otel_traces
-WHERE Timestamp >= fromUnixTimestamp64Nano({baseStartNs:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({endNs:Int64})
+WITH toStartOfMinute(fromUnixTimestamp64Nano({baseStartNs:Int64})) AS first,
+     fromUnixTimestamp64Nano({endNs:Int64}) AS last,
+     if(toStartOfHour(first) = first, first, toStartOfHour(first) + INTERVAL 1 HOUR) AS firstHour,
+     toStartOfHour(last) AS lastHour
+SELECT service, operation, sum(calls) AS samples, sum(errors) AS errors, mapKeys(sumMap(latency)) AS buckets, mapValues(sumMap(latency)) AS counts
+FROM (
+  SELECT ServiceName AS service, SpanName AS operation, Calls AS calls, Errors AS errors, Latency AS latency
+  FROM otel.hindsight_operations_1h WHERE Hour >= firstHour AND Hour < lastHour
+  UNION ALL
+  SELECT ServiceName, SpanName, Calls, Errors, Latency
+  FROM otel.hindsight_operations_1m WHERE Minute >= first AND Minute <= last AND NOT (Minute >= firstHour AND Minute < lastHour)
+)
 GROUP BY service, operation HAVING samples >= {minSamples:UInt32};

@@ -1,0 +1,1 @@
+AND (Bucket, TraceId) >= edge

@@ -1,0 +1,1 @@
+AND has(Keys, cityHash64('pair', {pairService:String}, {pairOperation:String}))

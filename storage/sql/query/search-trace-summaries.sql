@@ -1,0 +1,35 @@
+-- Traces that started in the range, with a span of the service or operation when asked, read from
+-- hindsight_trace_summaries alone. The edge is the sort key of the newest `candidates`-th matching
+-- row, found reading the key backwards (so the read stops there, whatever the table's size); only
+-- rows from the edge on, of the traces with a matching row there, are then summarized per trace,
+-- sorted and cut.
+-- Newest reads whole hours from the edge's hour, since a trace's place in its hour is its id, not
+-- its start. A trace split across an hour and across inserts can lose its part before the edge.
+WITH (
+  SELECT (Bucket, TraceId) FROM {db:Identifier}.hindsight_trace_summaries
+  WHERE Bucket >= toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
+    AND Start >= fromUnixTimestamp64Nano({startNs:Int64}) AND Start <= fromUnixTimestamp64Nano({endNs:Int64})
+    /*optional service*/ /*optional operation*/ /*optional serviceOperation*/
+  ORDER BY Bucket DESC, TraceId DESC LIMIT 1 OFFSET {edge:UInt32}
+) AS edge
+SELECT TraceId,
+       toString(toUnixTimestamp64Nano(min(Start))) AS startNs,
+       toString(toUnixTimestamp64Nano(max(End)) - toUnixTimestamp64Nano(min(Start))) AS durationNs,
+       sum(Spans) AS spanCount,
+       sum(Errors) AS errorCount,
+       min(Root).Service AS rootService,
+       min(Root).Operation AS rootOperation,
+       sumMap(ServiceSpans) AS services
+FROM {db:Identifier}.hindsight_trace_summaries
+WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
+  /*choice from*/
+  AND TraceId IN (
+    SELECT TraceId FROM {db:Identifier}.hindsight_trace_summaries
+    WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
+      AND Start >= fromUnixTimestamp64Nano({startNs:Int64}) AND Start <= fromUnixTimestamp64Nano({endNs:Int64})
+      /*choice from*/ /*optional service*/ /*optional operation*/ /*optional serviceOperation*/
+  )
+GROUP BY TraceId
+HAVING min(Start) >= fromUnixTimestamp64Nano({startNs:Int64}) AND min(Start) <= fromUnixTimestamp64Nano({endNs:Int64})
+ORDER BY /*choice order*/
+LIMIT {limit:UInt32}

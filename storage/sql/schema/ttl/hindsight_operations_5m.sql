@@ -1,0 +1,1 @@
+Minute + toIntervalDay({retentionDays:UInt32})

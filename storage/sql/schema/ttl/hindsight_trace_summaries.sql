@@ -1,0 +1,1 @@
+Bucket + toIntervalDay({retentionDays:UInt32})
