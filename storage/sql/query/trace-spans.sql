@@ -1,4 +1,5 @@
--- All spans of a trace, read only from the partitions its time range covers.
+-- All spans of a trace, or of several (a Jaeger search answers whole traces, in one read), read
+-- only from the partitions their time range covers.
 SELECT TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName, ResourceAttributes,
        ScopeName, ScopeVersion, SpanAttributes,
        toString(toUnixTimestamp64Nano(Timestamp)) AS startNs, toString(Duration) AS durationNs,
@@ -8,4 +9,4 @@ SELECT TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceNam
        Links.TraceId AS linkTraceIds, Links.SpanId AS linkSpanIds,
        Links.TraceState AS linkTraceStates, Links.Attributes AS linkAttributes
 FROM {db:Identifier}.otel_traces
-WHERE TraceId = {traceId:String} AND /*include range*/
+WHERE /*choice traces*/ AND /*include range*/

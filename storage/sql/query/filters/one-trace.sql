@@ -1,0 +1,1 @@
+TraceId = {traceId:String}

@@ -1,0 +1,1 @@
+TraceId IN {traceIds:Array(String)}
