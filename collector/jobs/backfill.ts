@@ -135,7 +135,7 @@ export class BackfillJob {
 
   /** The view's progress: undefined when it needs no backfill, 0 when done, else the oldest hour written. */
   private async progress(b: Backfill): Promise<number | undefined> {
-    const [row] = await selectRows<{ w: number; n: string }>(this.client, this.options.schema.sql.render('jobs/backfill-progress', { name: backfillJob(b) }));
+    const [row] = await selectRows<{ w: number; n: string }>(this.client, this.options.schema.sql.render('jobs/min-watermark', { name: backfillJob(b) }));
     return row !== undefined && Number(row.n) > 0 ? Number(row.w) : undefined;
   }
 

@@ -31,6 +31,8 @@ import { selectRows } from '../../storage/sql/select';
 
 const JOB = 'service_edges';
 const LATE_JOB = 'service_edges_late';
+/** The cursor through one second of arrivals too large for one run; see MAX_LATE_MINUTES_PER_RUN. */
+const lateCursor = (second: number): string => `service_edges_late_cursor/${second}`;
 /** How far before a child its parent may have started, and how late a child may start after its client span. */
 const PARENT_HORIZON_SECONDS = 3600;
 const CHILD_HORIZON_SECONDS = 300;
@@ -46,9 +48,11 @@ const ARRIVAL_SETTLE_SECONDS = 30;
  * (66 minutes), so this is a few scattered late minutes or six contiguous hours: a
  * run stays short, and leaves the store (which embedded chDB shares with ingest,
  * one query at a time) to ingest. Whole seconds of arrivals are taken until it is
- * reached, and the rest waits for the next run; but one second that exceeds it
- * alone (spans scattered over many days at once) has only its newest minutes
- * recomputed, and the rest is skipped with a warning.
+ * reached, and the rest waits for the next run. One second that exceeds it alone
+ * (an import or a backfill of days of spans at once) is worked through over several
+ * runs, newest minutes first: a cursor in hindsight_jobs
+ * (`service_edges_late_cursor/<second>`) keeps the oldest late minute done, and the
+ * arrivals' watermark stays on that second until every minute of it is.
  */
 const MAX_LATE_MINUTES_PER_RUN = 6 * 60;
 const MAX_ARRIVAL_SECONDS_PER_RUN = 10_000;
@@ -154,26 +158,28 @@ export class EdgeJob {
     const arrived = await this.lateArrivals(mark, upTo, watermark);
     let next = arrived.length === MAX_ARRIVAL_SECONDS_PER_RUN ? (arrived.at(-1)?.arrived ?? upTo - 1) + 1 : upTo;
     const dirty = new Set<number>();
-    let skipped = 0;
+    let cursor: { second: number; minute: number } | undefined;
     for (const [i, { arrived: second, minutes }] of arrived.entries()) {
       // Whole seconds of arrivals, at least one: the next run starts at the first one left.
       if (dirty.size >= MAX_LATE_MINUTES_PER_RUN && i > 0) {
         next = second;
         break;
       }
-      // Newest first: when one second's arrivals exceed the budget alone (spans
-      // scattered over many days), the minutes a map most likely shows win.
-      for (const minute of [...minutes].sort((a, b) => b - a)) {
+      // Newest first, from where an earlier run stopped in this second, if one did (only the
+      // first second of a run can be one: a run that stops inside a second starts the next there).
+      const done = i === 0 ? await this.minuteCursor(second) : undefined;
+      const left = minutes.filter((m) => done === undefined || m < done).sort((a, b) => b - a);
+      for (const [j, minute] of left.entries()) {
         if (dirty.size >= MAX_LATE_MINUTES_PER_RUN) {
-          skipped++;
-          continue;
+          // This second is too large for one run: finish it in the next ones.
+          cursor = { second, minute: left[j - 1]! };
+          next = second;
+          break;
         }
         const last = Math.min(watermark, minute + 60 + PARENT_HORIZON_SECONDS);
         for (let m = minute - CHILD_HORIZON_SECONDS; m < last; m += 60) dirty.add(m);
       }
-    }
-    if (skipped > 0) {
-      this.logger.warn({ skippedMinutes: skipped, recomputedMinutes: dirty.size }, 'late spans arrived in more minutes at once than a run recomputes; the edges of the oldest are left as they were');
+      if (cursor !== undefined) break;
     }
     for (const [from, to] of minuteRanges(dirty)) {
       for (let start = from; start < to; start += MAX_STEP_SECONDS) {
@@ -182,8 +188,18 @@ export class EdgeJob {
         await this.insertEdges(start, end);
       }
     }
+    if (cursor !== undefined) {
+      await this.setWatermark(lateCursor(cursor.second), cursor.minute);
+      this.logger.info({ arrived: cursor.second, doneDownTo: cursor.minute }, 'late spans arrived in more minutes at once than a run recomputes; the rest follow in the next runs');
+    }
     await this.setWatermark(LATE_JOB, next);
     return dirty.size;
+  }
+
+  /** The oldest minute already recomputed of one second's late arrivals, when a run stopped inside it. */
+  private async minuteCursor(second: number): Promise<number | undefined> {
+    const rows = await selectRows<{ w: number; n: string }>(this.client, this.sql.render('jobs/min-watermark', { name: lateCursor(second) }));
+    return rows[0] && Number(rows[0].n) > 0 ? Number(rows[0].w) : undefined;
   }
 
   /** Per second of arrival in [from, to), oldest first, the covered minutes that received late spans. */

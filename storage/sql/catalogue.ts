@@ -133,7 +133,7 @@ export const CATALOGUE = {
   'jobs/external-edges': statement({ params: { from: 'UInt32', to: 'UInt32', childTo: 'UInt32' } }),
   'jobs/backfill': statement({ params: { target: identifier([SUMMARIES_TABLE, OPERATIONS_1M_TABLE]), select: 'Statement' }, literal: true }),
   'jobs/span-hours': statement({ params: { cutoff: 'UInt32' } }),
-  'jobs/backfill-progress': statement({ params: { name: 'String' } }),
+  'jobs/min-watermark': statement({ params: { name: 'String' } }),
   'jobs/backfill-leader': statement(),
 
   // ---- collector/ingest/idempotency.ts ----

@@ -90,7 +90,7 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'an hour of trace summaries': (n) => sql.render(n, { target: 'hindsight_trace_summaries', select: selectOf('schema/views/select/hindsight_trace_summaries', { from: 1_700_000_000 }) }),
   },
   'jobs/span-hours': { '': (n) => sql.render(n, { cutoff: 1_700_003_640 }) },
-  'jobs/backfill-progress': { '': (n) => sql.render(n, { name: 'backfill/hindsight_trace_summaries_mv' }) },
+  'jobs/min-watermark': { '': (n) => sql.render(n, { name: 'backfill/hindsight_trace_summaries_mv' }) },
   'jobs/backfill-leader': { '': (n) => sql.render(n, {}) },
 
   'ingest/stored-probes': {
