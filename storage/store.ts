@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { Session } from 'chdb';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import type { Config } from '../common/config';
 import { HindsightError } from '../common/errors';
@@ -19,6 +20,12 @@ export type Engine = 'embedded' | 'server';
 
 export interface Store {
   client: ClickHouseClient;
+  /**
+   * The same store for background jobs (the edge job, the backfill): their queries run
+   * on one thread at a lower OS priority (JOB_SETTINGS), so that reads and ingest keep
+   * their share of the machine while a job catches up.
+   */
+  background: ClickHouseClient;
   /** Database holding Hindsight's tables; validated as an identifier by the config. */
   database: string;
   /** Every statement the process runs, bound to `database`: loaded (and checked) when the store opens. */
@@ -44,17 +51,33 @@ type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connect
 
 let embeddedPath: string | undefined;
 
+/**
+ * How embedded chDB starts, given at the first open of its directory (they are engine
+ * arguments, not settings): at most two background merges at once (chDB runs them on a
+ * pool of two threads, but lets twice as many share it), on threads niced to 10, so
+ * that during a merge storm (after a bulk import, or a long outage's catch-up) queries
+ * and inserts, at nice 0, are scheduled first. Raising a thread's nice needs no
+ * privilege; ClickHouse skips it where it lacks CAP_SYS_NICE.
+ */
+export const EMBEDDED_ENGINE_ARGS = ['--background_merges_mutations_concurrency_ratio=1', '--os_threads_nice_value_merge_mutate=10'] as const;
+
+/** Settings of background jobs' queries: one thread each, at nice 10 (see Store.background). */
+export const JOB_SETTINGS: ClickHouseSettings = { max_threads: 1, os_thread_priority: '10' };
+
 type InsertRows = Store['insertRows'];
 
 export function openStore(config: Config): Store {
   const sql = SqlRegistry.load(config.database);
   if (config.clickhouseUrl === undefined) {
     const { client } = embeddedConnection(config.dataDir);
+    // A connection of its own: chDB applies a client's settings with SET on its session, so
+    // a shared one would run every query at the jobs' priority.
+    const background = createClient({ connection: embeddedConnection(config.dataDir).connection as unknown as ClientConnection, clickhouse_settings: JOB_SETTINGS });
     const scratch = openScratch();
     // Native from a file: the engine reads the columns as they are, about 1 µs a span
     // against 24 µs to parse the same spans as JSON rows (docs in README, Performance).
     // async_insert = 0: the writer already batches, so chDB's own buffer would only add a copy.
-    const store = storeOver(client, sql, 'embedded', async (table, columns, chunks) => {
+    const store = storeOver(client, background, sql, 'embedded', async (table, columns, chunks) => {
       const file = await scratch.write(chunks);
       try {
         const { query, query_params } = sql.render('store/insert-native-file', { table, columns, file });
@@ -72,10 +95,11 @@ export function openStore(config: Config): Store {
     };
   }
   const client = serverClient(config);
+  const background = serverClient(config, JOB_SETTINGS);
   // On a cluster, spans go through the Distributed table (placed by TraceId) unless
   // the operator routes collectors to shards themselves (--cluster-insert local).
   const target = (table: string): string => (config.cluster !== undefined && config.clusterInsert === 'local' ? localTable(table) : table);
-  return storeOver(client, sql, 'server', async (table, columns, chunks, batchKey) => {
+  return storeOver(client, background, sql, 'server', async (table, columns, chunks, batchKey) => {
     const { query } = sql.render('store/insert-rows', { table: target(table), columns });
     await insertWithRetries(client, query, chunks, batchKey);
   });
@@ -103,9 +127,10 @@ async function insertWithRetries(client: ClickHouseClient, query: string, chunks
 }
 
 /** A Store over one client and its engine's insert. */
-function storeOver(client: ClickHouseClient, sql: SqlRegistry, engine: Engine, insert: InsertRows): Store {
+function storeOver(client: ClickHouseClient, background: ClickHouseClient, sql: SqlRegistry, engine: Engine, insert: InsertRows): Store {
   return {
     client,
+    background,
     database: sql.database,
     sql,
     engine,
@@ -114,7 +139,10 @@ function storeOver(client: ClickHouseClient, sql: SqlRegistry, engine: Engine, i
       const result = await client.ping();
       if (!result.success) throw result.error;
     },
-    close: () => client.close(),
+    close: async () => {
+      await background.close();
+      await client.close();
+    },
   };
 }
 
@@ -126,13 +154,18 @@ export function embeddedConnection(dataDir: string): { client: ClickHouseClient;
   }
   fs.mkdirSync(resolved, { recursive: true });
   embeddedPath = resolved;
+  // The engine's arguments are fixed by whoever opens the directory first: a session that
+  // gives them, held only until the connection has joined the engine it started (closing
+  // it while a connection holds the engine keeps the engine, and its arguments, running).
+  const opener = new Session(resolved, { connectionArgs: [...EMBEDDED_ENGINE_ARGS] });
   // chdb types its connection against @clickhouse/client-common 1.23.0, which
   // @clickhouse/client 1.23.1 now bundles as its own copy: same shape, two nominal types.
   const connection = createChdbConnection({ path: resolved });
+  opener.close();
   return { client: createClient({ connection: connection as unknown as ClientConnection }), connection };
 }
 
-function serverClient(config: Config): ClickHouseClient {
+function serverClient(config: Config, settings: ClickHouseSettings = {}): ClickHouseClient {
   return createClient({
     url: config.clickhouseUrl,
     username: config.clickhouseUser,
@@ -143,6 +176,7 @@ function serverClient(config: Config): ClickHouseClient {
       // Inserts are acknowledged to exporters only once stored: never let the server buffer them.
       async_insert: 0,
       ...(config.cluster === undefined ? {} : CLUSTER_SETTINGS),
+      ...settings,
     },
     request_timeout: 60_000,
   });

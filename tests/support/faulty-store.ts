@@ -38,6 +38,10 @@ export class FaultyStore implements Store {
     return this.store.client;
   }
 
+  get background(): ClickHouseClient {
+    return this.store.background;
+  }
+
   get database(): string {
     return this.store.database;
   }
