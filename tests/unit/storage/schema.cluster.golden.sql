@@ -156,16 +156,26 @@ ENGINE = Distributed(hindsight, otel, hindsight_trace_summaries_local, cityHash6
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_trace_summaries_mv ON CLUSTER hindsight
 TO otel.hindsight_trace_summaries_local
-AS SELECT
+AS WITH countIf(ParentSpanId = '') AS roots, groupArray(ServiceName) AS services
+SELECT
     toStartOfHour(min(Timestamp)) AS Bucket,
     TraceId,
     min(Timestamp) AS Start,
     fromUnixTimestamp64Nano(max(toUnixTimestamp64Nano(Timestamp) + toInt64(Duration))) AS End,
     count() AS Spans,
     countIf(StatusCode = 'Error') AS Errors,
-    min((toUInt8(ParentSpanId != ''), Timestamp, toString(ServiceName), toString(SpanName))) AS Root,
-    sumMap(map(toString(ServiceName), toUInt64(1))) AS ServiceSpans,
-    groupUniqArrayArray([cityHash64('service', ServiceName), cityHash64('operation', SpanName), cityHash64('pair', ServiceName, SpanName)]) AS Keys
+    (
+        toUInt8(roots = 0),
+        if(roots > 0, minIf(Timestamp, ParentSpanId = ''), Start),
+        toString(if(roots > 0, argMinIf(ServiceName, Timestamp, ParentSpanId = ''), argMin(ServiceName, Timestamp))),
+        toString(if(roots > 0, argMinIf(SpanName, Timestamp, ParentSpanId = ''), argMin(SpanName, Timestamp)))
+    ) AS Root,
+    mapFromArrays(arrayMap(s -> toString(s), arrayDistinct(services)), arrayMap(s -> toUInt64(countEqual(services, s)), arrayDistinct(services))) AS ServiceSpans,
+    arrayConcat(
+        groupUniqArray(cityHash64('service', ServiceName)),
+        groupUniqArray(cityHash64('operation', SpanName)),
+        groupUniqArray(cityHash64('pair', ServiceName, SpanName))
+    ) AS Keys
 FROM otel.otel_traces_local
 WHERE TraceId != ''
 GROUP BY TraceId;

@@ -1,4 +1,5 @@
 -- every span
+WITH countIf(ParentSpanId = '') AS roots, groupArray(ServiceName) AS services
 SELECT
     toStartOfHour(min(Timestamp)) AS Bucket,
     TraceId,
@@ -6,14 +7,24 @@ SELECT
     fromUnixTimestamp64Nano(max(toUnixTimestamp64Nano(Timestamp) + toInt64(Duration))) AS End,
     count() AS Spans,
     countIf(StatusCode = 'Error') AS Errors,
-    min((toUInt8(ParentSpanId != ''), Timestamp, toString(ServiceName), toString(SpanName))) AS Root,
-    sumMap(map(toString(ServiceName), toUInt64(1))) AS ServiceSpans,
-    groupUniqArrayArray([cityHash64('service', ServiceName), cityHash64('operation', SpanName), cityHash64('pair', ServiceName, SpanName)]) AS Keys
+    (
+        toUInt8(roots = 0),
+        if(roots > 0, minIf(Timestamp, ParentSpanId = ''), Start),
+        toString(if(roots > 0, argMinIf(ServiceName, Timestamp, ParentSpanId = ''), argMin(ServiceName, Timestamp))),
+        toString(if(roots > 0, argMinIf(SpanName, Timestamp, ParentSpanId = ''), argMin(SpanName, Timestamp)))
+    ) AS Root,
+    mapFromArrays(arrayMap(s -> toString(s), arrayDistinct(services)), arrayMap(s -> toUInt64(countEqual(services, s)), arrayDistinct(services))) AS ServiceSpans,
+    arrayConcat(
+        groupUniqArray(cityHash64('service', ServiceName)),
+        groupUniqArray(cityHash64('operation', SpanName)),
+        groupUniqArray(cityHash64('pair', ServiceName, SpanName))
+    ) AS Keys
 FROM otel.otel_traces
 WHERE TraceId != ''
 GROUP BY TraceId;
 
 -- from a cutoff on
+WITH countIf(ParentSpanId = '') AS roots, groupArray(ServiceName) AS services
 SELECT
     toStartOfHour(min(Timestamp)) AS Bucket,
     TraceId,
@@ -21,14 +32,24 @@ SELECT
     fromUnixTimestamp64Nano(max(toUnixTimestamp64Nano(Timestamp) + toInt64(Duration))) AS End,
     count() AS Spans,
     countIf(StatusCode = 'Error') AS Errors,
-    min((toUInt8(ParentSpanId != ''), Timestamp, toString(ServiceName), toString(SpanName))) AS Root,
-    sumMap(map(toString(ServiceName), toUInt64(1))) AS ServiceSpans,
-    groupUniqArrayArray([cityHash64('service', ServiceName), cityHash64('operation', SpanName), cityHash64('pair', ServiceName, SpanName)]) AS Keys
+    (
+        toUInt8(roots = 0),
+        if(roots > 0, minIf(Timestamp, ParentSpanId = ''), Start),
+        toString(if(roots > 0, argMinIf(ServiceName, Timestamp, ParentSpanId = ''), argMin(ServiceName, Timestamp))),
+        toString(if(roots > 0, argMinIf(SpanName, Timestamp, ParentSpanId = ''), argMin(SpanName, Timestamp)))
+    ) AS Root,
+    mapFromArrays(arrayMap(s -> toString(s), arrayDistinct(services)), arrayMap(s -> toUInt64(countEqual(services, s)), arrayDistinct(services))) AS ServiceSpans,
+    arrayConcat(
+        groupUniqArray(cityHash64('service', ServiceName)),
+        groupUniqArray(cityHash64('operation', SpanName)),
+        groupUniqArray(cityHash64('pair', ServiceName, SpanName))
+    ) AS Keys
 FROM otel.otel_traces
 WHERE TraceId != '' AND Timestamp >= toDateTime64(1700003640, 9)
 GROUP BY TraceId;
 
 -- one backfill step
+WITH countIf(ParentSpanId = '') AS roots, groupArray(ServiceName) AS services
 SELECT
     toStartOfHour(min(Timestamp)) AS Bucket,
     TraceId,
@@ -36,9 +57,18 @@ SELECT
     fromUnixTimestamp64Nano(max(toUnixTimestamp64Nano(Timestamp) + toInt64(Duration))) AS End,
     count() AS Spans,
     countIf(StatusCode = 'Error') AS Errors,
-    min((toUInt8(ParentSpanId != ''), Timestamp, toString(ServiceName), toString(SpanName))) AS Root,
-    sumMap(map(toString(ServiceName), toUInt64(1))) AS ServiceSpans,
-    groupUniqArrayArray([cityHash64('service', ServiceName), cityHash64('operation', SpanName), cityHash64('pair', ServiceName, SpanName)]) AS Keys
+    (
+        toUInt8(roots = 0),
+        if(roots > 0, minIf(Timestamp, ParentSpanId = ''), Start),
+        toString(if(roots > 0, argMinIf(ServiceName, Timestamp, ParentSpanId = ''), argMin(ServiceName, Timestamp))),
+        toString(if(roots > 0, argMinIf(SpanName, Timestamp, ParentSpanId = ''), argMin(SpanName, Timestamp)))
+    ) AS Root,
+    mapFromArrays(arrayMap(s -> toString(s), arrayDistinct(services)), arrayMap(s -> toUInt64(countEqual(services, s)), arrayDistinct(services))) AS ServiceSpans,
+    arrayConcat(
+        groupUniqArray(cityHash64('service', ServiceName)),
+        groupUniqArray(cityHash64('operation', SpanName)),
+        groupUniqArray(cityHash64('pair', ServiceName, SpanName))
+    ) AS Keys
 FROM otel.otel_traces
 WHERE TraceId != '' AND Timestamp >= toDateTime64(1700000000, 9) AND Timestamp < toDateTime64(1700003600, 9)
 GROUP BY TraceId;
