@@ -11,6 +11,7 @@ export function killAfterInserts(store: Store, inserts: number): Store {
   // Each member named, not spread: a store that is a class (FaultyStore) keeps its fields in getters.
   return {
     client: store.client,
+    reader: store.reader,
     database: store.database,
     sql: store.sql,
     engine: store.engine,

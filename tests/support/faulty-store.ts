@@ -38,6 +38,10 @@ export class FaultyStore implements Store {
     return this.store.client;
   }
 
+  get reader(): ClickHouseClient {
+    return this.store.reader;
+  }
+
   get database(): string {
     return this.store.database;
   }

@@ -17,6 +17,7 @@ export function recording(store: Store): RecordingStore {
     inserts: [],
     pings: 0,
     client: store.client,
+    reader: store.reader,
     database: store.database,
     sql: store.sql,
     engine: store.engine,

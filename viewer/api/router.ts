@@ -12,7 +12,7 @@ import { jaegerErrors, jaegerRoutes } from './routes/jaeger';
 import { nativeErrors, nativeRoutes } from './routes/native';
 
 export function apiRouter(store: Store): Router {
-  const reader = new TraceReader(new Queries(store.client, store.sql));
+  const reader = new TraceReader(new Queries(store.reader, store.sql));
   const router = Router();
   router.use('/v1', nativeRoutes(reader), nativeErrors);
   router.use(jaegerRoutes(reader), jaegerErrors);
