@@ -61,8 +61,7 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'two baselines': (n) => sql.render(n, { ...RANGE, services: ['checkout', 'cart'], operations: ['GET /cart', 'get'], medians: [15.2, 13.1], sigmas: [0.4, 0.2] }),
   },
   'query/operation-buckets': { minutes: (n) => sql.render(n, { ...RANGE, bucket: 60 }) },
-  'query/trace-range': { 'one trace': (n) => sql.render(n, { traceId: '5b8efff798038103d269b633813fc60c' }) },
-  'query/trace-spans': { 'one trace': (n) => sql.render(n, { ...RANGE, traceId: '5b8efff798038103d269b633813fc60c' }) },
+  'query/trace-spans': { 'one trace': (n) => sql.render(n, { traceId: '5b8efff798038103d269b633813fc60c' }) },
 
   'jobs/first-span-minute': { '': (n) => sql.render(n, {}) },
   'jobs/server-now': { '': (n) => sql.render(n, {}) },
