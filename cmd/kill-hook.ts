@@ -12,6 +12,7 @@ export function killAfterInserts(store: Store, inserts: number): Store {
   return {
     client: store.client,
     background: store.background,
+    reader: store.reader,
     database: store.database,
     sql: store.sql,
     engine: store.engine,

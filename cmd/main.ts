@@ -73,8 +73,10 @@ async function runServer(role: Role, argv: string[]): Promise<number> {
   // modules and the config is synchronous. An operator's own value wins.
   defaultThreadPoolSize(threadPoolSize(config));
   const logger = createLogger(config);
-  const server = await startServer(config, logger, { role });
-  await new Promise<void>((resolve) => {
+  // Listening before the start: a signal that comes while it runs (or right after the
+  // "hindsight started" line, before a later handler would be there) stops the server once
+  // it is up, instead of killing the process outright.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       logger.info({ signal }, 'draining and stopping');
       resolve();
@@ -82,6 +84,8 @@ async function runServer(role: Role, argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  const server = await startServer(config, logger, { role });
+  await stopped;
   await server.close();
   return 0;
 }

@@ -9,8 +9,9 @@
  *
  * Each kind of work that can hold a thread for long gets its own: one per SQL
  * reader, one for the SQL statement checker (its DESCRIBE runs scalar subqueries),
- * one per concurrent insert, and libuv's default 4 on top for zlib, fs, dns, the
- * viewer's queries, the edge job and health probes. Defaults: 4 + 1 + 2 + 4 = 11.
+ * one per concurrent insert, one per connection of the query API (QUERY_READERS),
+ * and libuv's default 4 on top for zlib, fs, dns, the edge job and health probes.
+ * Defaults: 4 + 1 + 2 + 3 + 4 = 14.
  * Idle pool threads cost a stack of address space each, little memory.
  *
  * Rejected: inflating gzip on a worker thread or synchronously in chunks would
@@ -18,6 +19,7 @@
  * queued behind SQL, which is the larger part of the starvation.
  */
 import type { Config } from '../common/config';
+import { QUERY_READERS } from '../storage/store';
 
 /** libuv's own default, kept for everything that is not chDB. */
 const LIBUV_DEFAULT = 4;
@@ -25,5 +27,5 @@ const LIBUV_DEFAULT = 4;
 const LIBUV_MAX = 1024;
 
 export function threadPoolSize(config: Pick<Config, 'sqlMaxConcurrent' | 'insertConcurrency'>): number {
-  return Math.min(LIBUV_MAX, config.sqlMaxConcurrent + 1 + config.insertConcurrency + LIBUV_DEFAULT);
+  return Math.min(LIBUV_MAX, config.sqlMaxConcurrent + 1 + config.insertConcurrency + QUERY_READERS + LIBUV_DEFAULT);
 }

@@ -8,9 +8,11 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { Session } from 'chdb';
-import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
+import type { ChdbConnection } from 'chdb/connection';
 import type { Config } from '../common/config';
 import { HindsightError } from '../common/errors';
+import { ChdbParamsConnection } from './chdb-params';
+import { ChdbPool } from './chdb-pool';
 import { localTable } from './schema';
 import { openScratch } from './scratch';
 import { SqlRegistry } from './sql/registry';
@@ -19,7 +21,15 @@ import { toStoreError } from './store-errors';
 export type Engine = 'embedded' | 'server';
 
 export interface Store {
+  /** The writer's client: inserts, the schema, the jobs. */
   client: ClickHouseClient;
+  /**
+   * The client the query API reads with. On chDB, a pool of QUERY_READERS connections of
+   * its own (chdb-pool.ts: a chDB connection runs one call at a time, so reads would
+   * otherwise wait for the writer's insert or job step under way); on a server, `client`,
+   * whose HTTP connections already run side by side.
+   */
+  reader: ClickHouseClient;
   /**
    * The same store for background jobs (the edge job, the backfill): their queries run
    * on one thread at a lower OS priority (JOB_SETTINGS), so that reads and ingest keep
@@ -66,6 +76,13 @@ export const JOB_SETTINGS: ClickHouseSettings = { max_threads: 1, os_thread_prio
 
 type InsertRows = Store['insertRows'];
 
+/**
+ * The query API's chDB connections: its requests (a page fires several at once) and a
+ * long one (anomalies over a week) run beside each other. Each holds a libuv thread
+ * while it works (cmd/thread-pool.ts counts them).
+ */
+export const QUERY_READERS = 3;
+
 export function openStore(config: Config): Store {
   const sql = SqlRegistry.load(config.database);
   if (config.clickhouseUrl === undefined) {
@@ -73,11 +90,13 @@ export function openStore(config: Config): Store {
     // A connection of its own: chDB applies a client's settings with SET on its session, so
     // a shared one would run every query at the jobs' priority.
     const background = createClient({ connection: embeddedConnection(config.dataDir).connection as unknown as ClientConnection, clickhouse_settings: JOB_SETTINGS });
+    const readers = Array.from({ length: QUERY_READERS }, () => embeddedConnection(config.dataDir).connection);
+    const reader = createClient({ connection: new ChdbPool(readers) as unknown as ClientConnection });
     const scratch = openScratch();
     // Native from a file: the engine reads the columns as they are, about 1 µs a span
     // against 24 µs to parse the same spans as JSON rows (docs in README, Performance).
     // async_insert = 0: the writer already batches, so chDB's own buffer would only add a copy.
-    const store = storeOver(client, background, sql, 'embedded', async (table, columns, chunks) => {
+    const store = storeOver(client, reader, background, sql, 'embedded', async (table, columns, chunks) => {
       const file = await scratch.write(chunks);
       try {
         const { query, query_params } = sql.render('store/insert-native-file', { table, columns, file });
@@ -90,6 +109,7 @@ export function openStore(config: Config): Store {
       ...store,
       close: async () => {
         await store.close();
+        await reader.close();
         scratch.close();
       },
     };
@@ -99,7 +119,7 @@ export function openStore(config: Config): Store {
   // On a cluster, spans go through the Distributed table (placed by TraceId) unless
   // the operator routes collectors to shards themselves (--cluster-insert local).
   const target = (table: string): string => (config.cluster !== undefined && config.clusterInsert === 'local' ? localTable(table) : table);
-  return storeOver(client, background, sql, 'server', async (table, columns, chunks, batchKey) => {
+  return storeOver(client, client, background, sql, 'server', async (table, columns, chunks, batchKey) => {
     const { query } = sql.render('store/insert-rows', { table: target(table), columns });
     await insertWithRetries(client, query, chunks, batchKey);
   });
@@ -127,9 +147,10 @@ async function insertWithRetries(client: ClickHouseClient, query: string, chunks
 }
 
 /** A Store over one client and its engine's insert. */
-function storeOver(client: ClickHouseClient, background: ClickHouseClient, sql: SqlRegistry, engine: Engine, insert: InsertRows): Store {
+function storeOver(client: ClickHouseClient, reader: ClickHouseClient, background: ClickHouseClient, sql: SqlRegistry, engine: Engine, insert: InsertRows): Store {
   return {
     client,
+    reader,
     background,
     database: sql.database,
     sql,
@@ -146,7 +167,11 @@ function storeOver(client: ClickHouseClient, background: ClickHouseClient, sql: 
   };
 }
 
-/** A chDB connection at the process's one data directory, with a client over it. */
+/**
+ * A chDB connection at the process's one data directory, with a client over it. Its
+ * statements' parameters go as `SET param_…` on the connection itself (chdb-params.ts):
+ * chDB's bound parameters queue every parameterized query of the process behind one another.
+ */
 export function embeddedConnection(dataDir: string): { client: ClickHouseClient; connection: ChdbConnection } {
   const resolved = path.resolve(dataDir);
   if (embeddedPath !== undefined && embeddedPath !== resolved) {
@@ -160,7 +185,7 @@ export function embeddedConnection(dataDir: string): { client: ClickHouseClient;
   const opener = new Session(resolved, { connectionArgs: [...EMBEDDED_ENGINE_ARGS] });
   // chdb types its connection against @clickhouse/client-common 1.23.0, which
   // @clickhouse/client 1.23.1 now bundles as its own copy: same shape, two nominal types.
-  const connection = createChdbConnection({ path: resolved });
+  const connection = new ChdbParamsConnection({ path: resolved });
   opener.close();
   return { client: createClient({ connection: connection as unknown as ClientConnection }), connection };
 }

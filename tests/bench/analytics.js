@@ -10,22 +10,13 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { startServer, ROOT } = require('./server');
+const { startServer } = require('./server');
+const { generateSpans } = require('./generate-spans');
 const { percentile } = require('./client');
 
 const SPANS = Number(process.env.BENCH_ANALYTICS_SPANS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_ANALYTICS_RUNS ?? 10);
 const log = (...args) => process.stderr.write(`[bench:analytics] ${args.join(' ')}\n`);
-
-/**
- * Generates the spans with SQL (the SDK would take hours for 10M), as traces of 10
- * spans: a root in one of 30 services calling 9 spans across others, so parent links
- * cross services; durations are lognormal per operation. Then runs the edge job.
- */
-function generate(dataDir) {
-  return JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'generate-spans.js'), dataDir, String(SPANS)], { cwd: ROOT, encoding: 'utf8' }));
-}
 
 async function timed(url, runs) {
   const times = [];
@@ -45,7 +36,8 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-bench-analytics-'));
   try {
     log(`generating ${SPANS} spans over 7 days and building dependency edges`);
-    const built = generate(dataDir);
+    // Traces of 10 spans across services (generate-spans.js, shape `week`), then the real edge job.
+    const built = await generateSpans({ dataDir, spans: SPANS, shape: 'week', edges: true });
     log(`generated in ${built.generateMs} ms, edges in ${built.edgeJobMs} ms; starting the server`);
     const server = await startServer(dataDir, ['--dependency-interval-ms', '0']);
     const api = `http://127.0.0.1:${server.ports.ui}`;

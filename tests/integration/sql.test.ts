@@ -172,6 +172,16 @@ describe('hostile statements are refused', () => {
     expect(JSON.parse((await sql('SELECT 1; SELECT 2')).text).error.message).toContain('Multi-statements are not allowed');
   });
 
+  test('sent again, a statement gets the same verdict: a passed one runs again, a refused one is refused again', async () => {
+    const passed = "SELECT count() AS n FROM otel_traces WHERE ServiceName = 'checkout'";
+    const refused = "SELECT * FROM file('/etc/passwd')";
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await sql(passed), await sql(refused));
+    expect(answers.map((a) => a.status)).toEqual([200, 400, 200, 400, 200, 400]);
+    expect(new Set(answers.filter((a) => a.status === 200).map((a) => JSON.stringify(JSON.parse(a.text).data))).size).toBe(1);
+    expect(answers.filter((a) => a.status === 400).every((a) => (JSON.parse(a.text) as { error: { message: string } }).error.message.includes('file() is not allowed'))).toBe(true);
+  });
+
   test('the writer keeps inserting after all of it', async () => {
     const exporter = new OTLPTraceExporter({ url: `${server.httpUrl}/v1/traces` });
     await new Promise<void>((resolve, reject) => exporter.export(makeTraces().spans, (r) => (r.code === 0 ? resolve() : reject(r.error))));

@@ -42,6 +42,10 @@ export class FaultyStore implements Store {
     return this.store.background;
   }
 
+  get reader(): ClickHouseClient {
+    return this.store.reader;
+  }
+
   get database(): string {
     return this.store.database;
   }

@@ -18,6 +18,7 @@ export function recording(store: Store): RecordingStore {
     pings: 0,
     client: store.client,
     background: store.background,
+    reader: store.reader,
     database: store.database,
     sql: store.sql,
     engine: store.engine,

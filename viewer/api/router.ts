@@ -13,7 +13,7 @@ import { jaegerErrors, jaegerRoutes } from './routes/jaeger';
 import { nativeErrors, nativeRoutes } from './routes/native';
 
 export function apiRouter(store: Store, server: () => ServerInfoResponse): Router {
-  const reader = new TraceReader(new Queries(store.client, store.sql));
+  const reader = new TraceReader(new Queries(store.reader, store.sql));
   const router = Router();
   router.use('/v1', nativeRoutes(reader, server), nativeErrors);
   router.use(jaegerRoutes(reader), jaegerErrors);

@@ -224,23 +224,17 @@ export class Queries {
     }));
   }
 
-  /** The time range of a trace, from the lookup table; undefined when the trace is unknown. */
-  async traceRange(traceId: string): Promise<TimeRange | undefined> {
-    const [row] = await this.rows<{ startS: string; endS: string; n: string }>(this.sql.render('query/trace-range', { traceId }));
-    // 64-bit counts come back as numbers from chDB and as strings from a server.
-    if (!row || Number(row.n) === 0) return undefined;
-    // Start and End are whole seconds of span starts: widen to cover the last second.
-    return { startNs: BigInt(row.startS) * 1_000_000_000n, endNs: (BigInt(row.endS) + 1n) * 1_000_000_000n };
-  }
-
-  /** All spans of a trace, read only from the partitions its time range covers. */
-  traceSpans(traceId: string, range: TimeRange): Promise<SpanRow[]> {
-    return this.rows(this.sql.render('query/trace-spans', { traceId, ...range }, { traces: 'one' }));
+  /**
+   * All spans of a trace (none when it is not stored), in one statement: the lookup table's
+   * time range for it bounds the read to the partitions and granules it can be in.
+   */
+  traceSpans(traceId: string): Promise<SpanRow[]> {
+    return this.rows(this.sql.render('query/trace-spans', { traceId }));
   }
 
   /** All spans of several traces in one read, from the partitions the range covers. */
   tracesSpans(traceIds: string[], range: TimeRange): Promise<SpanRow[]> {
     if (traceIds.length === 0) return Promise.resolve([]);
-    return this.rows(this.sql.render('query/trace-spans', { traceIds, ...range }, { traces: 'many' }));
+    return this.rows(this.sql.render('query/traces-spans', { traceIds, ...range }));
   }
 }

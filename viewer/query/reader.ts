@@ -38,9 +38,7 @@ export class TraceReader {
 
   /** All spans of a trace, or undefined when none are stored. */
   private async spans(traceId: string): Promise<Span[] | undefined> {
-    const range = await this.queries.traceRange(traceId);
-    if (range === undefined) return undefined;
-    const spans = (await this.queries.traceSpans(traceId, range)).map(toSpan);
+    const spans = (await this.queries.traceSpans(traceId)).map(toSpan);
     return spans.length > 0 ? spans : undefined;
   }
 

@@ -81,6 +81,7 @@ function flushedEach(res: Response): (source: AsyncIterable<Buffer>) => AsyncGen
  * subqueries, or its DESCRIBE was slow): chDB starts a stream on the event loop.
  */
 async function run(clients: SqlClients, statement: CheckedStatement, output: OutputFormat, signal: AbortSignal): Promise<Readable | Buffer> {
+  const started = process.hrtime.bigint();
   const whole = async (): Promise<Buffer> => (await clients.query(statement.sql, output.wholeFormat, signal)).body;
   if (!statement.selects || statement.plansWithQueries) return whole();
   const described = await clients.query(clients.sql.render('sql-endpoint/describe', { statement: statement.sql }).query, 'JSONEachRow', signal);
@@ -95,7 +96,7 @@ async function run(clients: SqlClients, statement: CheckedStatement, output: Out
     });
   const rows = await clients.stream(statement.sql, output.rowFormat, signal);
   // pipeline destroys both ways: a client gone cancels the query, a failing query breaks off the body.
-  return pipeline(rows, output.frame(columns), () => undefined);
+  return pipeline(rows, output.frame(columns, started), () => undefined);
 }
 
 async function engineErrors<T>(work: () => Promise<T>, deadline: AbortSignal, limitMs: number): Promise<T> {

@@ -21,8 +21,8 @@ export interface OutputFormat {
   wholeFormat: string;
   /** Whether browsers should save the body as a file. */
   download: boolean;
-  /** Frames the rows: writes the header first, the trailer when the rows end. */
-  frame(columns: readonly SqlColumn[]): Transform;
+  /** Frames the rows: writes the header first, the trailer when the rows end. `started`: when the statement began (hrtime), for JSON's statistics. */
+  frame(columns: readonly SqlColumn[], started: bigint): Transform;
 }
 
 export const OUTPUT_FORMATS = {
@@ -31,7 +31,7 @@ export const OUTPUT_FORMATS = {
     rowFormat: 'JSONEachRow',
     wholeFormat: 'JSON',
     download: false,
-    frame: (columns) => new JsonFrame(columns),
+    frame: (columns, started) => new JsonFrame(columns, started),
   },
   csv: {
     contentType: 'text/csv; charset=utf-8',
@@ -81,9 +81,15 @@ function withHeader(header: string): Transform {
 class JsonFrame extends Transform {
   private rows = 0;
   private newlinePending = false;
-  private readonly started = process.hrtime.bigint();
-
-  constructor(columns: readonly SqlColumn[]) {
+  /**
+   * `started`: when the statement began, not when its first rows came: a frame made then
+   * would report only the time after the first chunk (a trace's spans, read in 60 ms,
+   * came out as "elapsed 0.002").
+   */
+  constructor(
+    columns: readonly SqlColumn[],
+    private readonly started: bigint,
+  ) {
     super();
     this.push(`{"meta":${JSON.stringify(columns)},\n"data":[\n`);
   }

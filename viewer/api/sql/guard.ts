@@ -22,6 +22,7 @@ import { selectRows } from '../../../storage/sql/select';
 import { descendants, parseAst, type AstNode } from './ast';
 import { ALLOWED_TABLE_FUNCTIONS, FunctionPolicy, type EngineFunction } from './functions';
 import { databaseRefusal, isPlainIdentifier, qualifiedTableRefusal, tableRefusal } from './tables';
+import { StatementCache } from './statement-cache';
 
 export class SqlRefused extends HindsightError {
   constructor(
@@ -103,6 +104,31 @@ export interface CheckedStatement {
  * clause of its own.
  */
 export async function checkStatement(checker: ClickHouseClient, statements: SqlRegistry, query: string): Promise<CheckedStatement> {
+  let cache = passed.get(checker);
+  if (cache === undefined) {
+    cache = new StatementCache(PASSED_ENTRIES, PASSED_CHARS);
+    passed.set(checker, cache);
+  }
+  const key = `${statements.database}\n${query}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const checked = await analyse(checker, statements, query);
+  cache.set(key, checked);
+  return checked;
+}
+
+/**
+ * Statements passed, per checker (statement-cache.ts): a statement sent again costs
+ * no engine call. A miss costs two, formatQuery then EXPLAIN AST, and cannot cost
+ * fewer: chDB runs every statement of a multi-statement text, so the user's text
+ * reaches EXPLAIN only once formatQuery has found it to be one statement, without
+ * running it.
+ */
+const passed = new WeakMap<ClickHouseClient, StatementCache<CheckedStatement>>();
+const PASSED_ENTRIES = 1000;
+const PASSED_CHARS = 4_000_000;
+
+async function analyse(checker: ClickHouseClient, statements: SqlRegistry, query: string): Promise<CheckedStatement> {
   const database = statements.database;
   const sql = await formatQuery(checker, statements, query);
   const ast = parseAst(await explainAst(checker, statements, sql));

@@ -49,18 +49,18 @@ describe('loading', () => {
   });
 
   test('a placeholder the catalogue does not declare fails the load', () => {
-    edit('query/trace-range', (text) => text.replace('{traceId:String}', '{traceId:String} AND 1 = {extra:UInt32}'));
-    expect(() => SqlRegistry.load('otel', root)).toThrow(/query\/trace-range\.sql: \{extra:UInt32\} is not declared/);
+    edit('jobs/watermark', (text) => text.replace('{name:String}', '{name:String} AND 1 = {extra:UInt32}'));
+    expect(() => SqlRegistry.load('otel', root)).toThrow(/jobs\/watermark\.sql: \{extra:UInt32\} is not declared/);
   });
 
   test('a placeholder of another type than declared fails the load', () => {
-    edit('query/trace-range', (text) => text.replace('{traceId:String}', '{traceId:UInt64}'));
-    expect(() => SqlRegistry.load('otel', root)).toThrow(/query\/trace-range\.sql: \{traceId:UInt64\} is declared as String/);
+    edit('jobs/watermark', (text) => text.replace('{name:String}', '{name:UInt64}'));
+    expect(() => SqlRegistry.load('otel', root)).toThrow(/jobs\/watermark\.sql: \{name:UInt64\} is declared as String/);
   });
 
   test('a declared parameter the file does not use fails the load', () => {
-    edit('query/trace-range', (text) => text.replace('TraceId = {traceId:String}', "TraceId = ''"));
-    expect(() => SqlRegistry.load('otel', root)).toThrow(/query\/trace-range\.sql: declares \{traceId\} but does not use it/);
+    edit('jobs/watermark', (text) => text.replace('Name = {name:String}', "Name = ''"));
+    expect(() => SqlRegistry.load('otel', root)).toThrow(/jobs\/watermark\.sql: declares \{name\} but does not use it/);
   });
 
   test('a database name that is not a plain identifier is refused', () => {
@@ -72,9 +72,9 @@ describe('rendering', () => {
   const sql = SqlRegistry.load('otel');
 
   test('values stay ClickHouse parameters; the database is written in', () => {
-    const { query, query_params } = sql.render('query/trace-range', { traceId: "x' OR 1 = 1" });
-    expect(query).toContain('FROM otel.otel_traces_trace_id_ts WHERE TraceId = {traceId:String}');
-    expect(query_params).toEqual({ traceId: "x' OR 1 = 1" });
+    const { query, query_params } = sql.render('jobs/watermark', { name: "x' OR 1 = 1" });
+    expect(query).toContain('FROM otel.hindsight_jobs WHERE Name = {name:String}');
+    expect(query_params).toEqual({ name: "x' OR 1 = 1" });
   });
 
   test('64-bit integers travel as decimal strings', () => {
@@ -129,6 +129,6 @@ describe('rendering', () => {
   });
 
   test('a missing value is an error naming its placeholder', () => {
-    expect(() => sql.render('query/trace-range', {} as { traceId: string })).toThrow(/query\/trace-range: \{traceId:String\} has no value/);
+    expect(() => sql.render('jobs/watermark', {} as { name: string })).toThrow(/jobs\/watermark: \{name:String\} has no value/);
   });
 });

@@ -68,10 +68,9 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'fifteen minutes': (n) => sql.render(n, { ...RANGE, bucket: 900, rollup: 'hindsight_operations_5m' }),
   },
   'query/operation-windows-hours': { hours: (n) => sql.render(n, { ...RANGE, bucket: 3600 }) },
-  'query/trace-range': { 'one trace': (n) => sql.render(n, { traceId: '5b8efff798038103d269b633813fc60c' }) },
-  'query/trace-spans': {
-    'one trace': (n) => sql.render(n, { ...RANGE, traceId: '5b8efff798038103d269b633813fc60c' }, { traces: 'one' }),
-    'several traces': (n) => sql.render(n, { ...RANGE, traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }, { traces: 'many' }),
+  'query/trace-spans': { 'one trace': (n) => sql.render(n, { traceId: '5b8efff798038103d269b633813fc60c' }) },
+  'query/traces-spans': {
+    'several traces': (n) => sql.render(n, { ...RANGE, traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }),
   },
 
   'jobs/first-span-minute': { '': (n) => sql.render(n, {}) },

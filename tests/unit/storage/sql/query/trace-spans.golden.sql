@@ -1,5 +1,6 @@
 -- one trace
--- parameters: {"traceId":"5b8efff798038103d269b633813fc60c","startNs":"1700000000000000000","endNs":"1700003600000000000"}
+-- parameters: {"traceId":"5b8efff798038103d269b633813fc60c"}
+WITH (SELECT (toDateTime64(min(Start), 9), toDateTime64(max(End) + 1, 9)) FROM otel.otel_traces_trace_id_ts WHERE TraceId = {traceId:String}) AS seconds
 SELECT TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName, ResourceAttributes,
        ScopeName, ScopeVersion, SpanAttributes,
        toString(toUnixTimestamp64Nano(Timestamp)) AS startNs, toString(Duration) AS durationNs,
@@ -9,17 +10,4 @@ SELECT TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceNam
        Links.TraceId AS linkTraceIds, Links.SpanId AS linkSpanIds,
        Links.TraceState AS linkTraceStates, Links.Attributes AS linkAttributes
 FROM otel.otel_traces
-WHERE TraceId = {traceId:String} AND Timestamp >= fromUnixTimestamp64Nano({startNs:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({endNs:Int64});
-
--- several traces
--- parameters: {"traceIds":["5b8efff798038103d269b633813fc60c","0af7651916cd43dd8448eb211c80319c"],"startNs":"1700000000000000000","endNs":"1700003600000000000"}
-SELECT TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName, ResourceAttributes,
-       ScopeName, ScopeVersion, SpanAttributes,
-       toString(toUnixTimestamp64Nano(Timestamp)) AS startNs, toString(Duration) AS durationNs,
-       StatusCode, StatusMessage,
-       arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS eventTimesNs,
-       Events.Name AS eventNames, Events.Attributes AS eventAttributes,
-       Links.TraceId AS linkTraceIds, Links.SpanId AS linkSpanIds,
-       Links.TraceState AS linkTraceStates, Links.Attributes AS linkAttributes
-FROM otel.otel_traces
-WHERE TraceId IN {traceIds:Array(String)} AND Timestamp >= fromUnixTimestamp64Nano({startNs:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({endNs:Int64});
+WHERE TraceId = {traceId:String} AND Timestamp >= seconds.1 AND Timestamp < seconds.2;

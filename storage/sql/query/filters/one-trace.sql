@@ -1,1 +1,0 @@
-TraceId = {traceId:String}

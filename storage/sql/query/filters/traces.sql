@@ -1,1 +1,0 @@
-TraceId IN {traceIds:Array(String)}
