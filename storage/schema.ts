@@ -122,6 +122,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'minutes that received late spans, for the edge job to recompute',
     statements: (o) => [...createTable(o, ARRIVALS), view(o, 'schema/views/hindsight_late_arrivals_mv', ARRIVALS)],
   },
+  {
+    version: 5,
+    name: 'spans merge about ten parts at once, each rewritten fewer times',
+    statements: (o) => [o.sql.render('schema/merge-settings', { table: storageTable(o, TRACES), cluster: o.cluster }).query],
+  },
 ];
 
 /** The database and migrations table every migration run starts from. */

@@ -131,3 +131,5 @@ AS SELECT
 FROM otel.otel_traces_local
 WHERE Timestamp < now() - toIntervalSecond(30)
 GROUP BY Minute;
+
+ALTER TABLE otel.otel_traces_local ON CLUSTER hindsight MODIFY SETTING merge_selector_base = 10;
