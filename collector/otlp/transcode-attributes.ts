@@ -11,7 +11,7 @@
  * their depth is checked here first, because protobufjs decodes them recursively.
  */
 import type { Type } from 'protobufjs';
-import { ColumnBuffer } from '../../storage/native';
+import { ColumnBuffer, encoded } from '../../storage/native';
 import type { MapColumn } from '../../storage/span-block';
 import { AnyValue, ArrayValue, KeyValue, KeyValueList } from './fields';
 import { protobufLeaves } from './leaves';
@@ -101,6 +101,8 @@ function int64Text(lo: number, hi: number): string {
 
 const NO_SCALAR: [number, number] = [0, 0];
 const anyValue: AnyValueFields = { member: 0, payload: ABSENT, scalar: NO_SCALAR };
+const TRUE_BYTES = encoded((out) => out.text('true'));
+const FALSE_BYTES = encoded((out) => out.text('false'));
 /** A double's two halves read back as the double, without a Buffer per value. */
 const doubleBits = new DataView(new ArrayBuffer(8));
 
@@ -154,19 +156,20 @@ function writeAnyValue(out: ColumnBuffer, r: Reader, value: Range, where: string
     case AnyValue.STRING_VALUE:
       writeString(out, r, payload);
       return;
+    // Booleans, numbers and base64 are ASCII text.
     case AnyValue.BOOL_VALUE:
-      out.text(scalar[0] !== 0 || scalar[1] !== 0 ? 'true' : 'false');
+      out.raw(scalar[0] !== 0 || scalar[1] !== 0 ? TRUE_BYTES : FALSE_BYTES);
       return;
     case AnyValue.INT_VALUE:
-      out.text(int64Text(scalar[0], scalar[1]));
+      out.ascii(int64Text(scalar[0], scalar[1]));
       return;
     case AnyValue.DOUBLE_VALUE:
       doubleBits.setUint32(0, scalar[0], true);
       doubleBits.setUint32(4, scalar[1], true);
-      out.text(doubleText(doubleBits.getFloat64(0, true)));
+      out.ascii(doubleText(doubleBits.getFloat64(0, true)));
       return;
     case AnyValue.BYTES_VALUE:
-      out.text(r.buf.toString('base64', payload.start, payload.end));
+      out.ascii(r.buf.toString('base64', payload.start, payload.end));
       return;
     default:
       refuseDeepNesting(r, value, 1, where);
@@ -235,8 +238,9 @@ class SeenKeys {
   /** Adds the key; false when the list already had it. */
   add(key: Range): boolean {
     if (this.set === undefined && this.ranges.length < SHORT_LIST) {
-      if (this.ranges.some((k) => sameBytes(this.buf, k, key))) return false;
-      this.ranges.push(key);
+      const ranges = this.ranges;
+      for (let i = 0; i < ranges.length; i++) if (sameBytes(this.buf, ranges[i]!, key)) return false;
+      ranges.push(key);
       return true;
     }
     this.set ??= new Set(this.ranges.map((k) => keyBytes(this.buf, k)));
