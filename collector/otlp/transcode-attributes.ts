@@ -116,14 +116,16 @@ const SHORT_STRING = 64;
  * subarray it takes cost more than the copy (measured on SDK-made requests).
  */
 export function writeString(out: ColumnBuffer, r: Reader, range: Range): void {
-  if (range.start < 0) {
-    out.varUInt(0);
-    return;
-  }
-  const n = range.end - range.start;
+  if (range.start < 0) out.varUInt(0);
+  else writeText(out, r, range.start, range.end);
+}
+
+/** writeString for the string in `[start, end)` of the request. */
+function writeText(out: ColumnBuffer, r: Reader, start: number, end: number): void {
+  const n = end - start;
   if (n > SHORT_STRING) {
-    checkUtf8(r, range);
-    out.string(r.buf, range.start, range.end);
+    checkUtf8(r, { start, end });
+    out.string(r.buf, start, end);
     return;
   }
   out.varUInt(n);
@@ -132,17 +134,54 @@ export function writeString(out: ColumnBuffer, r: Reader, range: Range): void {
   const buf = out.buf;
   let pos = out.length;
   let bits = 0;
-  for (let i = range.start; i < range.end; i++) {
+  for (let i = start; i < end; i++) {
     const b = src[i]!;
     bits |= b;
     buf[pos++] = b;
   }
   out.length = pos;
-  if (bits >= 0x80) checkUtf8(r, range);
+  if (bits >= 0x80) checkUtf8(r, { start, end });
+}
+
+const STRING_VALUE_TAG = tagOf(AnyValue.STRING_VALUE, LEN);
+const INT_VALUE_TAG = tagOf(AnyValue.INT_VALUE, VARINT);
+const DOUBLE_VALUE_TAG = tagOf(AnyValue.DOUBLE_VALUE, FIXED64);
+
+/**
+ * An AnyValue that is one string, int or double field and nothing else, as nearly
+ * every attribute is, written without the field map; false for any other shape
+ * (several fields, where the last one wins; other members), left to writeAnyValue's
+ * general path, which also gives a malformed value its refusal.
+ */
+function writeSingleScalar(out: ColumnBuffer, r: Reader, start: number, end: number): boolean {
+  if (end - start < 2) return false;
+  const tag = r.buf[start];
+  if (tag === STRING_VALUE_TAG) {
+    r.pos = start + 1;
+    const n = r.uint32(end);
+    if (r.pos + n !== end) return false;
+    writeText(out, r, r.pos, end);
+    return true;
+  }
+  if (tag === INT_VALUE_TAG) {
+    r.pos = start + 1;
+    const [lo, hi] = r.varint64(end);
+    if (r.pos !== end) return false;
+    out.ascii(int64Text(lo, hi));
+    return true;
+  }
+  if (tag === DOUBLE_VALUE_TAG && end - start === 9) {
+    doubleBits.setUint32(0, r.buf.readUInt32LE(start + 1), true);
+    doubleBits.setUint32(4, r.buf.readUInt32LE(start + 5), true);
+    out.ascii(doubleText(doubleBits.getFloat64(0, true)));
+    return true;
+  }
+  return false;
 }
 
 /** One AnyValue (the bytes in `value`) as its storage text. */
 function writeAnyValue(out: ColumnBuffer, r: Reader, value: Range, where: string): void {
+  if (writeSingleScalar(out, r, value.start, value.end)) return;
   // One AnyValue read into, reset per value (this runs once per attribute); nothing below reads another first.
   const read = anyValue;
   read.member = 0;

@@ -383,7 +383,7 @@ export function transcodeProtobuf(body: Buffer, limits: DecodeLimits = UNDATED_L
         scopeName: scopeString(r, scopeFields.name),
         scopeVersion: scopeString(r, scopeFields.version),
         days,
-        rejects: (rejects ??= new SpanBlock()),
+        rejects: (rejects ??= SpanBlock.take()),
         tally,
         limits,
         probe,
@@ -392,5 +392,6 @@ export function transcodeProtobuf(body: Buffer, limits: DecodeLimits = UNDATED_L
     });
   });
   if (probe.span !== undefined) tally.probeIds(idHex(r, probe.span.traceId), idHex(r, probe.span.spanId));
+  rejects?.release();
   return tally.result(days.finish());
 }
