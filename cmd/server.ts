@@ -19,6 +19,7 @@ import { applySchema } from '../storage/schema';
 import { openStore, type Store } from '../storage/store';
 import { toStoreError } from '../storage/store-errors';
 import { DedupWriter } from '../collector/ingest/dedup';
+import { IncomingRequests } from '../collector/ingest/incoming';
 import { StoreHealth } from '../collector/ingest/health';
 import { IngestJournal, RecentRequests } from '../collector/ingest/idempotency';
 import { TraceIngest } from '../collector/ingest/pipeline';
@@ -131,8 +132,9 @@ export async function startServer(config: Config, logger: Logger, options: Start
     journal = opened.journal;
     for (const key of opened.stored) recent.add(key);
   }
-  const writer = runsCollector ? new DedupWriter(new SpanWriter({ store, config, metrics, health, journal }), { recent, metrics }) : undefined;
-  const ingest = writer ? new TraceIngest(writer, metrics, config) : undefined;
+  const incoming = new IncomingRequests();
+  const writer = runsCollector ? new DedupWriter(new SpanWriter({ store, config, metrics, health, journal, incoming }), { recent, metrics }) : undefined;
+  const ingest = writer ? new TraceIngest(writer, metrics, { ...config, incoming }) : undefined;
   const ingestAuth = makeAuthenticator({ tokens: config.ingestTokens });
   const uiAuth = makeAuthenticator({ tokens: config.uiToken ? [config.uiToken] : [], basicAuth: config.uiBasicAuth });
   // One budget for both OTLP transports: memory is the process's, whichever port the bodies arrive on.

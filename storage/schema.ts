@@ -183,6 +183,11 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (o) => [...createTable(o, ARRIVALS), view(o, 'schema/views/hindsight_late_arrivals_mv', ARRIVALS)],
   },
   {
+    version: 5,
+    name: 'spans merge about ten parts at once, each rewritten fewer times',
+    statements: (o) => [o.sql.render('schema/merge-settings', { table: storageTable(o, TRACES), cluster: o.cluster }).query],
+  },
+  {
     version: 6,
     name: 'a summary row per trace, for search and its sorts',
     statements: (o) => [...createTable(o, SUMMARIES), backfilledView(o, SUMMARIES_BACKFILL, SUMMARIES)],

@@ -118,15 +118,7 @@ export class SpanBlock {
 
   /** Takes back everything written since mark(). */
   rollback(): void {
-    const { buffers, marked, markedCounts: m } = this;
-    for (let i = 0; i < buffers.length; i++) buffers[i]!.truncate(marked[i]!);
-    this.rows = m[0]!;
-    this.resourceAttributes.entries = m[1]!;
-    this.spanAttributes.entries = m[2]!;
-    this.events.elements = m[3]!;
-    this.eventAttributes.entries = m[4]!;
-    this.links.elements = m[5]!;
-    this.linkAttributes.entries = m[6]!;
+    this.rollbackTo({ lengths: this.marked, counts: this.markedCounts });
   }
 
   /** Ends the row whose columns were all written: closes its Events and Links arrays. */
@@ -139,6 +131,44 @@ export class SpanBlock {
   /** The block as Native bytes. */
   encode(): Buffer {
     return nativeBlock(this.rows, this.columns());
+  }
+
+  /**
+   * A block to write into: an emptied one whose bytes were encoded already
+   * (release()), or a new one. A request's columns grow to hundreds of kilobytes,
+   * doubling as they go; reusing the buffers saves the allocations and the copies.
+   */
+  static take(): SpanBlock {
+    const spare = SPARE_BLOCKS.pop();
+    if (spare === undefined) return new SpanBlock();
+    spare.rollbackTo(EMPTY);
+    return spare;
+  }
+
+  /** Gives the block back for take(), once nothing reads its buffers (encode() copies them). Large ones are left to the GC. */
+  release(): void {
+    if (SPARE_BLOCKS.length >= MAX_SPARE_BLOCKS || this.capacity() > MAX_SPARE_BYTES) return;
+    SPARE_BLOCKS.push(this);
+  }
+
+  private capacity(): number {
+    let bytes = 0;
+    for (const b of this.buffers) bytes += b.buf.length;
+    return bytes;
+  }
+
+  /** Takes back everything after a state: of mark(), or the empty block. */
+  private rollbackTo(state: { lengths: Int32Array | undefined; counts: Float64Array }): void {
+    const { buffers } = this;
+    for (let i = 0; i < buffers.length; i++) buffers[i]!.truncate(state.lengths === undefined ? 0 : state.lengths[i]!);
+    const m = state.counts;
+    this.rows = m[0]!;
+    this.resourceAttributes.entries = m[1]!;
+    this.spanAttributes.entries = m[2]!;
+    this.events.elements = m[3]!;
+    this.eventAttributes.entries = m[4]!;
+    this.links.elements = m[5]!;
+    this.linkAttributes.entries = m[6]!;
   }
 
   /** The columns in SPAN_COLUMNS order, each with its Native type and its buffers. */
@@ -173,6 +203,13 @@ export class SpanBlock {
   }
 }
 
+/** Emptied blocks for SpanBlock.take(): a thread decodes one request at a time, which mostly fills one block. */
+const SPARE_BLOCKS: SpanBlock[] = [];
+const MAX_SPARE_BLOCKS = 2;
+/** A block grown past this by a large request is not kept. */
+const MAX_SPARE_BYTES = 8 * 1024 * 1024;
+const EMPTY = { lengths: undefined, counts: new Float64Array(7) };
+
 const NS_PER_DAY = 86_400_000_000_000n;
 
 /**
@@ -190,13 +227,13 @@ export class DayBlocks {
     const day = Number(startNs / NS_PER_DAY);
     if (day === this.lastDay && this.last !== undefined) return this.last;
     let block = this.blocks.get(day);
-    if (block === undefined) this.blocks.set(day, (block = new SpanBlock()));
+    if (block === undefined) this.blocks.set(day, (block = SpanBlock.take()));
     this.lastDay = day;
     this.last = block;
     return block;
   }
 
-  /** Every block as Native, days ascending, with where each lies in the bytes. */
+  /** Every block as Native, days ascending, with where each lies in the bytes; the blocks go back for reuse. */
   finish(): { data: Buffer; days: DayBlock[]; spans: number } {
     const days: DayBlock[] = [];
     const chunks: Buffer[] = [];
@@ -211,6 +248,10 @@ export class DayBlocks {
       offset += bytes.length;
       spans += block.rows;
     }
+    // The bytes are copies: the blocks may be written again (SpanBlock.take), and this holds none any more.
+    for (const block of this.blocks.values()) block.release();
+    this.blocks.clear();
+    this.last = undefined;
     return { data: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, offset), days, spans };
   }
 }

@@ -8,8 +8,10 @@
  * outcome, which transports turn into 429 / RESOURCE_EXHAUSTED.
  *
  * A batch is flushed when it reaches batchMaxSpans or its oldest rows have waited
- * batchMaxAgeMs; at most insertConcurrency inserts run at once, and while they run
- * the next batch keeps growing, so a slow store gets fewer, larger inserts.
+ * batchMaxAgeMs, or at once when no insert is running and no other request is being
+ * decoded; at most insertConcurrency inserts run at once (one on embedded chDB), and
+ * while they run the next batch keeps growing, so a slow store gets fewer, larger
+ * inserts.
  *
  * One request cannot fail or stall the others:
  * - a batch whose rows span more days (otel_traces partitions) than one insert may
@@ -33,6 +35,7 @@ import { SPAN_COLUMNS } from '../../storage/columns';
 import type { Store } from '../../storage/store';
 import type { StoreHealth } from './health';
 import { batchKey, type JournaledRequest } from './idempotency';
+import type { IncomingRequests } from './incoming';
 import { planInserts, SPREAD_DAYS, type Part, type Splittable } from './insert-plan';
 import { TRACES_TABLE } from '../../storage/schema';
 import { classifyStoreError, type StoreFailure } from '../../storage/store-errors';
@@ -64,6 +67,8 @@ export interface SpanWriterOptions {
   health: StoreHealth;
   /** The ingest journal, when there is one (embedded storage). */
   journal?: InsertObserver;
+  /** Requests being decoded (the pipeline counts them): an idle store waits for them. */
+  incoming?: IncomingRequests;
 }
 
 interface Pending extends Splittable {
@@ -106,6 +111,7 @@ export class SpanWriter implements RowWriter {
   private readonly metrics: Metrics;
   private readonly health: StoreHealth;
   private readonly journal: InsertObserver | undefined;
+  private readonly incoming: IncomingRequests | undefined;
   private readonly common: Lane;
   /**
    * Requests whose rows fall on more than SPREAD_DAYS days: one insert at a time,
@@ -121,7 +127,15 @@ export class SpanWriter implements RowWriter {
     this.metrics = options.metrics;
     this.health = options.health;
     this.journal = options.journal;
-    this.common = new Lane(this.config.insertConcurrency, Number.POSITIVE_INFINITY);
+    this.incoming = options.incoming;
+    // The last request on its way has been queued (or refused): a batch that waited for it may go.
+    this.incoming?.onEnd(() => this.schedule(this.common));
+    // The embedded store's connection runs one statement at a time (two inserts sent
+    // together finish when two sent one after the other would): a second insert would
+    // only wait inside it, holding rows that would otherwise have grown the next batch
+    // (fewer, larger parts: less insert and merge work per span; README, Performance).
+    const concurrency = this.store.engine === 'embedded' ? 1 : this.config.insertConcurrency;
+    this.common = new Lane(concurrency, Number.POSITIVE_INFINITY);
     this.spread = new Lane(1, this.config.batchMaxSpans);
   }
 
@@ -205,9 +219,14 @@ export class SpanWriter implements RowWriter {
 
   /** Milliseconds until the lane's pending batch is due; 0 when it is due now. */
   private waitLeft(lane: Lane): number {
-    // An idle lane takes the batch at once: waiting would only add latency, and
-    // while this insert runs the next batch grows by itself (group commit).
-    if (this.closing || lane.inFlight === 0 || lane.pendingSpans >= this.config.batchMaxSpans) return 0;
+    if (this.closing || lane.pendingSpans >= this.config.batchMaxSpans) return 0;
+    // An idle lane takes the batch at once unless other requests are being decoded:
+    // waiting for nothing would only add latency, and while this insert runs the next
+    // batch grows by itself (group commit). But requests that arrive together (each
+    // exporter's next one, sent when the last was acknowledged) reach the writer one
+    // decode apart: taking the first alone would cost an insert, a part and its merges
+    // for each. So an idle lane waits for those on their way, up to batchMaxAgeMs.
+    if (lane.inFlight === 0 && (this.incoming?.count ?? 0) === 0) return 0;
     return Math.max(0, this.config.batchMaxAgeMs - (performance.now() - lane.pendingSince));
   }
 

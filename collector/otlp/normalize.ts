@@ -16,7 +16,7 @@ import { UNDATED_LIMITS, type DecodeLimits } from './limits';
 import { MalformedRequest } from './malformed';
 import { otlpTypes } from './proto';
 import { JsonRowSink, NativeRowSink, type EventValues, type LinkValues, type RowSink, type ScopeValues } from './row-sinks';
-import { judgeSpan, RequestTally, UNKNOWN_SERVICE, validSpanId, validTraceId, type JsonRows, type NormalizedRequest, type SpanFacts } from './span-rules';
+import { judgeSpan, RequestTally, UNKNOWN_SERVICE, validParentSpanId, validSpanId, validTraceId, type JsonRows, type NormalizedRequest, type SpanFacts } from './span-rules';
 import { SPAN_KINDS, STATUS_CODES } from '../../storage/columns';
 
 const SPAN_KIND_NAMES = SPAN_KINDS.map((k) => `SPAN_KIND_${k.toUpperCase()}`);
@@ -188,13 +188,22 @@ function readSpan(span: Node, scope: ScopeValues, reading: SpanReading, where: s
 
   const lastEvent = events.reduce((last, e) => (e.time > last ? e.time : last), 0n);
   const linksValid = links.every((l) => validTraceId(l.traceId) && validSpanId(l.spanId));
-  const facts: SpanFacts = { traceId, spanId, parentSpanId, start, end, lastEvent, linksValid };
+  const facts: SpanFacts = {
+    traceIdValid: validTraceId(traceId),
+    spanIdValid: validSpanId(spanId),
+    parentSpanIdValid: validParentSpanId(parentSpanId),
+    start,
+    end,
+    lastEvent,
+    linksValid,
+  };
   const rejected = judgeSpan(facts, reading.limits);
   if (rejected !== undefined) {
     tally.refused(rejected, where, mark);
     return;
   }
-  tally.stored(facts);
+  // Read, since judgeSpan found them valid.
+  if (tally.stored(start)) tally.probeIds(traceId as string, spanId as string);
   reading.sink.write(
     {
       start,

@@ -46,11 +46,20 @@ export function validSpanId(id: string | undefined): id is string {
   return id !== undefined && id.length === 16 && id !== ZERO_SPAN_ID;
 }
 
-/** What a span is judged on, once all its fields have been read. Ids are lowercase hex, '' when absent. */
+/** A parent span id, as lowercase hex (undefined when it could not be read): empty (a root span) or 8 bytes. */
+export function validParentSpanId(id: string | undefined): boolean {
+  return id !== undefined && (id === '' || id.length === 16);
+}
+
+/**
+ * What a span is judged on, once all its fields have been read: whether each id is
+ * valid (validTraceId, validSpanId, validParentSpanId, or the same judged on the
+ * bytes), and its times.
+ */
 export interface SpanFacts {
-  traceId: string | undefined;
-  spanId: string | undefined;
-  parentSpanId: string | undefined;
+  traceIdValid: boolean;
+  spanIdValid: boolean;
+  parentSpanIdValid: boolean;
   start: bigint;
   end: bigint;
   /** The latest event time, 0n without events. */
@@ -61,9 +70,9 @@ export interface SpanFacts {
 
 /** Why a span is not stored, or undefined to store it. The first rule broken is the reason. */
 export function judgeSpan(span: SpanFacts, limits: DecodeLimits): RejectReason | undefined {
-  if (!validTraceId(span.traceId)) return 'invalid_trace_id';
-  if (!validSpanId(span.spanId)) return 'invalid_span_id';
-  if (span.parentSpanId === undefined || (span.parentSpanId !== '' && span.parentSpanId.length !== 16)) return 'invalid_parent_span_id';
+  if (!span.traceIdValid) return 'invalid_trace_id';
+  if (!span.spanIdValid) return 'invalid_span_id';
+  if (!span.parentSpanIdValid) return 'invalid_parent_span_id';
   if (span.start === 0n || span.start > LAST_STORABLE_NS || span.end > LAST_STORABLE_NS || span.lastEvent > LAST_STORABLE_NS) return 'invalid_timestamp';
   if (span.end < span.start) return 'end_before_start';
   if (span.start < limits.earliestStartNs) return 'too_old';
@@ -109,14 +118,22 @@ export class RequestTally {
   /** `cap` is the request's attribute cap, which the span writers count dropped attributes in. */
   constructor(readonly cap: AttributeCap) {}
 
-  /** A span judgeSpan kept, its row written. The one that starts last is the probe (see SpanProbe). */
-  stored(span: SpanFacts): void {
+  /**
+   * A span judgeSpan kept, its row written, starting at `start`. The one that starts
+   * last is the probe (see SpanProbe): true when this one is, so far, and the caller
+   * then gives its ids to probeIds(), now or before the result.
+   */
+  stored(start: bigint): boolean {
     this.spans++;
-    if (span.start <= this.probeStart) return;
-    this.probeStart = span.start;
-    // Read, since judgeSpan found them valid.
-    this.probeTraceId = span.traceId as string;
-    this.probeSpanId = span.spanId as string;
+    if (start <= this.probeStart) return false;
+    this.probeStart = start;
+    return true;
+  }
+
+  /** The ids of the span stored() last named the probe, as lowercase hex. */
+  probeIds(traceId: string, spanId: string): void {
+    this.probeTraceId = traceId;
+    this.probeSpanId = spanId;
   }
 
   /** A span left out; the attributes it dropped since `capMark` (cap.mark()) are not counted. */

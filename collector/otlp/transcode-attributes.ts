@@ -11,7 +11,7 @@
  * their depth is checked here first, because protobufjs decodes them recursively.
  */
 import type { Type } from 'protobufjs';
-import { ColumnBuffer } from '../../storage/native';
+import { ColumnBuffer, encoded } from '../../storage/native';
 import type { MapColumn } from '../../storage/span-block';
 import { AnyValue, ArrayValue, KeyValue, KeyValueList } from './fields';
 import { protobufLeaves } from './leaves';
@@ -101,6 +101,8 @@ function int64Text(lo: number, hi: number): string {
 
 const NO_SCALAR: [number, number] = [0, 0];
 const anyValue: AnyValueFields = { member: 0, payload: ABSENT, scalar: NO_SCALAR };
+const TRUE_BYTES = encoded((out) => out.text('true'));
+const FALSE_BYTES = encoded((out) => out.text('false'));
 /** A double's two halves read back as the double, without a Buffer per value. */
 const doubleBits = new DataView(new ArrayBuffer(8));
 
@@ -114,14 +116,16 @@ const SHORT_STRING = 64;
  * subarray it takes cost more than the copy (measured on SDK-made requests).
  */
 export function writeString(out: ColumnBuffer, r: Reader, range: Range): void {
-  if (range.start < 0) {
-    out.varUInt(0);
-    return;
-  }
-  const n = range.end - range.start;
+  if (range.start < 0) out.varUInt(0);
+  else writeText(out, r, range.start, range.end);
+}
+
+/** writeString for the string in `[start, end)` of the request. */
+function writeText(out: ColumnBuffer, r: Reader, start: number, end: number): void {
+  const n = end - start;
   if (n > SHORT_STRING) {
-    checkUtf8(r, range);
-    out.string(r.buf, range.start, range.end);
+    checkUtf8(r, { start, end });
+    out.string(r.buf, start, end);
     return;
   }
   out.varUInt(n);
@@ -130,17 +134,54 @@ export function writeString(out: ColumnBuffer, r: Reader, range: Range): void {
   const buf = out.buf;
   let pos = out.length;
   let bits = 0;
-  for (let i = range.start; i < range.end; i++) {
+  for (let i = start; i < end; i++) {
     const b = src[i]!;
     bits |= b;
     buf[pos++] = b;
   }
   out.length = pos;
-  if (bits >= 0x80) checkUtf8(r, range);
+  if (bits >= 0x80) checkUtf8(r, { start, end });
+}
+
+const STRING_VALUE_TAG = tagOf(AnyValue.STRING_VALUE, LEN);
+const INT_VALUE_TAG = tagOf(AnyValue.INT_VALUE, VARINT);
+const DOUBLE_VALUE_TAG = tagOf(AnyValue.DOUBLE_VALUE, FIXED64);
+
+/**
+ * An AnyValue that is one string, int or double field and nothing else, as nearly
+ * every attribute is, written without the field map; false for any other shape
+ * (several fields, where the last one wins; other members), left to writeAnyValue's
+ * general path, which also gives a malformed value its refusal.
+ */
+function writeSingleScalar(out: ColumnBuffer, r: Reader, start: number, end: number): boolean {
+  if (end - start < 2) return false;
+  const tag = r.buf[start];
+  if (tag === STRING_VALUE_TAG) {
+    r.pos = start + 1;
+    const n = r.uint32(end);
+    if (r.pos + n !== end) return false;
+    writeText(out, r, r.pos, end);
+    return true;
+  }
+  if (tag === INT_VALUE_TAG) {
+    r.pos = start + 1;
+    const [lo, hi] = r.varint64(end);
+    if (r.pos !== end) return false;
+    out.ascii(int64Text(lo, hi));
+    return true;
+  }
+  if (tag === DOUBLE_VALUE_TAG && end - start === 9) {
+    doubleBits.setUint32(0, r.buf.readUInt32LE(start + 1), true);
+    doubleBits.setUint32(4, r.buf.readUInt32LE(start + 5), true);
+    out.ascii(doubleText(doubleBits.getFloat64(0, true)));
+    return true;
+  }
+  return false;
 }
 
 /** One AnyValue (the bytes in `value`) as its storage text. */
 function writeAnyValue(out: ColumnBuffer, r: Reader, value: Range, where: string): void {
+  if (writeSingleScalar(out, r, value.start, value.end)) return;
   // One AnyValue read into, reset per value (this runs once per attribute); nothing below reads another first.
   const read = anyValue;
   read.member = 0;
@@ -154,19 +195,20 @@ function writeAnyValue(out: ColumnBuffer, r: Reader, value: Range, where: string
     case AnyValue.STRING_VALUE:
       writeString(out, r, payload);
       return;
+    // Booleans, numbers and base64 are ASCII text.
     case AnyValue.BOOL_VALUE:
-      out.text(scalar[0] !== 0 || scalar[1] !== 0 ? 'true' : 'false');
+      out.raw(scalar[0] !== 0 || scalar[1] !== 0 ? TRUE_BYTES : FALSE_BYTES);
       return;
     case AnyValue.INT_VALUE:
-      out.text(int64Text(scalar[0], scalar[1]));
+      out.ascii(int64Text(scalar[0], scalar[1]));
       return;
     case AnyValue.DOUBLE_VALUE:
       doubleBits.setUint32(0, scalar[0], true);
       doubleBits.setUint32(4, scalar[1], true);
-      out.text(doubleText(doubleBits.getFloat64(0, true)));
+      out.ascii(doubleText(doubleBits.getFloat64(0, true)));
       return;
     case AnyValue.BYTES_VALUE:
-      out.text(r.buf.toString('base64', payload.start, payload.end));
+      out.ascii(r.buf.toString('base64', payload.start, payload.end));
       return;
     default:
       refuseDeepNesting(r, value, 1, where);
@@ -235,8 +277,9 @@ class SeenKeys {
   /** Adds the key; false when the list already had it. */
   add(key: Range): boolean {
     if (this.set === undefined && this.ranges.length < SHORT_LIST) {
-      if (this.ranges.some((k) => sameBytes(this.buf, k, key))) return false;
-      this.ranges.push(key);
+      const ranges = this.ranges;
+      for (let i = 0; i < ranges.length; i++) if (sameBytes(this.buf, ranges[i]!, key)) return false;
+      ranges.push(key);
       return true;
     }
     this.set ??= new Set(this.ranges.map((k) => keyBytes(this.buf, k)));

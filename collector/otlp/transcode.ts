@@ -124,9 +124,14 @@ const LINK = fieldMap<LinkFields>({
   [F.SpanLink.ATTRIBUTES]: [LEN, (r, end, m) => m.attributes.push(r.delimited(end))],
 });
 
-/** An id as lowercase hex, '' when absent: the form span-rules.ts judges. */
+/** An id as lowercase hex, '' when absent: as the probe names it. */
 function idHex(r: Reader, range: Range): string {
   return range.start < 0 ? '' : r.buf.toString('hex', range.start, range.end);
+}
+
+/** A parent span id judged as validParentSpanId judges its hex: absent, empty or 8 bytes. */
+function validParentBytes(range: Range): boolean {
+  return range.start < 0 || range.end - range.start === 0 || range.end - range.start === 8;
 }
 
 /** An id as a String value of lowercase hex, '' when absent. */
@@ -135,7 +140,7 @@ function writeId(out: ColumnBuffer, r: Reader, range: Range): void {
   else out.hex(r.buf, range.start, range.end);
 }
 
-/** A link id judged as validTraceId/validSpanId judge it, from its bytes: `size` bytes, not all zero. */
+/** An id judged as validTraceId/validSpanId judge its hex, from its bytes: `size` bytes, not all zero. */
 function validIdBytes(r: Reader, range: Range, size: number): boolean {
   if (range.start < 0 || range.end - range.start !== size) return false;
   for (let i = range.start; i < range.end; i++) if (r.buf[i] !== 0) return true;
@@ -233,6 +238,8 @@ interface SpanContext {
   rejects: SpanBlock;
   tally: RequestTally;
   limits: DecodeLimits;
+  /** The request's probe span so far (RequestTally.stored), whose ids are made hex once, at the end. */
+  probe: { span: SpanFields | undefined };
 }
 
 /**
@@ -253,7 +260,15 @@ function writeSpan(r: Reader, span: Range, context: SpanContext, where: string):
   const mark = cap.mark();
   const f = readSpan(r, span);
   const start = nanos(f.start);
-  const facts: SpanFacts = { traceId: idHex(r, f.traceId), spanId: idHex(r, f.spanId), parentSpanId: idHex(r, f.parentSpanId), start, end: nanos(f.end), lastEvent: 0n, linksValid: true };
+  const facts: SpanFacts = {
+    traceIdValid: validIdBytes(r, f.traceId, 16),
+    spanIdValid: validIdBytes(r, f.spanId, 8),
+    parentSpanIdValid: validParentBytes(f.parentSpanId),
+    start,
+    end: nanos(f.end),
+    lastEvent: 0n,
+    linksValid: true,
+  };
   const b = blockFor(facts, context);
   b.mark();
   // Everything is written before the span is judged, so that a malformed span
@@ -277,8 +292,9 @@ function writeSpan(r: Reader, span: Range, context: SpanContext, where: string):
   b.endRow();
 
   const rejected = judgeSpan(facts, context.limits);
-  if (rejected === undefined) tally.stored(facts);
-  else {
+  if (rejected === undefined) {
+    if (tally.stored(start)) context.probe.span = f;
+  } else {
     b.rollback();
     tally.refused(rejected, where, mark);
   }
@@ -346,6 +362,7 @@ export function transcodeProtobuf(body: Buffer, limits: DecodeLimits = UNDATED_L
   const tally = new RequestTally(new AttributeCap(limits.maxAttributes));
   let rejects: SpanBlock | undefined;
   let scratch: MapColumn | undefined;
+  const probe: SpanContext['probe'] = { span: undefined };
 
   const { resourceSpans } = r.message<RequestFields>({ start: 0, end: body.length }, REQUEST, { resourceSpans: [] });
   resourceSpans.forEach((rs, ri) => {
@@ -366,12 +383,15 @@ export function transcodeProtobuf(body: Buffer, limits: DecodeLimits = UNDATED_L
         scopeName: scopeString(r, scopeFields.name),
         scopeVersion: scopeString(r, scopeFields.version),
         days,
-        rejects: (rejects ??= new SpanBlock()),
+        rejects: (rejects ??= SpanBlock.take()),
         tally,
         limits,
+        probe,
       };
       spans.forEach((span, i) => writeSpan(r, span, context, `${rsPath}.scopeSpans[${si}].spans[${i}]`));
     });
   });
+  if (probe.span !== undefined) tally.probeIds(idHex(r, probe.span.traceId), idHex(r, probe.span.spanId));
+  rejects?.release();
   return tally.result(days.finish());
 }

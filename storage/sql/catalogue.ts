@@ -173,6 +173,7 @@ export const CATALOGUE = {
   'schema/applied-migrations': statement(),
   'schema/record-migration': statement({ params: { version: 'UInt32', name: 'String' } }),
   'schema/table-engines': statement({ params: { names: 'Array(String)' } }),
+  'schema/merge-settings': statement({ params: { table: identifier(either(TRACES_TABLE)) }, slots: { onCluster }, literal: true }),
   'schema/alter-ttl': statement({
     params: { table: 'Identifier' },
     slots: {

@@ -14,11 +14,18 @@
  *
  * The load runs twice, on a fresh server each, with 8 and with 32 concurrent
  * keep-alive clients. The engine-only rate (the same spans' Native blocks inserted
- * into otel_traces with nothing else running, engine-cost.js) is the ceiling each
- * end-to-end rate is also read against.
+ * into otel_traces, its views and skip indexes included, with nothing else running,
+ * engine-cost.js) is the ceiling each end-to-end rate is also read against.
+ *
+ * Each load run also says where the cores went (CPU per server thread, and the bench's
+ * own clients, which share the machine) and what the engine did (inserts, parts written
+ * and merged per second): server-profile.js.
  *
  * Env: BENCH_SECONDS (default 25), BENCH_CONCURRENCY (default "8,32"), BENCH_REQUESTS
- * (distinct payloads, default 50), BENCH_SERVER_ARGS (extra `hindsight serve` flags).
+ * (distinct payloads, default 50), BENCH_SERVER_ARGS (extra `hindsight serve` flags),
+ * BENCH_NODE_ARGS (flags for the server's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p";
+ * cpu-profile.js sums such a profile by stage), BENCH_DIST (the build to serve, default
+ * "dist": another build directory under the repository compares two builds in one run).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -28,6 +35,7 @@ const { execFileSync } = require('node:child_process');
 const { makeRequests, distinctRequests } = require('./payloads');
 const { startServer } = require('./server');
 const { percentile, postOnce, procStatus } = require('./client');
+const { threadTicks, coresByThread, engineEvents, engineActivity, activeParts } = require('./server-profile');
 
 const ROOT = path.resolve(__dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
@@ -36,6 +44,7 @@ const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '8,32').split(',').map(N
 const DISTINCT = Number(process.env.BENCH_REQUESTS ?? 50);
 const UNIQUE = Number(process.env.BENCH_UNIQUE_REQUESTS ?? 100);
 const SERVER_ARGS = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const SPANS_PER_REQUEST = 1000;
 
 const log = (...args) => process.stderr.write(`[bench] ${args.join(' ')}\n`);
@@ -171,6 +180,12 @@ async function main() {
       engine_only_spans_per_s: ceiling,
       engine_native_read_cpu_us_per_span: round(engine.parse.cpuUsPerSpan),
       engine_native_insert_cpu_us_per_span: round(engine.insert.cpuUsPerSpan),
+      // What each part of the insert costs (full schema minus the variant without it), and an INSERT's fixed cost.
+      engine_insert_costs_us_per_span: engine.costs,
+      engine_fixed_cpu_ms_per_insert: engine.fixedCpuMsPerInsert,
+      engine_cpu_us_per_span_by_batch: Object.fromEntries(Object.entries(engine.batchSizes).map(([size, b]) => [size, b.cpuUsPerSpan])),
+      // The merges that follow inserts of each batch size: rows rewritten and merge CPU per span.
+      engine_merges_by_batch: engine.merges,
       engine_json_parse_cpu_us_per_span: round(engine.jsonParse.cpuUsPerSpan),
       engine_json_insert_cpu_us_per_span: round(engine.jsonInsert.cpuUsPerSpan),
       native_bytes_per_span: Math.round(engine.nativeBytesPerSpan),
@@ -184,15 +199,23 @@ async function main() {
 
 /** One load on a fresh server: its rates, latencies, memory and on-disk size. */
 async function loadRun(payloads, concurrency) {
+  const loadBefore = Math.round(os.loadavg()[0] * 100) / 100;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-bench-'));
   try {
-    const server = await startServer(dataDir, SERVER_ARGS);
+    const server = await startServer(dataDir, SERVER_ARGS, NODE_ARGS);
     const pid = server.child.pid;
     let peakRss = 0;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, procStatus(pid, 'VmRSS'))), 200);
     log(`sending for ${SECONDS} s from ${concurrency} clients to :${server.ports.otlpHttp}`);
+    const eventsBefore = await engineEvents(server.ports.ui);
+    const threadsBefore = threadTicks(pid);
+    const clientCpu = process.cpuUsage();
     const result = await load(server.ports.otlpHttp, payloads, concurrency);
+    const clientUsed = process.cpuUsage(clientCpu);
+    const cores = coresByThread(threadsBefore, threadTicks(pid), result.elapsed);
     clearInterval(sampler);
+    const engine = engineActivity(eventsBefore, await engineEvents(server.ports.ui), result.elapsed, result.accepted);
+    const parts = await activeParts(server.ports.ui);
     peakRss = Math.max(peakRss, procStatus(pid, 'VmHWM'));
     const metrics = await (await fetch(`http://127.0.0.1:${server.ports.ui}/metrics`)).text();
     const reported = Number(/^hindsight_spans_accepted_total\{transport="http"\} (\d+)/m.exec(metrics)?.[1] ?? NaN);
@@ -216,6 +239,15 @@ async function loadRun(payloads, concurrency) {
       peak_rss_mib: Math.round(peakRss / 1024 / 1024),
       bytes_per_span_on_disk: perSpan(storage.before.bytes, storage.rows),
       bytes_per_span_after_optimize: perSpan(storage.after.bytes, storage.rows),
+      // Where the cores went during the load: the server's threads, and the bench's own clients beside them.
+      server_cores: cores,
+      client_cores: Math.round(((clientUsed.user + clientUsed.system) / 1e6 / result.elapsed) * 1000) / 1000,
+      server_cpu_us_per_span: Math.round(((cores.total * result.elapsed) / result.accepted) * 1e6 * 10) / 10,
+      engine,
+      active_parts_at_end: parts,
+      // The machine's 1-minute load before the run (others' work) and at its end (with this run's).
+      load_before: loadBefore,
+      load_after: Math.round(os.loadavg()[0] * 100) / 100,
     };
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });

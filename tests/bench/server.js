@@ -6,11 +6,16 @@ const { spawn } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '../..');
 
-function startServer(dataDir, extraArgs) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cmd/main.js'), 'serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** `nodeArgs` go to Node itself (BENCH_NODE_ARGS, e.g. --cpu-prof), `extraArgs` to `hindsight serve`. */
+function startServer(dataDir, extraArgs, nodeArgs = []) {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(ROOT, process.env.BENCH_DIST ?? 'dist', 'cmd/main.js'), 'serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const logs = [];
   child.stderr.on('data', (b) => logs.push(b.toString()));
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

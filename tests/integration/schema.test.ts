@@ -23,6 +23,9 @@ test('the first start applies every migration and records it; later starts apply
   expect(again).toEqual({ applied: [], retentionChanged: [] });
   const recorded = await queryRows<{ version: number }>(store.client, `SELECT version FROM ${database}.hindsight_schema_migrations ORDER BY version`);
   expect(recorded.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+  // Migration 5: spans' parts merge about ten at a time.
+  const [traces] = await queryRows<{ engine_full: string }>(store.client, "SELECT engine_full FROM system.tables WHERE database = {db:String} AND name = 'otel_traces'", { db: database });
+  expect(traces?.engine_full).toMatch(/SETTINGS .*merge_selector_base = 10/);
 });
 
 test('the tables are column-compatible with the clickhouseexporter schema', async () => {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeConfig } from '../../common/config';
 import { SPAN_COLUMNS } from '../../storage/columns';
-import { EMPTY_MAP, SpanBlock } from '../../storage/span-block';
+import { DayBlocks, EMPTY_MAP, SpanBlock } from '../../storage/span-block';
 import { openStore, type Store } from '../../storage/store';
 import { testDataDir } from '../support/server';
 
@@ -81,4 +81,35 @@ test('a span written and then taken back leaves no trace in any column', async (
     'Events.Attributes': [{}],
     'Links.TraceId': ['t'],
   });
+});
+
+test('a released block is taken again emptied, and writes what a new one writes', async () => {
+  const block = new SpanBlock();
+  writeSpan(block, 'old');
+  writeSpan(block, 'old too');
+  block.release();
+  const taken = SpanBlock.take();
+  expect(taken).toBe(block);
+  expect(taken.rows).toBe(0);
+  writeSpan(taken, 'new');
+  const fresh = new SpanBlock();
+  writeSpan(fresh, 'new');
+  expect(taken.encode().equals(fresh.encode())).toBe(true);
+  expect((await rowsOf(taken)).map((r) => r['SpanName'])).toEqual(['new']);
+});
+
+test("DayBlocks.finish() gives its blocks back; the next request's rows are its own, and the last request's bytes stay whole", () => {
+  const first = new DayBlocks();
+  writeSpan(first.blockFor(1_000n), 'old');
+  writeSpan(first.blockFor(1_000n), 'old too');
+  const before = first.finish();
+  const kept = Buffer.from(before.data);
+  const again = new DayBlocks();
+  writeSpan(again.blockFor(1_000n), 'new');
+  const fresh = new SpanBlock();
+  writeSpan(fresh, 'new');
+  const after = again.finish();
+  expect(after.data.equals(fresh.encode())).toBe(true);
+  expect(after.spans).toBe(1);
+  expect(before.data.equals(kept)).toBe(true);
 });

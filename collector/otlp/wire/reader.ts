@@ -60,8 +60,22 @@ export class Reader {
 
   /** A varint of up to 32 significant bits: tags, lengths, enums. */
   uint32(end: number): number {
-    const [lo] = this.varint64(end);
-    return lo;
+    // Tags and most lengths take one or two bytes: read those without varint64's pair.
+    const buf = this.buf;
+    const pos = this.pos;
+    if (pos + 1 < end) {
+      const b = buf[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b;
+      }
+      const c = buf[pos + 1]!;
+      if (c < 0x80) {
+        this.pos = pos + 2;
+        return (b & 0x7f) | (c << 7);
+      }
+    }
+    return this.varint64(end)[0];
   }
 
   /** A 64-bit varint as its low and high 32-bit halves. */

@@ -132,6 +132,8 @@ FROM otel.otel_traces_local
 WHERE Timestamp < now() - toIntervalSecond(30)
 GROUP BY Minute;
 
+ALTER TABLE otel.otel_traces_local ON CLUSTER hindsight MODIFY SETTING merge_selector_base = 10;
+
 CREATE TABLE IF NOT EXISTS otel.hindsight_trace_summaries_local ON CLUSTER hindsight
 (
     Bucket DateTime CODEC(Delta, ZSTD(1)),

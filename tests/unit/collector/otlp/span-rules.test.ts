@@ -3,7 +3,7 @@
  * That both paths apply them identically is shown in normalize.test.ts.
  */
 import { LAST_STORABLE_NS, UNDATED_LIMITS, type DecodeLimits } from '../../../../collector/otlp/limits';
-import { judgeSpan, REASON_TEXT, REJECT_REASONS, RequestTally, type SpanFacts } from '../../../../collector/otlp/span-rules';
+import { judgeSpan, REASON_TEXT, REJECT_REASONS, RequestTally, validParentSpanId, validSpanId, validTraceId, type SpanFacts } from '../../../../collector/otlp/span-rules';
 import { AttributeCap } from '../../../../collector/otlp/values';
 import { planInserts } from '../../../../collector/ingest/insert-plan';
 import { normalizeBody } from '../../../../collector/otlp/decode';
@@ -16,24 +16,35 @@ const DAY_NS = 86_400n * 10n ** 9n;
 const NO_BLOCKS = { data: Buffer.alloc(0), days: [] };
 
 function facts(overrides: Partial<SpanFacts> = {}): SpanFacts {
-  return { traceId: TRACE, spanId: SPAN, parentSpanId: '', start: START, end: START + 1n, lastEvent: 0n, linksValid: true, ...overrides };
+  return { traceIdValid: true, spanIdValid: true, parentSpanIdValid: true, start: START, end: START + 1n, lastEvent: 0n, linksValid: true, ...overrides };
 }
 
+describe('the ids, as lowercase hex', () => {
+  test('a trace id is 16 bytes, not all zero', () => {
+    expect(validTraceId(TRACE)).toBe(true);
+    for (const invalid of [undefined, '', TRACE.slice(2), '0'.repeat(32)]) expect(validTraceId(invalid)).toBe(false);
+  });
+
+  test('a span id is 8 bytes, not all zero', () => {
+    expect(validSpanId(SPAN)).toBe(true);
+    for (const invalid of [undefined, '', SPAN.slice(2), '0'.repeat(16)]) expect(validSpanId(invalid)).toBe(false);
+  });
+
+  test('a parent span id is empty (a root) or 8 bytes, zeros included', () => {
+    for (const valid of ['', SPAN, '0'.repeat(16)]) expect(validParentSpanId(valid)).toBe(true);
+    for (const invalid of [undefined, 'abababab', TRACE]) expect(validParentSpanId(invalid)).toBe(false);
+  });
+});
+
 describe('judgeSpan', () => {
-  test('keeps a valid span, with or without a parent', () => {
+  test('keeps a valid span', () => {
     expect(judgeSpan(facts(), UNDATED_LIMITS)).toBeUndefined();
-    expect(judgeSpan(facts({ parentSpanId: 'a1b2c3d4e5f60718' }), UNDATED_LIMITS)).toBeUndefined();
   });
 
   test.each<[string, Partial<SpanFacts>, string]>([
-    ['an unreadable trace id', { traceId: undefined }, 'invalid_trace_id'],
-    ['an absent trace id', { traceId: '' }, 'invalid_trace_id'],
-    ['a 15-byte trace id', { traceId: TRACE.slice(2) }, 'invalid_trace_id'],
-    ['an all-zero trace id', { traceId: '0'.repeat(32) }, 'invalid_trace_id'],
-    ['an absent span id', { spanId: '' }, 'invalid_span_id'],
-    ['an all-zero span id', { spanId: '0'.repeat(16) }, 'invalid_span_id'],
-    ['a 4-byte parent', { parentSpanId: 'abababab' }, 'invalid_parent_span_id'],
-    ['an unreadable parent', { parentSpanId: undefined }, 'invalid_parent_span_id'],
+    ['an invalid trace id', { traceIdValid: false }, 'invalid_trace_id'],
+    ['an invalid span id', { spanIdValid: false }, 'invalid_span_id'],
+    ['an invalid parent', { parentSpanIdValid: false }, 'invalid_parent_span_id'],
     ['no start time', { start: 0n, end: 0n }, 'invalid_timestamp'],
     ['a start past the last storable time', { start: LAST_STORABLE_NS + 1n, end: LAST_STORABLE_NS + 1n }, 'invalid_timestamp'],
     ['an end past the last storable time', { end: LAST_STORABLE_NS + 1n }, 'invalid_timestamp'],
@@ -57,8 +68,8 @@ describe('judgeSpan', () => {
   });
 
   test('the first rule broken is the reason', () => {
-    expect(judgeSpan(facts({ traceId: '', spanId: '', start: 0n }), UNDATED_LIMITS)).toBe('invalid_trace_id');
-    expect(judgeSpan(facts({ spanId: '', linksValid: false }), UNDATED_LIMITS)).toBe('invalid_span_id');
+    expect(judgeSpan(facts({ traceIdValid: false, spanIdValid: false, start: 0n }), UNDATED_LIMITS)).toBe('invalid_trace_id');
+    expect(judgeSpan(facts({ spanIdValid: false, linksValid: false }), UNDATED_LIMITS)).toBe('invalid_span_id');
     expect(judgeSpan(facts({ end: START - 1n, linksValid: false }), UNDATED_LIMITS)).toBe('end_before_start');
   });
 
@@ -71,7 +82,7 @@ describe('judgeSpan', () => {
 describe('RequestTally', () => {
   test('counts stored and refused spans, each reason with its first path', () => {
     const tally = new RequestTally(new AttributeCap(128));
-    tally.stored(facts());
+    tally.stored(START);
     tally.refused('too_old', 'spans[1]', 0);
     tally.refused('invalid_link', 'spans[2]', 0);
     tally.refused('too_old', 'spans[3]', 0);
@@ -85,7 +96,7 @@ describe('RequestTally', () => {
   test('attributes dropped by a refused span are not counted; those of stored spans are', () => {
     const tally = new RequestTally(new AttributeCap(2));
     tally.cap.keep(5, 'spans[0].attributes');
-    tally.stored(facts());
+    tally.stored(START);
     const mark = tally.cap.mark();
     tally.cap.keep(10, 'spans[1].attributes');
     tally.refused('invalid_span_id', 'spans[1]', mark);
@@ -95,10 +106,17 @@ describe('RequestTally', () => {
   test('the probe is the stored span that starts last, the first of equals', () => {
     const tally = new RequestTally(new AttributeCap(128));
     expect(tally.result(NO_BLOCKS).rows.probe).toBeUndefined();
-    tally.stored(facts({ spanId: '0000000000000001', start: START + 5n }));
-    tally.stored(facts({ spanId: '0000000000000002', start: START + 9n }));
-    tally.stored(facts({ spanId: '0000000000000003', start: START + 9n }));
-    tally.stored(facts({ spanId: '0000000000000004', start: START + 1n }));
+    const store = (spanId: string, start: bigint): boolean => {
+      const probe = tally.stored(start);
+      if (probe) tally.probeIds(TRACE, spanId);
+      return probe;
+    };
+    expect([store('0000000000000001', START + 5n), store('0000000000000002', START + 9n), store('0000000000000003', START + 9n), store('0000000000000004', START + 1n)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(tally.result(NO_BLOCKS).rows.probe).toEqual([String(START + 9n), TRACE, '0000000000000002']);
   });
 });

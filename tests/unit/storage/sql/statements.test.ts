@@ -141,6 +141,10 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   'schema/applied-migrations': { '': (n) => sql.render(n, {}) },
   'schema/record-migration': { '': (n) => sql.render(n, { version: 4, name: 'minutes that received late spans, for the edge job to recompute' }) },
   'schema/table-engines': { '': (n) => sql.render(n, { names: ['otel_traces', 'hindsight_service_edges_1m'] }) },
+  'schema/merge-settings': {
+    'one node': (n) => sql.render(n, { table: 'otel_traces' }),
+    'a cluster': (n) => sql.render(n, { table: 'otel_traces_local', cluster: CLUSTER }),
+  },
   'schema/alter-ttl': {
     'spans on one node': (n) => sql.render(n, { table: 'otel_traces', retentionDays: 30 }, { ttl: 'otel_traces' }),
     'edges on a cluster': (n) => sql.render(n, { table: 'hindsight_service_edges_1m_local', cluster: CLUSTER, retentionDays: 30 }, { ttl: 'hindsight_service_edges_1m' }),
