@@ -31,7 +31,8 @@ const either = (table: string): readonly string[] => [table, localTable(table)];
 const onCluster = optional('on-cluster');
 const RANGE = include('query/filters/time-range');
 const MINUTES = include('query/filters/minutes');
-const SUMMARIES = include('query/summaries-of-candidates');
+const SUMMARY_COLUMNS = include('query/trace-summary-columns');
+const SPAN_COLUMNS_SELECT = include('query/span-columns');
 const ORDER = choice({ newest: 'query/order/newest', slowest: 'query/order/slowest', most_spans: 'query/order/most-spans', most_errors: 'query/order/most-errors' });
 /** Only spans are inserted through the Store. */
 export const INSERT_TABLES = either(TRACES_TABLE);
@@ -72,7 +73,7 @@ export const CATALOGUE = {
       maxDuration: optional('query/filters/max-duration'),
       status: optional('query/filters/status'),
       attributes: each(ATTRIBUTE),
-      summaries: SUMMARIES,
+      columns: SUMMARY_COLUMNS,
       order: ORDER,
     },
   }),
@@ -83,18 +84,20 @@ export const CATALOGUE = {
       operation: optional('query/filters/trace-operation'),
       serviceOperation: optional('query/filters/trace-service-operation'),
       from: choice({ row: 'query/filters/edge/row', hour: 'query/filters/edge/hour' }),
+      columns: SUMMARY_COLUMNS,
       order: ORDER,
     },
   }),
-  'query/summaries-of-candidates': fragment(),
+  'query/trace-summary-columns': fragment(),
+  'query/span-columns': fragment(),
   'query/dependencies': statement({ params: { startNs: 'Int64', endNs: 'Int64' } }),
   'query/red-series': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { range: RANGE, spans: RED_SPANS } }),
   'query/red-series-minutes': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { minutes: MINUTES, spans: RED_SPANS } }),
   'query/baselines': statement({ params: { baseStartNs: 'Int64', endNs: 'Int64', minSamples: 'UInt32' } }),
   'query/operation-windows': statement({ params: { bucket: 'UInt32', rollup: identifier([OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE]) }, slots: { minutes: MINUTES } }),
   'query/operation-windows-hours': statement({ params: { startNs: 'Int64', endNs: 'Int64', bucket: 'UInt32' } }),
-  'query/trace-spans': statement({ params: { traceId: 'String' } }),
-  'query/traces-spans': statement({ params: { traceIds: 'Array(String)' }, slots: { range: RANGE } }),
+  'query/trace-spans': statement({ params: { traceId: 'String' }, slots: { columns: SPAN_COLUMNS_SELECT } }),
+  'query/traces-spans': statement({ params: { traceIds: 'Array(String)' }, slots: { columns: SPAN_COLUMNS_SELECT, range: RANGE } }),
   'query/filters/time-range': fragment({ startNs: 'Int64', endNs: 'Int64' }),
   'query/filters/minutes': fragment({ startNs: 'Int64', endNs: 'Int64' }),
   'query/filters/trace-service': fragment({ service: 'String' }),

@@ -12,14 +12,7 @@ WITH (
     /*optional service*/ /*optional operation*/ /*optional serviceOperation*/
   ORDER BY Bucket DESC, TraceId DESC LIMIT 1 OFFSET {edge:UInt32}
 ) AS edge
-SELECT TraceId,
-       toString(toUnixTimestamp64Nano(min(Start))) AS startNs,
-       toString(toUnixTimestamp64Nano(max(End)) - toUnixTimestamp64Nano(min(Start))) AS durationNs,
-       sum(Spans) AS spanCount,
-       sum(Errors) AS errorCount,
-       min(Root).Service AS rootService,
-       min(Root).Operation AS rootOperation,
-       sumMap(ServiceSpans) AS services
+/*include columns*/
 FROM {db:Identifier}.hindsight_trace_summaries
 WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
   /*choice from*/

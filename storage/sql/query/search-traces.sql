@@ -6,6 +6,12 @@ WITH candidates AS (
   WHERE /*include range*/ /*optional service*/ /*optional operation*/ /*optional minDuration*/ /*optional maxDuration*/ /*optional status*/ /*each attributes*/
   GROUP BY TraceId ORDER BY max(Timestamp) DESC LIMIT {candidates:UInt32}
 )
-/*include summaries*/
+-- Each candidate trace summarized over all its rows in hindsight_trace_summaries, found by the
+-- table's key: a trace's rows lie in its candidate's hour or the ones either side (a trace that
+-- straddles an hour, its spans in different inserts).
+/*include columns*/
+FROM {db:Identifier}.hindsight_trace_summaries
+WHERE (Bucket, TraceId) IN (SELECT b, TraceId FROM candidates ARRAY JOIN [Bucket - INTERVAL 1 HOUR, Bucket, Bucket + INTERVAL 1 HOUR] AS b)
+GROUP BY TraceId
 ORDER BY /*choice order*/
 LIMIT {limit:UInt32}

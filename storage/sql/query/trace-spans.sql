@@ -5,13 +5,6 @@
 -- Timestamp: compared as DateTime (`Timestamp < max(End) + 1`), chDB 26.7 returned no rows for
 -- some traces although the same comparison in the SELECT list was true.
 WITH (SELECT (toDateTime64(min(Start), 9), toDateTime64(max(End) + 1, 9)) FROM {db:Identifier}.otel_traces_trace_id_ts WHERE TraceId = {traceId:String}) AS seconds
-SELECT TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName, ResourceAttributes,
-       ScopeName, ScopeVersion, SpanAttributes,
-       toString(toUnixTimestamp64Nano(Timestamp)) AS startNs, toString(Duration) AS durationNs,
-       StatusCode, StatusMessage,
-       arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS eventTimesNs,
-       Events.Name AS eventNames, Events.Attributes AS eventAttributes,
-       Links.TraceId AS linkTraceIds, Links.SpanId AS linkSpanIds,
-       Links.TraceState AS linkTraceStates, Links.Attributes AS linkAttributes
+/*include columns*/
 FROM {db:Identifier}.otel_traces
 WHERE TraceId = {traceId:String} AND Timestamp >= seconds.1 AND Timestamp < seconds.2
