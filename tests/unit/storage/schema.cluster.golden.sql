@@ -148,10 +148,10 @@ CREATE TABLE IF NOT EXISTS otel.hindsight_trace_summaries_local ON CLUSTER hinds
     INDEX idx_keys Keys TYPE bloom_filter(0.01) GRANULARITY 1
 )
 ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_trace_summaries_local', '{replica}')
-PARTITION BY toDate(Bucket)
+PARTITION BY toYYYYMM(Bucket)
 ORDER BY (Bucket, TraceId)
 TTL Bucket + toIntervalDay(7)
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+SETTINGS index_granularity = 8192;
 
 CREATE TABLE IF NOT EXISTS otel.hindsight_trace_summaries ON CLUSTER hindsight AS otel.hindsight_trace_summaries_local
 ENGINE = Distributed(hindsight, otel, hindsight_trace_summaries_local, cityHash64(TraceId));
@@ -194,10 +194,10 @@ CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1m_local ON CLUSTER hindsig
     Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
 )
 ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_operations_1m_local', '{replica}')
-PARTITION BY toDate(Minute)
+PARTITION BY toYYYYMM(Minute)
 ORDER BY (ServiceName, SpanName, SpanKind, Minute)
 TTL Minute + toIntervalDay(7)
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+SETTINGS index_granularity = 8192;
 
 CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1m ON CLUSTER hindsight AS otel.hindsight_operations_1m_local
 ENGINE = Distributed(hindsight, otel, hindsight_operations_1m_local, rand());
@@ -214,10 +214,10 @@ CREATE TABLE IF NOT EXISTS otel.hindsight_operations_5m_local ON CLUSTER hindsig
     Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
 )
 ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_operations_5m_local', '{replica}')
-PARTITION BY toDate(Minute)
+PARTITION BY toYYYYMM(Minute)
 ORDER BY (ServiceName, SpanName, SpanKind, Minute)
 TTL Minute + toIntervalDay(7)
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+SETTINGS index_granularity = 8192;
 
 CREATE TABLE IF NOT EXISTS otel.hindsight_operations_5m ON CLUSTER hindsight AS otel.hindsight_operations_5m_local
 ENGINE = Distributed(hindsight, otel, hindsight_operations_5m_local, rand());
@@ -234,10 +234,10 @@ CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1h_local ON CLUSTER hindsig
     Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
 )
 ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_operations_1h_local', '{replica}')
-PARTITION BY toDate(Hour)
+PARTITION BY toYYYYMM(Hour)
 ORDER BY (ServiceName, SpanName, SpanKind, Hour)
 TTL Hour + toIntervalDay(7)
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+SETTINGS index_granularity = 8192;
 
 CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1h ON CLUSTER hindsight AS otel.hindsight_operations_1h_local
 ENGINE = Distributed(hindsight, otel, hindsight_operations_1h_local, rand());

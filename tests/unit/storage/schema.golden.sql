@@ -131,10 +131,10 @@ CREATE TABLE IF NOT EXISTS otel.hindsight_trace_summaries
     INDEX idx_keys Keys TYPE bloom_filter(0.01) GRANULARITY 1
 )
 ENGINE = AggregatingMergeTree
-PARTITION BY toDate(Bucket)
+PARTITION BY toYYYYMM(Bucket)
 ORDER BY (Bucket, TraceId)
 TTL Bucket + toIntervalDay(7)
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+SETTINGS index_granularity = 8192;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_trace_summaries_mv
 TO otel.hindsight_trace_summaries
@@ -175,10 +175,10 @@ CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1m
     Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
 )
 ENGINE = AggregatingMergeTree
-PARTITION BY toDate(Minute)
+PARTITION BY toYYYYMM(Minute)
 ORDER BY (ServiceName, SpanName, SpanKind, Minute)
 TTL Minute + toIntervalDay(7)
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+SETTINGS index_granularity = 8192;
 
 CREATE TABLE IF NOT EXISTS otel.hindsight_operations_5m
 (
@@ -192,10 +192,10 @@ CREATE TABLE IF NOT EXISTS otel.hindsight_operations_5m
     Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
 )
 ENGINE = AggregatingMergeTree
-PARTITION BY toDate(Minute)
+PARTITION BY toYYYYMM(Minute)
 ORDER BY (ServiceName, SpanName, SpanKind, Minute)
 TTL Minute + toIntervalDay(7)
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+SETTINGS index_granularity = 8192;
 
 CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1h
 (
@@ -209,10 +209,10 @@ CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1h
     Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
 )
 ENGINE = AggregatingMergeTree
-PARTITION BY toDate(Hour)
+PARTITION BY toYYYYMM(Hour)
 ORDER BY (ServiceName, SpanName, SpanKind, Hour)
 TTL Hour + toIntervalDay(7)
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1;
+SETTINGS index_granularity = 8192;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS otel.hindsight_operations_5m_mv
 TO otel.hindsight_operations_5m

@@ -3,6 +3,9 @@
 -- instead of rescanning spans. Latency counts spans per log bucket, floor(8 * log2(Duration ns)):
 -- eight buckets per doubling, so a quantile read from it is within 9% of the exact one, and
 -- histograms of any minutes add up (sumMap). Slowest is (TraceId, Duration) of the slowest span.
+-- Partitioned by month, not by day like the spans: an insert whose spans cover many days (an
+-- import, or a client sending 130 days at once) makes a part per partition of every view's table,
+-- and would otherwise multiply the parts to merge. Expired rows are removed by TTL merges.
 CREATE TABLE IF NOT EXISTS {db:Identifier}.{table:Identifier} /*optional onCluster*/
 (
     Hour DateTime CODEC(Delta, ZSTD(1)),
@@ -15,7 +18,7 @@ CREATE TABLE IF NOT EXISTS {db:Identifier}.{table:Identifier} /*optional onClust
     Slowest AggregateFunction(argMax, Tuple(String, UInt64), UInt64) CODEC(ZSTD(1))
 )
 ENGINE = /*choice engine*/
-PARTITION BY toDate(Hour)
+PARTITION BY toYYYYMM(Hour)
 ORDER BY (ServiceName, SpanName, SpanKind, Hour)
 TTL /*include ttl*/
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1
+SETTINGS index_granularity = 8192

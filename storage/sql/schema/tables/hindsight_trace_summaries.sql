@@ -6,6 +6,9 @@
 -- Root is the root span (NotRoot = 0), or the earliest span when the root is missing. Keys hashes
 -- what a search filters traces by (each service, operation, and service with operation; see the
 -- view's SELECT), so the filter compares integers and a bloom filter skips the granules without it.
+-- Partitioned by month, not by day like the spans: an insert whose spans cover many days (an
+-- import, or a client sending 130 days at once) makes a part per partition of every view's table,
+-- and would otherwise multiply the parts to merge. Expired rows are removed by TTL merges.
 CREATE TABLE IF NOT EXISTS {db:Identifier}.{table:Identifier} /*optional onCluster*/
 (
     Bucket DateTime CODEC(Delta, ZSTD(1)),
@@ -20,7 +23,7 @@ CREATE TABLE IF NOT EXISTS {db:Identifier}.{table:Identifier} /*optional onClust
     INDEX idx_keys Keys TYPE bloom_filter(0.01) GRANULARITY 1
 )
 ENGINE = /*choice engine*/
-PARTITION BY toDate(Bucket)
+PARTITION BY toYYYYMM(Bucket)
 ORDER BY (Bucket, TraceId)
 TTL /*include ttl*/
-SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1
+SETTINGS index_granularity = 8192
