@@ -105,7 +105,7 @@ const TABLE = {
   /** A batch is inserted once it holds this many spans... */
   batchMaxSpans: int({ flag: 'batch-max-spans', env: 'HINDSIGHT_BATCH_MAX_SPANS', default: 50_000, min: 1 }),
   /** ...or once its oldest span has waited this long. */
-  batchMaxAgeMs: int({ flag: 'batch-max-age-ms', env: 'HINDSIGHT_BATCH_MAX_AGE_MS', default: 200, min: 0 }),
+  batchMaxAgeMs: int({ flag: 'batch-max-age-ms', env: 'HINDSIGHT_BATCH_MAX_AGE_MS', default: 500, min: 0 }),
   /** Spans waiting for or inside an insert, beyond which requests are refused. */
   queueMaxSpans: int({ flag: 'queue-max-spans', env: 'HINDSIGHT_QUEUE_MAX_SPANS', default: 200_000, min: 1 }),
   /** The same bound in bytes of row text. */

@@ -87,6 +87,8 @@ class Lane {
   pendingSince = 0;
   inFlight = 0;
   timer: NodeJS.Timeout | undefined;
+  /** When the timer fires (performance.now()). */
+  timerDue = 0;
 
   constructor(
     readonly concurrency: number,
@@ -205,27 +207,42 @@ export class SpanWriter implements RowWriter {
     while (lane.pending.length > 0 && lane.inFlight < lane.concurrency && this.waitLeft(lane) === 0) {
       this.flush(lane);
     }
-    if (lane.pending.length > 0 && lane.timer === undefined && lane.inFlight < lane.concurrency) {
-      lane.timer = setTimeout(() => {
-        lane.timer = undefined;
-        if (lane.pending.length > 0 && lane.inFlight < lane.concurrency) this.flush(lane);
-        this.schedule(lane);
-      }, this.waitLeft(lane));
-    }
+    if (lane.pending.length > 0 && lane.inFlight < lane.concurrency) this.arm(lane, this.waitLeft(lane));
     if (this.common.idle && this.spread.idle) {
       for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
 
-  /** Milliseconds until the lane's pending batch is due; 0 when it is due now. */
+  /** Sets the lane's timer to fire in `wait` ms, unless it already fires as soon. */
+  private arm(lane: Lane, wait: number): void {
+    const due = performance.now() + wait;
+    if (lane.timer !== undefined) {
+      if (lane.timerDue <= due + 1) return;
+      clearTimeout(lane.timer);
+    }
+    lane.timerDue = due;
+    lane.timer = setTimeout(() => {
+      lane.timer = undefined;
+      // Within a millisecond of due (timers round); a request that began decoding since may have moved it on.
+      if (lane.pending.length > 0 && lane.inFlight < lane.concurrency && this.waitLeft(lane) <= 1) this.flush(lane);
+      this.schedule(lane);
+    }, wait);
+  }
+
+  /**
+   * Milliseconds until the lane's pending batch is due; 0 when it is due now. At the
+   * latest when its oldest request has waited batchMaxAgeMs, at once when it is full;
+   * otherwise:
+   * - while an insert runs, the batch grows by itself (group commit);
+   * - an idle lane waits for requests still being decoded: requests that arrive
+   *   together (each exporter's next one, sent when its last was acknowledged) reach
+   *   the writer one decode apart, and taking the first alone would cost an insert,
+   *   a part and its merges for each;
+   * - with none on its way, an idle lane takes the batch at once: waiting for nothing
+   *   would only add latency.
+   */
   private waitLeft(lane: Lane): number {
     if (this.closing || lane.pendingSpans >= this.config.batchMaxSpans) return 0;
-    // An idle lane takes the batch at once unless other requests are being decoded:
-    // waiting for nothing would only add latency, and while this insert runs the next
-    // batch grows by itself (group commit). But requests that arrive together (each
-    // exporter's next one, sent when the last was acknowledged) reach the writer one
-    // decode apart: taking the first alone would cost an insert, a part and its merges
-    // for each. So an idle lane waits for those on their way, up to batchMaxAgeMs.
     if (lane.inFlight === 0 && (this.incoming?.count ?? 0) === 0) return 0;
     return Math.max(0, this.config.batchMaxAgeMs - (performance.now() - lane.pendingSince));
   }

@@ -25,7 +25,7 @@
  * (distinct payloads, default 50), BENCH_SERVER_ARGS (extra `hindsight serve` flags),
  * BENCH_NODE_ARGS (flags for the server's Node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p";
  * cpu-profile.js sums such a profile by stage), BENCH_DIST (the build to serve, default
- * "dist": another build directory under the repository compares two builds in one run).
+ * "dist"; another build, with node_modules reachable from it, compares two builds in one run).
  */
 const fs = require('node:fs');
 const os = require('node:os');

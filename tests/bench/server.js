@@ -10,7 +10,20 @@ const ROOT = path.resolve(__dirname, '../..');
 function startServer(dataDir, extraArgs, nodeArgs = []) {
   const child = spawn(
     process.execPath,
-    [...nodeArgs, path.join(ROOT, process.env.BENCH_DIST ?? 'dist', 'cmd/main.js'), 'serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs],
+    [
+      ...nodeArgs,
+      path.resolve(ROOT, process.env.BENCH_DIST ?? 'dist', 'cmd/main.js'),
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--otlp-http-port',
+      '0',
+      '--otlp-grpc-port',
+      '0',
+      '--ui-port',
+      '0',
+      ...extraArgs,
+    ],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
