@@ -257,36 +257,60 @@ function decodeSlowly(r: Reader, range: Range): unknown {
   }
 }
 
-function sameBytes(buf: Buffer, a: Range, b: Range): boolean {
-  const n = a.end - a.start;
-  if (n !== b.end - b.start) return false;
-  for (let i = 0; i < n; i++) if (buf[a.start + i] !== buf[b.start + i]) return false;
-  return true;
-}
-
 /** Lists up to this long are checked for duplicate keys pair by pair: cheaper than building strings. */
 const SHORT_LIST = 16;
 
-/** The keys of one attribute list seen so far, by their bytes. */
+/**
+ * The keys of one attribute list seen so far, by their bytes: one instance, emptied
+ * for each list (reset), its short-list positions in typed arrays, so that a list
+ * allocates nothing.
+ */
 class SeenKeys {
-  private readonly ranges: Range[] = [];
+  private buf: Buffer = Buffer.alloc(0);
+  private count = 0;
+  private readonly starts = new Int32Array(SHORT_LIST);
+  private readonly ends = new Int32Array(SHORT_LIST);
   private set: Set<string> | undefined;
 
-  constructor(private readonly buf: Buffer) {}
+  reset(buf: Buffer): void {
+    this.buf = buf;
+    this.count = 0;
+    this.set = undefined;
+  }
 
-  /** Adds the key; false when the list already had it. */
-  add(key: Range): boolean {
-    if (this.set === undefined && this.ranges.length < SHORT_LIST) {
-      const ranges = this.ranges;
-      for (let i = 0; i < ranges.length; i++) if (sameBytes(this.buf, ranges[i]!, key)) return false;
-      ranges.push(key);
+  /** Adds the key in `[start, end)` (start < 0: absent, the empty key); false when the list already had it. */
+  add(start: number, end: number): boolean {
+    if (start < 0) end = start;
+    if (this.set === undefined && this.count < SHORT_LIST) {
+      const { buf, starts, ends } = this;
+      const n = end - start;
+      for (let k = 0; k < this.count; k++) {
+        const s = starts[k]!;
+        if (ends[k]! - s !== n) continue;
+        let same = true;
+        for (let i = 0; i < n; i++) {
+          if (buf[s + i] !== buf[start + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return false;
+      }
+      starts[this.count] = start;
+      ends[this.count] = end;
+      this.count++;
       return true;
     }
-    this.set ??= new Set(this.ranges.map((k) => keyBytes(this.buf, k)));
+    if (this.set === undefined) {
+      this.set = new Set();
+      for (let k = 0; k < this.count; k++) this.set.add(keyBytes(this.buf, { start: this.starts[k]!, end: this.ends[k]! }));
+    }
     const size = this.set.size;
-    return this.set.add(keyBytes(this.buf, key)).size > size;
+    return this.set.add(keyBytes(this.buf, { start, end })).size > size;
   }
 }
+
+const seenKeys = new SeenKeys();
 
 /** A key's bytes one char each: distinct bytes stay distinct, with no UTF-8 decoding. */
 function keyBytes(buf: Buffer, key: Range): string {
@@ -311,20 +335,46 @@ export function writeAttributes(map: MapColumn, r: Reader, entries: Range[], whe
 function writeEntries(map: MapColumn, r: Reader, entries: Range[], count: number, where: string): void {
   const keysStart = map.keys.length;
   const valuesStart = map.values.length;
-  const keys = new SeenKeys(r.buf);
-  // One KeyValue read into, reset per entry: this loop runs once per attribute, and an object each cost measurably.
-  const kv: KeyValueFields = { key: ABSENT, value: ABSENT };
+  const keys = seenKeys;
+  keys.reset(r.buf);
   for (let i = 0; i < count; i++) {
-    const { key, value } = readKeyValue(r, entries[i]!, kv);
-    if (!keys.add(key)) {
+    // The KeyValue read by hand, into numbers: this loop runs once per attribute, and
+    // a field map's indirect calls, or a Range per key and value, cost measurably.
+    const entry = entries[i]!;
+    let keyStart = -1;
+    let keyEnd = -1;
+    let valueStart = -1;
+    let valueEnd = -1;
+    r.pos = entry.start;
+    while (r.pos < entry.end) {
+      const tag = r.uint32(entry.end);
+      if (tag !== KEY_TAG && tag !== VALUE_TAG) {
+        r.skip(tag & 7, entry.end);
+        continue;
+      }
+      const length = r.uint32(entry.end);
+      const start = r.pos;
+      if (start + length > entry.end) r.fail('a length runs past the end of its message');
+      r.pos = start + length;
+      if (tag === KEY_TAG) {
+        keyStart = start;
+        keyEnd = r.pos;
+      } else {
+        valueStart = start;
+        valueEnd = r.pos;
+      }
+    }
+    if (!keys.add(keyStart, keyEnd)) {
       map.keys.truncate(keysStart);
       map.values.truncate(valuesStart);
       map.entries -= i;
       writeDeduplicated(map, r, entries, count, where);
       return;
     }
-    writeString(map.keys, r, key);
-    writeValue(map.values, r, value, `${where}[${i}].value`);
+    if (keyStart < 0) map.keys.varUInt(0);
+    else writeText(map.keys, r, keyStart, keyEnd);
+    if (valueStart < 0) map.values.varUInt(0);
+    else if (!writeSingleScalar(map.values, r, valueStart, valueEnd)) writeAnyValue(map.values, r, { start: valueStart, end: valueEnd }, `${where}[${i}].value`);
     map.entries++;
   }
 }
