@@ -125,6 +125,8 @@ const TABLE = {
   tlsKey: optionalText({ flag: 'tls-key', env: 'HINDSIGHT_TLS_KEY' }),
   /** How often the dependency edge job runs; 0 turns it off (another process runs it). */
   dependencyIntervalMs: int({ flag: 'dependency-interval-ms', env: 'HINDSIGHT_DEPENDENCY_INTERVAL_MS', default: 15_000, min: 0 }),
+  /** How long after arriving late spans are folded into the edges: longer than the slowest insert takes. */
+  dependencyLateSettleSeconds: int({ flag: 'dependency-late-settle-seconds', env: 'HINDSIGHT_DEPENDENCY_LATE_SETTLE_SECONDS', default: 30, min: 1 }),
   /** Most rows an analytics SQL query may return. */
   sqlMaxRows: int({ flag: 'sql-max-rows', env: 'HINDSIGHT_SQL_MAX_ROWS', default: 100_000, min: 1 }),
   /** Longest an analytics SQL query may run, in seconds. */

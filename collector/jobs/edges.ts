@@ -38,12 +38,6 @@ const PARENT_HORIZON_SECONDS = 3600;
 const CHILD_HORIZON_SECONDS = 300;
 const MAX_STEP_SECONDS = 3600;
 /**
- * How long after their arrival late spans are handled. The arrival time is taken
- * when the insert starts, and its rows show only once it completes: handled
- * sooner, an insert still running could be passed over for good.
- */
-const ARRIVAL_SETTLE_SECONDS = 30;
-/**
  * Minutes recomputed per run, about. Each late minute costs its neighbourhood
  * (66 minutes), so this is a few scattered late minutes or six contiguous hours: a
  * run stays short, and leaves the store (which embedded chDB shares with ingest,
@@ -69,6 +63,12 @@ export interface EdgeJobOptions {
   lagSeconds: number;
   /** @default 15000 */
   intervalMs: number;
+  /**
+   * How long after their arrival late spans are handled. The arrival time is taken
+   * when the insert starts, and its rows show only once it completes: handled
+   * sooner, an insert still running could be passed over for good. @default 30
+   */
+  settleSeconds: number;
 }
 
 /** Where edges are deleted: the table itself, or on a cluster its local tables on every node. */
@@ -147,7 +147,7 @@ export class EdgeJob {
    * child of. Returns the minutes recomputed.
    */
   private async recomputeLate(watermark: number): Promise<number> {
-    const upTo = (await this.serverNow()) - ARRIVAL_SETTLE_SECONDS;
+    const upTo = (await this.serverNow()) - this.options.settleSeconds;
     const mark = await this.watermark(LATE_JOB);
     if (mark === undefined) {
       // The first run covers every minute there is: nothing before it can be late.

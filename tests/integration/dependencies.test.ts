@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 function job(): EdgeJob {
-  return new EdgeJob(server.store.client, server.store.sql, { lagSeconds: 60, intervalMs: 60_000 }, createLogger({ logLevel: 'silent' }));
+  return new EdgeJob(server.store.client, server.store.sql, { lagSeconds: 60, intervalMs: 60_000, settleSeconds: 30 }, createLogger({ logLevel: 'silent' }));
 }
 
 test('the job covers every complete minute once, and resumes from its watermark', async () => {

@@ -45,7 +45,7 @@ async function edgeCalls(parent: string): Promise<{ minutes: number; calls: numb
 }
 
 test(`${MINUTES} late minutes arriving in one second are all recomputed, over several runs, each counted once`, async () => {
-  const job = new EdgeJob(store.client, store.sql, { lagSeconds: 60, intervalMs: 60_000 }, createLogger({ logLevel: 'silent' }));
+  const job = new EdgeJob(store.client, store.sql, { lagSeconds: 60, intervalMs: 60_000, settleSeconds: 2 }, createLogger({ logLevel: 'silent' }));
   // A store the job already covers up to now.
   await insertPairs('recent', 1, 120);
   const now = (): number => Math.floor(Date.now() / 1000);
@@ -54,8 +54,8 @@ test(`${MINUTES} late minutes arriving in one second are all recomputed, over se
 
   // Ten hours of pairs, all behind the watermark, in one insert: one second of arrivals.
   await insertPairs('old', MINUTES, 3 * 3600);
-  // Late arrivals are handled once they have settled (ARRIVAL_SETTLE_SECONDS, 30 s).
-  await new Promise((resolve) => setTimeout(resolve, 32_000));
+  // Late arrivals are handled once they have settled (settleSeconds).
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
   let runs = 0;
   while ((await edgeCalls('old-parent')).minutes < MINUTES && runs < 10) {
     await job.runOnce(now());

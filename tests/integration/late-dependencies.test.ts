@@ -10,12 +10,12 @@ import { post } from '../support/http';
 import { startTestServer, stopTestServer, type TestServer } from '../support/server';
 
 const MINUTE = 60_000;
-/** A late span is handled once it is 30 s old (edges.ts), plus a run or two. */
+/** A late span is handled once it has settled (3 s here, 30 s by default), plus a run or two. */
 const LATE_WITHIN_MS = 90_000;
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ dependencyIntervalMs: 300 });
+  server = await startTestServer({ dependencyIntervalMs: 300, dependencyLateSettleSeconds: 3 });
 });
 afterAll(async () => {
   await stopTestServer(server);
