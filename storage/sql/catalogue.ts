@@ -36,7 +36,17 @@ const SPAN_COLUMNS_SELECT = include('query/span-columns');
 const ORDER = choice({ newest: 'query/order/newest', slowest: 'query/order/slowest', most_spans: 'query/order/most-spans', most_errors: 'query/order/most-errors' });
 /** Only spans are inserted through the Store. */
 export const INSERT_TABLES = either(TRACES_TABLE);
-const ATTRIBUTE = { exists: 'query/filters/attribute/exists', eq: 'query/filters/attribute/eq', ne: 'query/filters/attribute/ne', contains: 'query/filters/attribute/contains' } as const;
+const ATTRIBUTE = {
+  exists: 'query/filters/attribute/exists',
+  eq: 'query/filters/attribute/eq',
+  ne: 'query/filters/attribute/ne',
+  contains: 'query/filters/attribute/contains',
+  gt: 'query/filters/attribute/gt',
+  ge: 'query/filters/attribute/ge',
+  lt: 'query/filters/attribute/lt',
+  le: 'query/filters/attribute/le',
+  tag: 'query/filters/attribute/tag',
+} as const;
 /** A service's requests (its server and consumer spans), or every span of one operation. */
 const RED_SPANS = choice({ requests: 'query/filters/requests', operation: 'query/filters/operation' });
 
@@ -72,6 +82,9 @@ export const CATALOGUE = {
       minDuration: optional('query/filters/min-duration'),
       maxDuration: optional('query/filters/max-duration'),
       status: optional('query/filters/status'),
+      statusNot: optional('query/filters/status-not'),
+      spanKind: optional('query/filters/span-kind'),
+      scopeName: optional('query/filters/scope-name'),
       attributes: each(ATTRIBUTE),
       columns: SUMMARY_COLUMNS,
       order: ORDER,
@@ -97,6 +110,7 @@ export const CATALOGUE = {
   'query/operation-windows': statement({ params: { bucket: 'UInt32', rollup: identifier([OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE]) }, slots: { minutes: MINUTES } }),
   'query/operation-windows-hours': statement({ params: { startNs: 'Int64', endNs: 'Int64', bucket: 'UInt32' } }),
   'query/trace-spans': statement({ params: { traceId: 'String' }, slots: { columns: SPAN_COLUMNS_SELECT } }),
+  'query/traces-by-id': statement({ params: { traceIds: 'Array(String)' }, slots: { columns: SPAN_COLUMNS_SELECT } }),
   'query/traces-spans': statement({ params: { traceIds: 'Array(String)' }, slots: { columns: SPAN_COLUMNS_SELECT, range: RANGE } }),
   'query/filters/time-range': fragment({ startNs: 'Int64', endNs: 'Int64' }),
   'query/filters/minutes': fragment({ startNs: 'Int64', endNs: 'Int64' }),
@@ -111,11 +125,18 @@ export const CATALOGUE = {
   'query/filters/min-duration': fragment({ minDuration: 'UInt64' }),
   'query/filters/max-duration': fragment({ maxDuration: 'UInt64' }),
   'query/filters/status': fragment({ status: 'String' }),
+  'query/filters/status-not': fragment({ statusNot: 'String' }),
+  'query/filters/scope-name': fragment({ scopeName: 'String' }),
   'query/filters/requests': fragment(),
   'query/filters/attribute/exists': fragment({ attrKey: 'String' }),
   'query/filters/attribute/eq': fragment({ attrKey: 'String', attrValue: 'String' }),
   'query/filters/attribute/ne': fragment({ attrKey: 'String', attrValue: 'String' }),
   'query/filters/attribute/contains': fragment({ attrKey: 'String', attrValue: 'String' }),
+  'query/filters/attribute/gt': fragment({ attrKey: 'String', attrNumber: 'Float64' }),
+  'query/filters/attribute/ge': fragment({ attrKey: 'String', attrNumber: 'Float64' }),
+  'query/filters/attribute/lt': fragment({ attrKey: 'String', attrNumber: 'Float64' }),
+  'query/filters/attribute/le': fragment({ attrKey: 'String', attrNumber: 'Float64' }),
+  'query/filters/attribute/tag': fragment({ attrKey: 'String', attrValue: 'String' }),
   'query/order/newest': fragment(),
   'query/order/slowest': fragment(),
   'query/order/most-spans': fragment(),

@@ -81,7 +81,13 @@ test('/api/traces/{id} follows the Jaeger model field by field', async () => {
   expect(root.tags).toEqual(
     expect.arrayContaining([
       { key: 'span.kind', type: 'string', value: 'server' },
-      { key: 'int', type: 'string', value: '42' },
+      { key: 'str', type: 'string', value: 'hello' },
+      { key: 'int', type: 'int64', value: 42 },
+      { key: 'negative', type: 'int64', value: -7 },
+      { key: 'double', type: 'float64', value: 3.25 },
+      { key: 'bool', type: 'bool', value: true },
+      // Arrays are stored as JSON text, and stay text.
+      { key: 'int.array', type: 'string', value: '[1,2,3]' },
     ]),
   );
   expect(root.references).toContainEqual(expect.objectContaining({ refType: 'FOLLOWS_FROM' }));
@@ -89,7 +95,12 @@ test('/api/traces/{id} follows the Jaeger model field by field', async () => {
     { key: 'event', type: 'string', value: 'request.received' },
     { key: 'event', type: 'string', value: 'response.sent' },
   ]);
-  expect(root.logs[0]!.fields).toContainEqual({ key: 'bytes', type: 'string', value: '512' });
+  expect(root.logs[0]!.fields).toEqual(
+    expect.arrayContaining([
+      { key: 'bytes', type: 'int64', value: 512 },
+      { key: 'ok', type: 'bool', value: true },
+    ]),
+  );
   const failed = trace.spans.find((x) => x.operationName === 'charge card')!;
   expect(failed.tags).toEqual(
     expect.arrayContaining([

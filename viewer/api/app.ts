@@ -8,6 +8,7 @@ import type { Config } from '../../common/config';
 import type { Metrics } from '../../common/metrics';
 import { opsRouter, type Readiness } from '../../common/ops';
 import type { Store } from '../../storage/store';
+import { MAX_RANGE_DAYS } from './params';
 import { apiRouter } from './router';
 import { sqlRouter, type SqlClients } from './sql/endpoint';
 import { staticRouter } from './static';
@@ -75,7 +76,8 @@ export function viewerApp(deps: ViewerDeps): Express {
   // The app's files carry no data and are public; every API route (native, Jaeger, SQL) needs the credential.
   if (deps.auth) app.use('/api', requireCredential(deps.auth));
   app.use('/api/v1/sql', sqlRouter(deps.sql));
-  app.use('/api', apiRouter(deps.store, deps.server ?? (() => ({ otlp: null }))));
+  // Jaeger's clients may ask for any range: a search reads no further back than the retention (or 31 days, if that is longer).
+  app.use('/api', apiRouter(deps.store, deps.server ?? (() => ({ otlp: null })), Math.max(MAX_RANGE_DAYS, deps.config.retentionDays)));
   app.use(staticRouter());
   app.use(notFound);
   app.use(lastResort);

@@ -102,7 +102,15 @@ export function checkedRange(range: TimeRange): TimeRange {
   return range;
 }
 
-export type AttributeOp = 'eq' | 'ne' | 'contains' | 'exists';
+/**
+ * How an attribute filter compares: equality, inequality, substring, presence, as numbers
+ * (gt, ge, lt, le), or `tag`, Jaeger's: equal in the span's, its resource's or one of its
+ * events' attributes. Only the Jaeger dialects make `tag`.
+ */
+export type AttributeOp = 'eq' | 'ne' | 'contains' | 'exists' | 'gt' | 'ge' | 'lt' | 'le' | 'tag';
+
+/** The ops that compare as numbers; their value is a finite decimal number. */
+export const NUMERIC_OPS: readonly AttributeOp[] = ['gt', 'ge', 'lt', 'le'];
 
 export interface AttributeFilter {
   key: string;
@@ -110,13 +118,25 @@ export interface AttributeFilter {
   value: string;
 }
 
-/** `key=value`, `key!=value`, `key~=substring` or `key` (exists). */
+const OPS: Record<string, AttributeOp> = { '': 'exists', '=': 'eq', '!=': 'ne', '~=': 'contains', '>': 'gt', '>=': 'ge', '<': 'lt', '<=': 'le' };
+const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/**
+ * `key=value`, `key!=value`, `key~=substring`, `key` (exists), or `key>N`, `key>=N`,
+ * `key<N`, `key<=N` (compared as numbers). A filter this cannot read is a 400 that
+ * quotes it: never a filter that silently matches nothing.
+ */
 export function attributeFilter(text: string, name = 'attr'): AttributeFilter {
-  const match = /^([^=!~]+?)(!=|~=|=)(.*)$/s.exec(text);
+  const match = /^([^=!~<>]+?)(!=|~=|>=|<=|=|>|<)(.*)$/s.exec(text);
   const [key, op, value] = match ? [match[1]!, match[2]!, match[3]!] : [text, '', ''];
-  if (key.trim() === '' || key.includes('=') || key.length > 256) throw new BadParameter(name, `"${text}" needs an attribute key of 1 to 256 characters`);
-  const ops: Record<string, AttributeOp> = { '': 'exists', '=': 'eq', '!=': 'ne', '~=': 'contains' };
-  return { key: key.trim(), op: ops[op]!, value };
+  if (key.trim() === '' || /[=<>]/.test(key) || key.length > 256) {
+    throw new BadParameter(name, `"${text}" is not a filter: expected key, key=value, key!=value, key~=text, or key>N, key>=N, key<N, key<=N, with a key of 1 to 256 characters`);
+  }
+  const filter: AttributeFilter = { key: key.trim(), op: OPS[op]!, value };
+  if (NUMERIC_OPS.includes(filter.op) && !(NUMBER.test(value.trim()) && Number.isFinite(Number(value)))) {
+    throw new BadParameter(name, `"${text}" compares as a number, but "${value}" is not a number`);
+  }
+  return filter;
 }
 
 /** The values `status` and `sort` accept, as the routes pass them to oneOf(); defined with the API types. */

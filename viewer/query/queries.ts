@@ -20,6 +20,11 @@ export interface TraceFilters {
   minDurationNs?: bigint;
   maxDurationNs?: bigint;
   status?: StatusFilter;
+  /** Spans of any status but this one (Jaeger's error=false). */
+  statusNot?: StatusFilter;
+  spanKind?: SpanKind;
+  /** The instrumentation scope's name (Jaeger's otel.scope.name tag). */
+  scopeName?: string;
   limit: number;
   sort: TraceSort;
 }
@@ -97,6 +102,19 @@ const STORED_STATUS: Record<StatusFilter, StatusCode> = { ok: 'Ok', error: 'Erro
 /** Candidate traces examined for sorts other than newest: bounds the work of one search. */
 export const MAX_CANDIDATE_TRACES = 10_000;
 
+/** An attribute filter as its fragment and parameters: the numeric ops bind the value as a Float64. */
+function attributeCondition(a: AttributeFilter) {
+  switch (a.op) {
+    case 'gt':
+    case 'ge':
+    case 'lt':
+    case 'le':
+      return { use: a.op, params: { attrKey: a.key, attrNumber: Number(a.value) } };
+    default:
+      return { use: a.op, params: { attrKey: a.key, attrValue: a.value } };
+  }
+}
+
 export class Queries {
   constructor(
     private readonly client: ClickHouseClient,
@@ -131,7 +149,14 @@ export class Queries {
    */
   searchTraces(f: TraceFilters): Promise<TraceSummaryRow[]> {
     const candidates = f.sort === 'newest' ? f.limit : MAX_CANDIDATE_TRACES;
-    const aboutSpans = f.attributes.length > 0 || f.minDurationNs !== undefined || f.maxDurationNs !== undefined || f.status !== undefined;
+    const aboutSpans =
+      f.attributes.length > 0 ||
+      f.minDurationNs !== undefined ||
+      f.maxDurationNs !== undefined ||
+      f.status !== undefined ||
+      f.statusNot !== undefined ||
+      f.spanKind !== undefined ||
+      f.scopeName !== undefined;
     if (!aboutSpans) {
       const pair = f.service !== undefined && f.operation !== undefined;
       return this.rows(
@@ -160,10 +185,13 @@ export class Queries {
           minDuration: f.minDurationNs,
           maxDuration: f.maxDurationNs,
           status: f.status === undefined ? undefined : STORED_STATUS[f.status],
+          statusNot: f.statusNot === undefined ? undefined : STORED_STATUS[f.statusNot],
+          spanKind: f.spanKind,
+          scopeName: f.scopeName,
           candidates,
           limit: f.limit,
         },
-        { order: f.sort, attributes: f.attributes.map((a) => ({ use: a.op, params: { attrKey: a.key, attrValue: a.value } })) },
+        { order: f.sort, attributes: f.attributes.map(attributeCondition) },
       ),
     );
   }
@@ -230,6 +258,12 @@ export class Queries {
    */
   traceSpans(traceId: string): Promise<SpanRow[]> {
     return this.rows(this.sql.render('query/trace-spans', { traceId }));
+  }
+
+  /** All spans of the traces with these ids (none for an id not stored), in one statement. */
+  tracesById(traceIds: string[]): Promise<SpanRow[]> {
+    if (traceIds.length === 0) return Promise.resolve([]);
+    return this.rows(this.sql.render('query/traces-by-id', { traceIds }));
   }
 
   /** All spans of several traces in one read, from the partitions the range covers. */

@@ -49,6 +49,22 @@ export class TraceReader {
     return { traceId, spans };
   }
 
+  /**
+   * The stored traces among `traceIds`, in their order, in one read; the ids of those not
+   * stored are `missing`. With a range, only spans that start in it count (Jaeger's API v3
+   * reads a trace between start_time and end_time when it is given them).
+   */
+  async traces(traceIds: string[], range?: Partial<TimeRange>): Promise<{ traces: TraceResponse[]; missing: string[] }> {
+    const byTrace = new Map<string, Span[]>(traceIds.map((id) => [id, []]));
+    for (const row of await this.queries.tracesById(traceIds)) {
+      const ns = BigInt(row.startNs);
+      if ((range?.startNs !== undefined && ns < range.startNs) || (range?.endNs !== undefined && ns > range.endNs)) continue;
+      byTrace.get(row.TraceId)?.push(toSpan(row));
+    }
+    const traces = [...byTrace].filter(([, spans]) => spans.length > 0).map(([traceId, spans]) => ({ traceId, spans }));
+    return { traces, missing: [...byTrace].filter(([, spans]) => spans.length === 0).map(([id]) => id) };
+  }
+
   async criticalPath(traceId: string): Promise<CriticalPathResponse> {
     const { spans } = await this.trace(traceId);
     return toCriticalPath(traceId, spans);
@@ -62,6 +78,7 @@ export class TraceReader {
     return { traceId, outliers: scoreOutliers(spans, baselines) };
   }
 
+  /** A search's trace summaries (newest first unless `filters.sort` says otherwise). */
   async search(filters: TraceFilters): Promise<TraceSearchResponse> {
     return { traces: (await this.queries.searchTraces(filters)).map(toTraceSummary), limit: filters.limit };
   }

@@ -8,7 +8,7 @@ import { HindsightError } from '../../../common/errors';
 import type { TraceFilters } from '../../query/queries';
 import type { TraceReader } from '../../query/reader';
 import { apiErrorOf } from '../client-errors';
-import { jaegerDependencyRange, jaegerRange, jaegerResponse, jaegerSpanKind, jaegerTags, toJaegerOperations, toJaegerTrace } from '../jaeger';
+import { jaegerDependencyRange, jaegerRange, jaegerResponse, jaegerSpanKind, jaegerTags, jaegerTraceIds, toJaegerOperations, toJaegerTrace } from '../jaeger';
 import { BadParameter, limitParam, optionalDurationNs, optionalString, timeRange, type Query, type TimeRange } from '../params';
 import { serviceOf, traceIdOf } from './path-params';
 
@@ -17,8 +17,14 @@ function listRange(query: Query): TimeRange {
   return timeRange(query, Date.now(), '7d');
 }
 
-/** The routes, relative to /api, and a 404 for any other path under it. */
-export function jaegerRoutes(reader: TraceReader): Router {
+/** Jaeger's search answers up to 100 traces when it is not given a limit. */
+export const JAEGER_DEFAULT_LIMIT = 100;
+
+/**
+ * The routes, relative to /api, and a 404 for any other path under it. A range may be as long
+ * as the client likes; `maxDays` (the retention, at least 31 days) bounds what is read.
+ */
+export function jaegerRoutes(reader: TraceReader, maxDays: number): Router {
   const router = Router();
 
   router.get('/services', async (req, res) => {
@@ -42,12 +48,21 @@ export function jaegerRoutes(reader: TraceReader): Router {
   });
 
   router.get('/traces', async (req, res) => {
-    const traces = await reader.searchWithSpans(traceFilters(req.query));
+    // Jaeger answers the traces asked for by id, whatever else the query says; each one not
+    // stored is an error naming it, beside the traces found.
+    const traceIds = jaegerTraceIds(req.query);
+    if (traceIds.length > 0) {
+      const { traces, missing } = await reader.traces(traceIds);
+      const errors = missing.map((traceID) => ({ msg: 'trace not found', traceID }));
+      res.json(jaegerResponse(traces.map((t) => toJaegerTrace(t.traceId, t.spans)), traces.length, errors.length > 0 ? errors : null));
+      return;
+    }
+    const traces = await reader.searchWithSpans(traceFilters(req.query, maxDays));
     res.json(jaegerResponse(traces.map((t) => toJaegerTrace(t.traceId, t.spans))));
   });
 
   router.get('/dependencies', async (req, res) => {
-    res.json(jaegerResponse(await reader.serviceCalls(jaegerDependencyRange(req.query))));
+    res.json(jaegerResponse(await reader.serviceCalls(jaegerDependencyRange(req.query, maxDays))));
   });
 
   router.get('/traces/:traceId', async (req, res) => {
@@ -67,18 +82,16 @@ export function jaegerErrors(err: unknown, _req: Request, res: Response, _next: 
   res.status(error.httpStatus).json({ data: null, total: 0, limit: 0, offset: 0, errors: [{ code: error.httpStatus, msg: error.message }] });
 }
 
-/** Jaeger's search: newest first, `tags` as attribute filters, error=true as an error status. */
-function traceFilters(query: Query): TraceFilters {
-  const tags = jaegerTags(query);
+/** Jaeger's search: newest first, `tags` as tag filters (jaeger.ts), up to 100 traces unless `limit` says. */
+function traceFilters(query: Query, maxDays: number): TraceFilters {
   return {
-    range: jaegerRange(query),
+    range: jaegerRange(query, maxDays),
     service: optionalString(query, 'service'),
     operation: optionalString(query, 'operation'),
-    attributes: tags.attributes,
+    ...jaegerTags(query),
     minDurationNs: optionalDurationNs(query, 'minDuration'),
     maxDurationNs: optionalDurationNs(query, 'maxDuration'),
-    status: tags.error ? 'error' : undefined,
-    limit: limitParam(query, 'limit', 20, 1500),
+    limit: limitParam(query, 'limit', JAEGER_DEFAULT_LIMIT, 1500),
     sort: 'newest',
   };
 }

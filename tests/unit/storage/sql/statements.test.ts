@@ -46,6 +46,26 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
         },
       ),
     'most errors, a span duration': (n) => sql.render(n, { ...RANGE, minDuration: 1_000_000n, candidates: 10_000, limit: 20 }, { order: 'most_errors', attributes: [] }),
+    'numeric attribute comparisons': (n) =>
+      sql.render(
+        n,
+        { ...RANGE, candidates: 20, limit: 20 },
+        {
+          order: 'newest',
+          attributes: [
+            { use: 'gt', params: { attrKey: 'app.amount', attrNumber: 300 } },
+            { use: 'ge', params: { attrKey: 'app.amount', attrNumber: 300.5 } },
+            { use: 'lt', params: { attrKey: 'app.amount', attrNumber: -1 } },
+            { use: 'le', params: { attrKey: 'app.amount', attrNumber: 1e21 } },
+          ],
+        },
+      ),
+    'Jaeger tags: span fields and event attributes': (n) =>
+      sql.render(
+        n,
+        { ...RANGE, statusNot: 'Error', spanKind: 'Server', scopeName: 'io.opentelemetry.http', candidates: 100, limit: 100 },
+        { order: 'newest', attributes: [{ use: 'tag', params: { attrKey: 'exception.type', attrValue: 'IOError' } }] },
+      ),
   },
   'query/search-trace-summaries': {
     'newest, no filter': (n) => sql.render(n, { ...RANGE, edge: 19, limit: 20 }, { order: 'newest', from: 'hour' }),
@@ -69,6 +89,9 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   },
   'query/operation-windows-hours': { hours: (n) => sql.render(n, { ...RANGE, bucket: 3600 }) },
   'query/trace-spans': { 'one trace': (n) => sql.render(n, { traceId: '5b8efff798038103d269b633813fc60c' }) },
+  'query/traces-by-id': {
+    'several traces': (n) => sql.render(n, { traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }),
+  },
   'query/traces-spans': {
     'several traces': (n) => sql.render(n, { ...RANGE, traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }),
   },

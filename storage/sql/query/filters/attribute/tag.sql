@@ -1,0 +1,2 @@
+-- A Jaeger tag: the value of an attribute of the span, of its resource or of one of its events (Jaeger's logs).
+AND ((mapContains(SpanAttributes, {attrKey:String}) AND SpanAttributes[{attrKey:String}] = {attrValue:String}) OR (mapContains(ResourceAttributes, {attrKey:String}) AND ResourceAttributes[{attrKey:String}] = {attrValue:String}) OR arrayExists(a -> mapContains(a, {attrKey:String}) AND a[{attrKey:String}] = {attrValue:String}, Events.Attributes))

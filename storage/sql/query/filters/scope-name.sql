@@ -1,0 +1,1 @@
+AND ScopeName = {scopeName:String}

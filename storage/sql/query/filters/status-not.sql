@@ -1,0 +1,1 @@
+AND StatusCode != {statusNot:String}
