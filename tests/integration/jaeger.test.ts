@@ -5,6 +5,7 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { JaegerResponse, JaegerTrace } from '../../viewer/api/jaeger';
+import { clientRequest, form } from '../support/client-requests';
 import { makeSimpleTrace, makeTraces } from '../support/spans';
 import { startTestServer, stopTestServer, type TestServer } from '../support/server';
 
@@ -12,6 +13,8 @@ let server: TestServer;
 let tree: ReadableSpan[];
 let slow: ReadableSpan[];
 let treeId: string;
+/** More traces of one service than the old default limit of 20. */
+let bulk: ReadableSpan[];
 const now = Date.now();
 
 beforeAll(async () => {
@@ -19,8 +22,9 @@ beforeAll(async () => {
   tree = makeTraces().spans;
   treeId = tree.find((s) => s.name === 'GET /checkout')!.spanContext().traceId;
   slow = makeSimpleTrace({ service: 'api', name: 'GET /slow', startMs: now - 120_000, durationMs: 1500, attributes: { 'http.route': '/slow' }, children: 1 });
+  bulk = Array.from({ length: 25 }, (_, i) => makeSimpleTrace({ service: 'bulk', name: 'GET /bulk', startMs: now - 300_000 + i * 1000 })).flat();
   const exporter = new OTLPTraceExporter({ url: `${server.httpUrl}/v1/traces` });
-  await new Promise<void>((resolve, reject) => exporter.export([...tree, ...slow], (r) => (r.code === 0 ? resolve() : reject(r.error))));
+  await new Promise<void>((resolve, reject) => exporter.export([...tree, ...slow, ...bulk], (r) => (r.code === 0 ? resolve() : reject(r.error))));
   await exporter.shutdown();
 });
 afterAll(async () => {
@@ -36,7 +40,7 @@ const micros = (t: [number, number]): number => t[0] * 1_000_000 + Math.floor(t[
 
 test('/api/services lists service names in the Jaeger envelope', async () => {
   const { body } = await get<string[]>('/api/services');
-  expect(body).toEqual({ data: expect.arrayContaining(['frontend', 'checkout', 'payments', 'api', 'api-db']), total: 5, limit: 0, offset: 0, errors: null });
+  expect(body).toEqual({ data: expect.arrayContaining(['frontend', 'checkout', 'payments', 'api', 'api-db', 'bulk']), total: 6, limit: 0, offset: 0, errors: null });
 });
 
 test('/api/services/{service}/operations lists operation names', async () => {
@@ -157,4 +161,82 @@ test.each([
   expect(body.data).toBeNull();
   expect(body.errors![0]!.code).toBe(400);
   expect(body.errors![0]!.msg).toContain(parameter);
+});
+
+test("with no limit a search answers up to 100 traces, as Jaeger's (Grafana sends none)", async () => {
+  const { body } = await get<JaegerTrace[]>(clientRequest('grafanaLegacy', 'searchNoLimit', { service: 'bulk' }));
+  expect(body.data).toHaveLength(25);
+  expect(body.total).toBe(25);
+  expect((await get<JaegerTrace[]>('/api/traces?service=bulk&limit=10')).body.data).toHaveLength(10);
+});
+
+test.each([
+  ['start 60 days back', () => `service=api&start=${(now - 60 * 86_400_000) * 1000}&end=${(now + 60_000) * 1000}`],
+  ['lookback=60d', () => 'service=api&lookback=60d'],
+  ['a dependency lookback of 90 days', () => `__deps__`],
+])('a range longer than 31 days is accepted, bounded by retention: %s', async (_name, query) => {
+  if (query() === '__deps__') {
+    const { status } = await get<unknown>(`/api/dependencies?endTs=${now}&lookback=${90 * 86_400_000}`);
+    expect(status).toBe(200);
+    return;
+  }
+  const { status, body } = await get<JaegerTrace[]>(`/api/traces?${query()}`);
+  expect(status).toBe(200);
+  expect(body.data.map((t) => t.traceID)).toEqual([slow[0]!.spanContext().traceId]);
+});
+
+test("traceID=a&traceID=b answers those traces (Jaeger UI's compare), a missing one named in errors", async () => {
+  const slowId = slow[0]!.spanContext().traceId;
+  const { body } = await get<JaegerTrace[]>(clientRequest('jaegerUiLegacy', 'compare', { traceId: treeId, otherTraceId: slowId }));
+  expect(body.data.map((t) => t.traceID)).toEqual([treeId, slowId]);
+  expect(body.data[0]!.spans).toHaveLength(tree.filter((s) => s.spanContext().traceId === treeId).length);
+  expect(body.errors).toBeNull();
+  const missing = 'ab'.repeat(16);
+  const partly = await get<JaegerTrace[]>(`/api/traces?traceID=${slowId}&traceID=${missing}&service=nobody`);
+  expect(partly.body.data.map((t) => t.traceID)).toEqual([slowId]);
+  expect(partly.body.errors).toEqual([{ msg: 'trace not found', traceID: missing }]);
+  expect((await get<null>('/api/traces?traceID=xyz')).status).toBe(400);
+});
+
+test.each([
+  ['span.kind', { 'span.kind': 'producer' }, 'payments', true],
+  ['span.kind of no span there', { 'span.kind': 'server' }, 'payments', false],
+  ['error=false', { error: 'false' }, 'payments', true],
+  ['error=false where every span failed', { error: 'false', 'span.kind': 'producer' }, 'payments', false],
+  ['otel.status_code=ERROR', { 'otel.status_code': 'ERROR' }, 'payments', true],
+  ['otel.status_code=OK', { 'otel.status_code': 'OK' }, 'checkout', true],
+  ['otel.status_code=OK where none is', { 'otel.status_code': 'OK' }, 'payments', false],
+  ['otel.scope.name', { 'otel.scope.name': 'payments-scope' }, 'payments', true],
+  ['another otel.scope.name', { 'otel.scope.name': 'frontend-scope' }, 'payments', false],
+  ['an event attribute', { bytes: '512' }, 'frontend', true],
+  ['an event attribute and the span kind', { ok: 'true', 'span.kind': 'server' }, 'frontend', true],
+  ['a resource attribute', { 'service.version': '1.2.3' }, 'checkout', true],
+])('tag search matches what Jaeger matches: %s', async (_name, tags, service, matches) => {
+  const { body } = await get<JaegerTrace[]>(`/api/traces?service=${service}&tags=${encodeURIComponent(JSON.stringify(tags))}`);
+  expect(body.data.map((t) => t.traceID)).toEqual(matches ? [treeId] : []);
+});
+
+test('Jaeger\'s tag=key:value is read too, and an unknown span.kind is a 400 naming it', async () => {
+  expect((await get<JaegerTrace[]>('/api/traces?service=payments&tag=span.kind:consumer')).body.data.map((t) => t.traceID)).toEqual([treeId]);
+  const bad = await get<null>(`/api/traces?service=payments&tags=${encodeURIComponent('{"span.kind":"sideways"}')}`);
+  expect(bad.status).toBe(400);
+  expect(bad.body.errors![0]!.msg).toMatch(/^tags: span\.kind: expected one of/);
+  expect((await get<null>('/api/traces?service=payments&tag=nocolon')).status).toBe(400);
+});
+
+test("Grafana's legacy requests: services, operations, search with its JSON tags, trace with times", async () => {
+  expect((await get<string[]>(clientRequest('grafanaLegacy', 'services', {}))).body.data).toContain('api');
+  expect((await get<string[]>(clientRequest('grafanaLegacy', 'operations', { service: 'api' }))).body.data).toEqual(['GET /slow']);
+  const slowId = slow[0]!.spanContext().traceId;
+  const search = await get<JaegerTrace[]>(clientRequest('grafanaLegacy', 'search', { service: form('api'), tagsJson: form(JSON.stringify({ 'http.route': '/slow' })) }));
+  expect(search.body.data.map((t) => t.traceID)).toEqual([slowId]);
+  const withTime = await get<JaegerTrace[]>(clientRequest('grafanaLegacy', 'traceWithTime', { traceId: slowId, startUs: String((now - 600_000) * 1000), endUs: String(now * 1000) }));
+  expect(withTime.body.data[0]!.spans).toHaveLength(2);
+});
+
+test("Jaeger UI's legacy search request, as its search form sends it", async () => {
+  const values = { endUs: String((now + 60_000) * 1000), startUs: String((now - 600_000) * 1000), service: 'api', tagsJson: form(JSON.stringify({ 'http.route': '/slow' })) };
+  const { status, body } = await get<JaegerTrace[]>(clientRequest('jaegerUiLegacy', 'search', values));
+  expect(status).toBe(200);
+  expect(body.data.map((t) => t.traceID)).toEqual([slow[0]!.spanContext().traceId]);
 });
