@@ -216,7 +216,7 @@ test.each([
   expect(body.data.map((t) => t.traceID)).toEqual(matches ? [treeId] : []);
 });
 
-test('Jaeger\'s tag=key:value is read too, and an unknown span.kind is a 400 naming it', async () => {
+test("Jaeger's tag=key:value is read too, and an unknown span.kind is a 400 naming it", async () => {
   expect((await get<JaegerTrace[]>('/api/traces?service=payments&tag=span.kind:consumer')).body.data.map((t) => t.traceID)).toEqual([treeId]);
   const bad = await get<null>(`/api/traces?service=payments&tags=${encodeURIComponent('{"span.kind":"sideways"}')}`);
   expect(bad.status).toBe(400);

@@ -32,8 +32,6 @@ export function goRfc3339Nano(ms: number, offsetMinutes = 0): string {
   const [base, fraction] = local.slice(0, -1).split('.');
   const frac = (fraction ?? '').replace(/0+$/, '');
   const zone =
-    offsetMinutes === 0
-      ? 'Z'
-      : `${offsetMinutes > 0 ? '+' : '-'}${String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(offsetMinutes) % 60).padStart(2, '0')}`;
+    offsetMinutes === 0 ? 'Z' : `${offsetMinutes > 0 ? '+' : '-'}${String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(offsetMinutes) % 60).padStart(2, '0')}`;
   return `${base}${frac ? `.${frac}` : ''}${zone}`;
 }

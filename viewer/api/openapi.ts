@@ -86,7 +86,8 @@ export const OPENAPI = {
             in: 'query',
             schema: { type: 'array', items: { type: 'string' } },
             explode: true,
-            description: 'repeatable; key=value, key!=value, key~=substring, key (exists), or key>N, key>=N, key<N, key<=N (compared as numbers); span or resource attributes. A filter that cannot be read is a 400 naming it',
+            description:
+              'repeatable; key=value, key!=value, key~=substring, key (exists), or key>N, key>=N, key<N, key<=N (compared as numbers); span or resource attributes. A filter that cannot be read is a 400 naming it',
           },
           { name: 'minDuration', in: 'query', schema: { type: 'string' }, description: 'e.g. 250us, 100ms, 1.5s' },
           { name: 'maxDuration', in: 'query', schema: { type: 'string' } },

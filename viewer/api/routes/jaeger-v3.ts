@@ -67,5 +67,8 @@ export function jaegerV3Errors(err: unknown, _req: Request, res: Response, _next
   const error = apiErrorOf(err);
   const message = error instanceof BadParameter ? `malformed parameter ${error.message}` : error.message;
   const body: V3Error = { error: { httpCode: error.httpStatus, message } };
-  res.status(error.httpStatus).type('text/plain; charset=utf-8').send(`${JSON.stringify(body)}\n`);
+  res
+    .status(error.httpStatus)
+    .type('text/plain; charset=utf-8')
+    .send(`${JSON.stringify(body)}\n`);
 }

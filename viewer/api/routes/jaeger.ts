@@ -54,7 +54,13 @@ export function jaegerRoutes(reader: TraceReader, maxDays: number): Router {
     if (traceIds.length > 0) {
       const { traces, missing } = await reader.traces(traceIds);
       const errors = missing.map((traceID) => ({ msg: 'trace not found', traceID }));
-      res.json(jaegerResponse(traces.map((t) => toJaegerTrace(t.traceId, t.spans)), traces.length, errors.length > 0 ? errors : null));
+      res.json(
+        jaegerResponse(
+          traces.map((t) => toJaegerTrace(t.traceId, t.spans)),
+          traces.length,
+          errors.length > 0 ? errors : null,
+        ),
+      );
       return;
     }
     const traces = await reader.searchWithSpans(traceFilters(req.query, maxDays));

@@ -17,23 +17,9 @@ test.each([
   expect(typedValue(text)).toEqual(typed);
 });
 
-test.each([
-  ['hello'],
-  [''],
-  ['True'],
-  ['007'],
-  ['+1'],
-  ['-0'],
-  ['1.50'],
-  ['1.0'],
-  ['1e21'],
-  ['.5'],
-  ['9223372036854775808'],
-  ['NaN'],
-  ['+Inf'],
-  ['[1,2,3]'],
-  ['AAEC+v8='],
-  [' 42'],
-])('%j stays a string: no typed value prints back to it', (text) => {
-  expect(typedValue(text)).toEqual({ type: 'string', value: text });
-});
+test.each([['hello'], [''], ['True'], ['007'], ['+1'], ['-0'], ['1.50'], ['1.0'], ['1e21'], ['.5'], ['9223372036854775808'], ['NaN'], ['+Inf'], ['[1,2,3]'], ['AAEC+v8='], [' 42']])(
+  '%j stays a string: no typed value prints back to it',
+  (text) => {
+    expect(typedValue(text)).toEqual({ type: 'string', value: text });
+  },
+);
