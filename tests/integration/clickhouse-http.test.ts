@@ -319,7 +319,8 @@ describe('with --ui-token', () => {
   afterAll(async () => stopTestServer(guarded));
 
   test('a wrong or missing password gets 516 AUTHENTICATION_FAILED, as ClickHouse answers', async () => {
-    for (const headers of [{}, { 'X-ClickHouse-User': 'default', 'X-ClickHouse-Key': 'wrong' }, { Authorization: `Basic ${Buffer.from('default:wrong').toString('base64')}` }]) {
+    const attempts: Record<string, string>[] = [{}, { 'X-ClickHouse-User': 'default', 'X-ClickHouse-Key': 'wrong' }, { Authorization: `Basic ${Buffer.from('default:wrong').toString('base64')}` }];
+    for (const headers of attempts) {
       const response = await fetch(`${guarded.clickhouseUrl}/?query=SELECT%201`, { headers });
       expect([response.status, response.headers.get('x-clickhouse-exception-code')]).toEqual([403, '516']);
       expect(await response.text()).toMatch(/^Code: 516\. DB::Exception: default: Authentication failed: .*\(AUTHENTICATION_FAILED\)/);
