@@ -33,6 +33,7 @@ import { InflightBudget } from '../collector/receiver/inflight';
 import { viewerApp } from '../viewer/api/app';
 import type { OtlpReceivers, ServerInfoResponse } from '../viewer/api/types';
 import { openSqlReaders } from '../viewer/api/sql/readers';
+import { clickhouseHttpApp } from '../viewer/api/clickhouse/app';
 import { killAfterInserts } from './kill-hook';
 import { removeOwner, writeOwner } from './lockfile';
 
@@ -53,6 +54,8 @@ export interface Ports {
   otlpHttp?: number;
   otlpGrpc?: number;
   ui?: number;
+  /** ClickHouse's HTTP interface: embedded storage only (a server's users point their clients at the server). */
+  clickhouseHttp?: number;
 }
 
 export interface RunningServer {
@@ -149,13 +152,14 @@ export async function startServer(config: Config, logger: Logger, options: Start
   let receivers: OtlpReceivers | null = null;
   const server = (): ServerInfoResponse => ({ otlp: receivers });
   const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth, server }), config.host, config.uiPort, tls, config) : undefined;
+  const clickhouseHttp = sql && store.engine === 'embedded' ? await listen(await clickhouseHttpApp({ sql, auth: uiAuth }), config.host, config.clickhouseHttpPort, tls, config) : undefined;
   const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth, inflight }) : undefined;
   const grpcListener = grpcServer
     ? await listenGrpc(grpcServer, { host: config.host, port: config.otlpGrpcPort, tls, maxConnections: connectionCap(config), handshakeTimeoutMs: config.httpHeaderTimeoutMs })
     : undefined;
   readiness.reason = undefined;
 
-  const ports: Ports = { otlpHttp: otlpHttp && port(otlpHttp), otlpGrpc: grpcListener?.port, ui: ui && port(ui) };
+  const ports: Ports = { otlpHttp: otlpHttp && port(otlpHttp), otlpGrpc: grpcListener?.port, ui: ui && port(ui), clickhouseHttp: clickhouseHttp && port(clickhouseHttp) };
   if (ports.otlpHttp !== undefined && ports.otlpGrpc !== undefined) receivers = { httpPort: ports.otlpHttp, grpcPort: ports.otlpGrpc, tls: tls !== undefined };
   if (store.engine === 'embedded' && ports.ui !== undefined) {
     writeOwner(config.dataDir, {
@@ -170,7 +174,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const close = (): Promise<void> => {
     closing ??= (async () => {
       readiness.reason = 'shutting down';
-      const stopped = Promise.all([otlpHttp && closeHttp(otlpHttp), ui && closeHttp(ui), grpcServer && grpcListener && closeGrpc(grpcServer, grpcListener)]);
+      const stopped = Promise.all([
+        otlpHttp && closeHttp(otlpHttp),
+        ui && closeHttp(ui),
+        clickhouseHttp && closeHttp(clickhouseHttp),
+        grpcServer && grpcListener && closeGrpc(grpcServer, grpcListener),
+      ]);
       sql?.interrupt();
       await writer?.close();
       journal?.close();

@@ -91,7 +91,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     const owner = readOwner(options.dataDir);
     if (owner) return remote(owner.apiUrl, options.otlpUrl ?? owner.otlpUrl);
     // Named on the command line: open it here, creating it if need be.
-    const config = makeConfig({ dataDir: options.dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, uiPort: 0, logLevel: 'silent' });
+    const config = makeConfig({ dataDir: options.dataDir, otlpHttpPort: 0, otlpGrpcPort: 0, uiPort: 0, clickhouseHttpPort: 0, logLevel: 'silent' });
     const server = await startServer(config, createLogger(config));
     return {
       apiUrl: `http://127.0.0.1:${server.ports.ui}`,

@@ -173,6 +173,12 @@ export interface Authenticator {
   /** The schemes to announce in WWW-Authenticate. */
   readonly challenge: string;
   check(authorization: string | undefined, address: string): Promise<AuthResult>;
+  /**
+   * A user name and password, as ClickHouse's clients send them: the token is the
+   * password for any user name; HTTP Basic's user and password are checked as they are.
+   * An empty password counts as no credential.
+   */
+  checkPassword(user: string, password: string, address: string): Promise<AuthResult>;
 }
 
 function bearer(authorization: string | undefined): string | undefined {
@@ -221,33 +227,40 @@ export function makeAuthenticator(options: AuthenticatorOptions, deps: { limiter
     }
   };
 
+  /** `token`: a bearer token, or a password that may be one; `credentials`: a Basic user and password. */
+  const checkCredentials = async (token: string | undefined, credentials: { user: string; password: string } | undefined, address: string): Promise<AuthResult> => {
+    const failures = limiter.count(address);
+    const refuse = (result: 'invalid'): AuthResult => {
+      limiter.fail(address);
+      return failures >= limiter.limit ? 'blocked' : result;
+    };
+    // No credential is no guess: a browser opening the app calls several APIs before its sign-in page asks.
+    if (token === undefined && credentials === undefined) return failures >= limiter.limit ? 'blocked' : 'missing';
+    // Every configured token is compared, so the time taken does not say which one matched.
+    if (token !== undefined && tokens.map((t) => constantTimeEqual(token, t)).reduce((a, b) => a || b, false)) return 'ok';
+    if (credentials === undefined || verifier === undefined) return refuse('invalid');
+    const { user, password } = credentials;
+    if (failures >= hardLimit) return refuse('invalid');
+    if (verifier.remembered(user, password)) return 'ok';
+    // Parallel requests with one credential (a dashboard loading) share one bcrypt run.
+    const joined = verifier.running(user, password);
+    if (joined) return (await joined) ? 'ok' : refuse('invalid');
+    // A throttled address gets no bcrypt run, so it can neither test guesses nor burn CPU.
+    if (failures + (running.get(address) ?? 0) >= limiter.limit) {
+      limiter.fail(address);
+      return 'blocked';
+    }
+    return (await runBcrypt(user, password, address)) ? 'ok' : refuse('invalid');
+  };
+
   return {
     challenge: schemes.join(', '),
-    async check(authorization, address) {
-      const failures = limiter.count(address);
-      const refuse = (result: 'invalid'): AuthResult => {
-        limiter.fail(address);
-        return failures >= limiter.limit ? 'blocked' : result;
-      };
-      // No credential is no guess: a browser opening the app calls several APIs before its sign-in page asks.
-      if (!authorization) return failures >= limiter.limit ? 'blocked' : 'missing';
+    check: (authorization, address) => {
+      if (!authorization) return checkCredentials(undefined, undefined, address);
       const token = bearer(authorization);
-      // Every configured token is compared, so the time taken does not say which one matched.
-      if (token !== undefined && tokens.map((t) => constantTimeEqual(token, t)).reduce((a, b) => a || b, false)) return 'ok';
-      const credentials = basic(authorization);
-      if (credentials === undefined || verifier === undefined) return refuse('invalid');
-      const { user, password } = credentials;
-      if (failures >= hardLimit) return refuse('invalid');
-      if (verifier.remembered(user, password)) return 'ok';
-      // Parallel requests with one credential (a dashboard loading) share one bcrypt run.
-      const joined = verifier.running(user, password);
-      if (joined) return (await joined) ? 'ok' : refuse('invalid');
-      // A throttled address gets no bcrypt run, so it can neither test guesses nor burn CPU.
-      if (failures + (running.get(address) ?? 0) >= limiter.limit) {
-        limiter.fail(address);
-        return 'blocked';
-      }
-      return (await runBcrypt(user, password, address)) ? 'ok' : refuse('invalid');
+      // A malformed header is a failed guess, not a missing credential.
+      return checkCredentials(token ?? '', token === undefined ? basic(authorization) : undefined, address);
     },
+    checkPassword: (user, password, address) => (password === '' ? checkCredentials(undefined, undefined, address) : checkCredentials(password, { user, password }, address)),
   };
 }

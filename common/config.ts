@@ -90,6 +90,8 @@ const TABLE = {
   otlpHttpPort: port({ flag: 'otlp-http-port', env: 'HINDSIGHT_OTLP_HTTP_PORT', default: 4318 }),
   otlpGrpcPort: port({ flag: 'otlp-grpc-port', env: 'HINDSIGHT_OTLP_GRPC_PORT', default: 4317 }),
   uiPort: port({ flag: 'ui-port', env: 'HINDSIGHT_UI_PORT', default: 16686 }),
+  /** ClickHouse's HTTP interface, read-only, over embedded storage (for Grafana); not opened with clickhouseUrl. */
+  clickhouseHttpPort: port({ flag: 'clickhouse-http-port', env: 'HINDSIGHT_CLICKHOUSE_HTTP_PORT', default: 8123 }),
   /** Days spans are kept (table TTL). */
   retentionDays: int({ flag: 'retention-days', env: 'HINDSIGHT_RETENTION_DAYS', default: 7, min: 1 }),
   /** Origins allowed to POST OTLP/JSON from a browser; empty = no CORS. */

@@ -249,6 +249,10 @@ export const CATALOGUE = {
   'sql-endpoint/tagged': statement({ params: { pid: 'UInt32', run: 'UInt32', statement: 'Statement' }, literal: true }),
   'sql-endpoint/kill': statement({ params: { pid: 'UInt32', run: 'UInt32' }, literal: true }),
   'sql-endpoint/scrub': statement(),
+
+  // ---- viewer/api/clickhouse/: ClickHouse's HTTP interface, read once at its start ----
+  'clickhouse-http/server-facts': statement(),
+  'clickhouse-http/output-settings': statement(),
 };
 
 export type Catalogue = typeof CATALOGUE;

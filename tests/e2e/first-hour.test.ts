@@ -50,7 +50,7 @@ async function stopServer(): Promise<void> {
 
 /** The same data directory on the same viewer port, as a restart or an upgrade brings it back. */
 async function restartServer(uiPort: string): Promise<void> {
-  server = await startChild(['serve', '--data-dir', dataDir, '--ui-port', uiPort, '--otlp-http-port', '0', '--otlp-grpc-port', '0']);
+  server = await startChild(['serve', '--data-dir', dataDir, '--ui-port', uiPort, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--clickhouse-http-port', '0']);
 }
 
 beforeAll(async () => {

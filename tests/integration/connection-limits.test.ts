@@ -137,7 +137,7 @@ describe('the default cap at a 1,024-file limit', () => {
   const slot = childSlotPerTest('hindsight-nofile-');
   /** `hindsight serve` under `ulimit -n 1024` (soft and hard, so Node cannot raise it). */
   function startLimited(dataDir: string): Promise<ChildServer> {
-    return startChild(['serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0'], {}, 'ulimit -n 1024');
+    return startChild(['serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', '--clickhouse-http-port', '0'], {}, 'ulimit -n 1024');
   }
 
   test('957 idle connections on the viewer port: it keeps 170 (half the limit over three ports), and exports are stored meanwhile', async () => {

@@ -54,7 +54,7 @@ test('a request whose insert landed just before kill -9 is stored once when the 
 
 test('five kill -9 while SDK exporters send and retry: no acknowledged span lost, none stored twice', async () => {
   const ports = { http: await freePort(), grpc: await freePort(), ui: await freePort() };
-  const args = ['--otlp-http-port', String(ports.http), '--otlp-grpc-port', String(ports.grpc), '--ui-port', String(ports.ui)];
+  const args = ['--otlp-http-port', String(ports.http), '--otlp-grpc-port', String(ports.grpc), '--ui-port', String(ports.ui), '--clickhouse-http-port', '0'];
   const start = async (): Promise<ChildServer> => {
     // The data directory stays locked for a moment after a kill; try again until it opens.
     for (let attempt = 0; ; attempt++) {

@@ -19,7 +19,7 @@ export interface ChildServer {
 }
 
 export function startChildServer(dataDir: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<ChildServer> {
-  return startChild(['serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', ...extraArgs], env);
+  return startChild(['serve', '--data-dir', dataDir, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--ui-port', '0', '--clickhouse-http-port', '0', ...extraArgs], env);
 }
 
 /**

@@ -34,6 +34,8 @@ export interface TestServer extends RunningServer {
   httpUrl: string;
   grpcUrl: string;
   uiUrl: string;
+  /** ClickHouse's HTTP interface (embedded storage only). */
+  clickhouseUrl: string;
 }
 
 export async function startTestServer(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<TestServer> {
@@ -43,6 +45,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     otlpHttpPort: 0,
     otlpGrpcPort: 0,
     uiPort: 0,
+    clickhouseHttpPort: 0,
     logLevel: 'silent',
     batchMaxAgeMs: 20,
     ...overrides,
@@ -54,6 +57,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     httpUrl: `http://127.0.0.1:${server.ports.otlpHttp}`,
     grpcUrl: `http://127.0.0.1:${server.ports.otlpGrpc}`,
     uiUrl: `http://127.0.0.1:${server.ports.ui}`,
+    clickhouseUrl: `http://127.0.0.1:${server.ports.clickhouseHttp}`,
   };
 }
 

@@ -75,7 +75,7 @@ export async function chdbQuery(reader: ChdbConnection, killer: Killer, statemen
     const result = await running;
     if (signal.aborted) throw abortReason(signal);
     // The engine's own measure: a wait for a libuv thread is not the statement's cost.
-    return { body: Buffer.from(result.bytes()), seconds: result.elapsed };
+    return { body: Buffer.from(result.bytes()), seconds: result.elapsed, rowsRead: result.rowsRead, bytesRead: result.bytesRead };
   } catch (err) {
     throw signal.aborted ? abortReason(signal) : err;
   } finally {

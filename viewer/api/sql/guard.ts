@@ -95,6 +95,24 @@ export interface CheckedStatement {
    * chDB starts a stream, planning included, on the calling thread.
    */
   plansWithQueries: boolean;
+  /** The statement's own FORMAT clause, taken off `sql` (only when the check was told to accept one). */
+  format?: string;
+  /** The statement's SETTINGS max_execution_time, taken off `sql` (likewise). */
+  maxExecutionSeconds?: number;
+}
+
+/**
+ * What a client of ClickHouse's own HTTP interface writes at the end of a statement and
+ * may keep there (viewer/api/clickhouse/): a FORMAT clause, and SETTINGS that only
+ * lower a limit. Both are taken off the statement's top level and handed back, and the
+ * rest is checked as any statement is; the port applies them itself (the readers are
+ * read-only at the engine, which refuses any setting changed in a query, even lowered).
+ * Without it (/api/v1/sql) both clauses are refused.
+ */
+export interface StatementClauses {
+  format: boolean;
+  /** Settings a statement may name in SETTINGS: each must be a whole number. */
+  settings: ReadonlySet<'max_execution_time'>;
 }
 
 /**
@@ -103,16 +121,16 @@ export interface CheckedStatement {
  * table function outside the allowlists, no INTO OUTFILE, no SETTINGS or FORMAT
  * clause of its own.
  */
-export async function checkStatement(checker: ClickHouseClient, statements: SqlRegistry, query: string): Promise<CheckedStatement> {
+export async function checkStatement(checker: ClickHouseClient, statements: SqlRegistry, query: string, clauses?: StatementClauses): Promise<CheckedStatement> {
   let cache = passed.get(checker);
   if (cache === undefined) {
     cache = new StatementCache(PASSED_ENTRIES, PASSED_CHARS);
     passed.set(checker, cache);
   }
-  const key = `${statements.database}\n${query}`;
+  const key = `${statements.database}\n${clauses ? `clauses:${clauses.format}:${[...clauses.settings].join(',')}` : ''}\n${query}`;
   const known = cache.get(key);
   if (known !== undefined) return known;
-  const checked = await analyse(checker, statements, query);
+  const checked = await analyse(checker, statements, query, clauses);
   cache.set(key, checked);
   return checked;
 }
@@ -128,9 +146,10 @@ const passed = new WeakMap<ClickHouseClient, StatementCache<CheckedStatement>>()
 const PASSED_ENTRIES = 1000;
 const PASSED_CHARS = 4_000_000;
 
-async function analyse(checker: ClickHouseClient, statements: SqlRegistry, query: string): Promise<CheckedStatement> {
+async function analyse(checker: ClickHouseClient, statements: SqlRegistry, query: string, clauses: StatementClauses | undefined): Promise<CheckedStatement> {
   const database = statements.database;
-  const sql = await formatQuery(checker, statements, query);
+  const formatted = await formatQuery(checker, statements, query);
+  const { sql, ...taken } = clauses ? takeClauses(formatted, clauses) : { sql: formatted };
   const ast = parseAst(await explainAst(checker, statements, sql));
   if (!ast) throw new SqlRefused('the statement could not be analysed');
   if (!ALLOWED_ROOTS.has(ast.kind)) throw new SqlRefused(`only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN statements may run here, not ${ast.kind.replace(/Query$/, '')}`);
@@ -143,7 +162,48 @@ async function analyse(checker: ClickHouseClient, statements: SqlRegistry, query
     if (node.kind === 'Function' && parent.kind !== 'TableExpression') plansWithQueries = checkFunction(node, policy, database) || plansWithQueries;
     if (node.kind === 'Subquery' && parent.kind !== 'TableExpression' && parent.kind !== 'WithElement') plansWithQueries = true;
   }
-  return { sql, selects: SELECT_ROOTS.has(ast.kind), plansWithQueries };
+  return { sql, selects: SELECT_ROOTS.has(ast.kind), plansWithQueries, ...taken };
+}
+
+/**
+ * Takes the top-level FORMAT and SETTINGS clauses off a statement as formatQuery
+ * writes it: each on a line of its own at the start of the line, after the rest.
+ * Nothing else starts a line there (a nested query's clauses are indented, and a
+ * string literal's line breaks are escaped), so the lines are the clauses.
+ */
+function takeClauses(formatted: SqlText, clauses: StatementClauses): { sql: SqlText; format?: string; maxExecutionSeconds?: number } {
+  const lines = formatted.replace(/\n+$/, '').split('\n');
+  let format: string | undefined;
+  let maxExecutionSeconds: number | undefined;
+  for (;;) {
+    const last = lines[lines.length - 1] ?? '';
+    const formatClause = /^FORMAT (\w+)$/.exec(last);
+    if (formatClause && clauses.format && format === undefined) {
+      format = formatClause[1]!;
+      lines.pop();
+      continue;
+    }
+    if (last.startsWith('SETTINGS ') && maxExecutionSeconds === undefined && clauses.settings.size > 0) {
+      maxExecutionSeconds = statementSettings(last.slice('SETTINGS '.length), clauses.settings);
+      lines.pop();
+      continue;
+    }
+    break;
+  }
+  return { sql: normalizedStatement(lines.join('\n')), ...(format === undefined ? {} : { format }), ...(maxExecutionSeconds === undefined ? {} : { maxExecutionSeconds }) };
+}
+
+/** `max_execution_time = 10` (formatQuery's spelling); any other setting is refused by name. */
+function statementSettings(list: string, allowed: StatementClauses['settings']): number {
+  const pairs = list.split(', ').map((pair) => /^(\w+) = (.*)$/.exec(pair));
+  const names = pairs.map((pair, i) => pair?.[1] ?? list.split(', ')[i]!);
+  const refused = names.filter((name) => !allowed.has(name as 'max_execution_time'));
+  if (refused.length > 0) {
+    throw new SqlRefused(`the setting ${refused.join(', ')} may not be changed here: a SETTINGS clause may only lower ${[...allowed].join(', ')}; the endpoint's limits apply to every query`, '164');
+  }
+  const value = pairs[pairs.length - 1]![2]!;
+  if (!/^\d+$/.test(value)) throw new SqlRefused(`max_execution_time: expected a whole number of seconds, not ${value}`, '164');
+  return Number(value);
 }
 
 function checkRoot(ast: AstNode, sql: string, database: string): void {

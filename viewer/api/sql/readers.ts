@@ -48,6 +48,9 @@ export interface QueryResult {
   body: Buffer;
   /** Time the engine took, not counting the wait for a reader. */
   seconds: number;
+  /** What the engine read, when it says (chDB does). */
+  rowsRead?: number;
+  bytesRead?: number;
 }
 
 export interface SqlReaders {

@@ -185,6 +185,8 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   'sql-endpoint/tagged': { '': (n) => sql.render(n, { pid: 4242, run: 7, statement }) },
   'sql-endpoint/kill': { '': (n) => sql.render(n, { pid: 4242, run: 7 }) },
   'sql-endpoint/scrub': { '': (n) => sql.render(n, {}) },
+  'clickhouse-http/server-facts': { '': (n) => sql.render(n, {}) },
+  'clickhouse-http/output-settings': { '': (n) => sql.render(n, {}) },
 };
 
 /** Each table's CREATE on one node and, as its local (or global) table, on a cluster. */
