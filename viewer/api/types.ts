@@ -139,7 +139,7 @@ export interface CriticalPathResponse {
 
 export interface DependencyNode {
   id: string;
-  /** A service that sends spans, or an external peer (database, API) named by client spans. */
+  /** A service that sends spans, or an external peer (database, API, message broker) named by client or producer spans. */
   kind: 'service' | 'external';
   /** Calls into it in the window (from edges), and those that failed. */
   calls: number;
@@ -151,7 +151,8 @@ export interface DependencyNode {
 export interface DependencyEdge {
   parent: string;
   child: string;
-  kind: 'service' | 'external';
+  /** service → service, service → external peer (a broker too), or broker → consumer service. */
+  kind: 'service' | 'external' | 'messaging';
   calls: number;
   errors: number;
   errorRate: number;

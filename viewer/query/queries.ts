@@ -10,6 +10,7 @@ import type { Rendered, SqlRegistry } from '../../storage/sql/registry';
 import type { AttributeFilter, TimeRange } from '../api/params';
 import type { SpanKind, StatusCode, StatusFilter, TraceSort } from '../api/types';
 import { histogramOf, logStats, quantile, type LatencyHistogram } from './latency-histogram';
+import { liveWindow, type EdgeRow } from './dependencies';
 import type { RedSeriesRow } from './red';
 
 export interface TraceFilters {
@@ -168,9 +169,16 @@ export class Queries {
     );
   }
 
-  /** Service edges over whole minutes of the range, from the per-minute edge table. */
-  dependencies(range: TimeRange): Promise<{ parent: string; child: string; kind: string; calls: string; errors: string; latency: [number, number, number] }[]> {
-    return this.rows(this.sql.render('query/dependencies', range));
+  /**
+   * Service edges over the range: the minutes the edge job has covered from its table, the
+   * few after its watermark from spans (see liveWindow). The watermark is read first, and the
+   * table is read only before it, so a minute the job covers meanwhile is counted once.
+   */
+  async dependencies(range: TimeRange): Promise<EdgeRow[]> {
+    const [mark] = await this.rows<{ w: number; n: string }>(this.sql.render('query/edges-watermark', {}));
+    const watermark = mark !== undefined && Number(mark.n) > 0 ? Number(mark.w) : undefined;
+    const { liveFrom, from, to, parentFrom, childTo } = liveWindow(range, watermark);
+    return this.rows(this.sql.render('query/dependencies', { ...range, liveFrom, from, to, parentFrom, childTo }));
   }
 
   /**
