@@ -58,7 +58,11 @@ function messagingSpans(startMs: number): ReadableSpan[] {
     new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('messaging');
   const kafka: Attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders' };
   const root = tracer('orders').startSpan('POST /orders', { kind: SpanKind.SERVER, startTime: startMs });
-  const publish = tracer('orders').startSpan('orders publish', { kind: SpanKind.PRODUCER, startTime: startMs + 1, attributes: { ...kafka, 'server.address': 'kafka-1' } }, trace.setSpan(context.active(), root));
+  const publish = tracer('orders').startSpan(
+    'orders publish',
+    { kind: SpanKind.PRODUCER, startTime: startMs + 1, attributes: { ...kafka, 'server.address': 'kafka-1' } },
+    trace.setSpan(context.active(), root),
+  );
   publish.end(startMs + 3);
   root.end(startMs + 5);
   const link: Link = { context: publish.spanContext() };
