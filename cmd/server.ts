@@ -99,7 +99,10 @@ export async function startServer(config: Config, logger: Logger, options: Start
     if (schema.retentionChanged.length > 0) logger.info({ tables: schema.retentionChanged, retentionDays: config.retentionDays }, 'retention changed');
   };
   // The process that writes spans also keeps the dependency edges up to date.
-  const edges = runsCollector && config.dependencyIntervalMs > 0 ? new EdgeJob(store.background, store.sql, { lagSeconds: 60, intervalMs: config.dependencyIntervalMs, settleSeconds: config.dependencyLateSettleSeconds }, logger) : undefined;
+  const edges =
+    runsCollector && config.dependencyIntervalMs > 0
+      ? new EdgeJob(store.background, store.sql, { lagSeconds: 60, intervalMs: config.dependencyIntervalMs, settleSeconds: config.dependencyLateSettleSeconds }, logger)
+      : undefined;
   // And fills in what views created by a migration missed of the spans stored before it.
   const backfill = runsCollector ? new BackfillJob(store.background, { schema: schemaOptions, pauseMs: 1000, remaining: metrics.backfillHoursRemaining }, logger) : undefined;
   try {

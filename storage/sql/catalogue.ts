@@ -102,6 +102,7 @@ export const CATALOGUE = {
   'query/operation-windows-hours': statement({ params: { startNs: 'Int64', endNs: 'Int64', bucket: 'UInt32' } }),
   'query/trace-spans': statement({ params: { traceId: 'String' }, slots: { columns: SPAN_COLUMNS_SELECT } }),
   'query/traces-spans': statement({ params: { traceIds: 'Array(String)' }, slots: { columns: SPAN_COLUMNS_SELECT, range: RANGE } }),
+  'query/skewed-traces': statement({ params: { traceIds: 'Array(String)', startNs: 'Int64', endNs: 'Int64' }, slots: { range: RANGE } }),
   'query/filters/time-range': fragment({ startNs: 'Int64', endNs: 'Int64' }),
   'query/filters/minutes': fragment({ startNs: 'Int64', endNs: 'Int64' }),
   'query/filters/trace-service': fragment({ service: 'String' }),

@@ -79,9 +79,11 @@ export interface TraceSummary {
   traceId: string;
   rootService: string;
   rootOperation: string;
-  /** Start of the earliest span, Unix nanoseconds. */
+  /** Start of the earliest span, Unix nanoseconds; adjusted for clock skew as the trace page is. */
   startNs: string;
   durationNs: string;
+  /** The stored duration, when clock skew was adjusted (then durationNs is the adjusted trace's). */
+  rawDurationNs?: string;
   spanCount: number;
   errorCount: number;
   services: { name: string; spanCount: number }[];

@@ -135,9 +135,7 @@ export function buildTree(spans: Span[]): TraceTree {
     }
   }
   if (shifted > 0) {
-    warnings.push(
-      `${shifted} server span(s) of another service were shifted into their parent's time range, with their descendants (clock skew; largest shift ${formatShift(largestShift)})`,
-    );
+    warnings.push(`${shifted} server span(s) of another service were shifted into their parent's time range, with their descendants (clock skew; largest shift ${formatShift(largestShift)})`);
   }
   if (skewed > 0) warnings.push(`${skewed} span(s) start before or end after their parent (clock skew?); not adjusted: same service as the parent, or not a server span`);
 

@@ -241,6 +241,12 @@ export class Queries {
   }
 
   /** All spans of several traces in one read, from the partitions the range covers. */
+  /** Of these traces, those the trace model will adjust for clock skew (storage/sql/query/skewed-traces.sql). */
+  async skewedTraces(traceIds: string[], range: TimeRange): Promise<string[]> {
+    if (traceIds.length === 0) return [];
+    return (await this.rows<{ traceId: string }>(this.sql.render('query/skewed-traces', { traceIds, ...range }))).map((r) => r.traceId);
+  }
+
   tracesSpans(traceIds: string[], range: TimeRange): Promise<SpanRow[]> {
     if (traceIds.length === 0) return Promise.resolve([]);
     return this.rows(this.sql.render('query/traces-spans', { traceIds, ...range }));

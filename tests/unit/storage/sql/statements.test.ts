@@ -73,6 +73,7 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   'query/traces-spans': {
     'several traces': (n) => sql.render(n, { ...RANGE, traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }),
   },
+  'query/skewed-traces': { '': (n) => sql.render(n, { ...RANGE, traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }) },
 
   'jobs/first-span-minute': { '': (n) => sql.render(n, {}) },
   'jobs/server-now': { '': (n) => sql.render(n, {}) },

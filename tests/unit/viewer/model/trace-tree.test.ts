@@ -97,7 +97,12 @@ describe('clock skew: a server span of another service is shifted into its paren
   //         └─ handle api [-30..10]  starts 40 ms before its client: its clock is 40 ms behind
   //              └─ query api [-25..0]  same clock: moves with it
   test('a server span that starts before its client moves later by the smallest amount, and the trace is as long as it really was', () => {
-    const tree = buildTree([makeSpan('root', '', 0, 100, { service: 'web', kind: 'Server' }), client('call', 'root', 10, 50), server('handle', 'call', -30, 40), makeSpan('query', 'handle', -25, 25, { service: 'api' })]);
+    const tree = buildTree([
+      makeSpan('root', '', 0, 100, { service: 'web', kind: 'Server' }),
+      client('call', 'root', 10, 50),
+      server('handle', 'call', -30, 40),
+      makeSpan('query', 'handle', -25, 25, { service: 'api' }),
+    ]);
     expect(at(tree, 'handle')).toEqual([10, 50]);
     expect(at(tree, 'query')).toEqual([15, 40]);
     expect(tree.byId.get('handle')!.shiftNs).toBe(40_000_000);
