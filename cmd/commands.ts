@@ -167,7 +167,7 @@ export const traceCommand: Command = {
       const bar = ' '.repeat(from) + '█'.repeat(Math.min(barWidth, to) - from) + ' '.repeat(Math.max(0, barWidth - to));
       const mark = critical.has(s.spanId) ? '*' : ' ';
       const label = `${'  '.repeat(node.depth)}${paint(out, safe(s.service), serviceCode(s.service))} ${safe(s.name)}`;
-      const flags = `${s.statusCode === 'Error' ? ' ERROR' : ''}${node.skewed ? ' (skew)' : ''}${node.orphan ? ' (no parent)' : ''}`;
+      const flags = `${s.statusCode === 'Error' ? ' ERROR' : ''}${node.skewed ? ' (skew)' : ''}${node.shiftNs !== 0 ? ` (clock skew: shifted ${node.shiftNs > 0 ? '+' : ''}${formatDuration(node.shiftNs)})` : ''}${node.orphan ? ' (no parent)' : ''}`;
       const line = `${mark} |${paint(out, bar, s.statusCode === 'Error' ? 196 : serviceCode(s.service))}| ${formatDuration(node.end - node.start).padStart(9)}  ${label}${paint(out, flags, 196)}`;
       out.write(`${critical.has(s.spanId) ? bold(out, line) : line}\n`);
     }

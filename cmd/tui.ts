@@ -6,8 +6,8 @@
  */
 import React, { useEffect, useReducer, useState } from 'react';
 import type { TraceSummary } from '../viewer/api/types';
-import { formatDuration, formatShortTime } from '../viewer/model/format';
-import { buildTree, visibleRows, type SpanNode, type TraceTree } from '../viewer/model/trace-tree';
+import { formatDuration, formatIsoTime, formatShortTime } from '../viewer/model/format';
+import { buildTree, shiftWarning, visibleRows, type SpanNode, type TraceTree } from '../viewer/model/trace-tree';
 import { criticalPath } from '../viewer/model/critical-path';
 import { ApiClient, type TraceSearchQuery } from './api-client';
 import { safe } from './render';
@@ -158,6 +158,7 @@ export async function runTui(target: Target): Promise<number> {
       `kind      ${s.kind}`,
       `duration  ${formatDuration(Number(s.durationNs))}`,
       `status    ${s.statusCode}${s.statusMessage ? `: ${safe(s.statusMessage)}` : ''}`,
+      ...(node.shiftNs !== 0 ? [shiftWarning(node) ?? '', `raw start ${formatIsoTime(s.startNs)}`] : []),
       `span id   ${s.spanId}`,
       '',
       'attributes',

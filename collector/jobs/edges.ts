@@ -21,7 +21,14 @@
  * - service → service, from a span whose parent is in another service;
  * - service → external peer, from a CLIENT or PRODUCER span with no child in
  *   another service, named by peer.service, else db.system with db.name, else
- *   server.address: the database or API that sends no spans of its own.
+ *   server.address: the database or API that sends no spans of its own;
+ * - producer service → broker → consumer service, for messaging: a PRODUCER span
+ *   naming its broker (messaging.system with the destination) is an edge to the
+ *   broker, and a CONSUMER span whose parent or link is a producer span of another
+ *   service is an edge from the broker (Kind 'messaging').
+ *
+ * The selects (storage/sql/jobs/edges/) are shared with the live map
+ * (viewer/query/queries.ts), which computes the minutes past the watermark the same way.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../../common/log';
@@ -256,6 +263,7 @@ export class EdgeJob {
   private async insertEdges(from: number, to: number): Promise<void> {
     await this.client.command(this.sql.render('jobs/service-edges', { from, to, parentFrom: from - PARENT_HORIZON_SECONDS }));
     await this.client.command(this.sql.render('jobs/external-edges', { from, to, childTo: to + CHILD_HORIZON_SECONDS }));
+    await this.client.command(this.sql.render('jobs/messaging-edges', { from, to, parentFrom: from - PARENT_HORIZON_SECONDS }));
   }
 }
 

@@ -101,6 +101,40 @@ test('the dependency map draws services and external peers, a node opens its ser
   expect(await page.locator('a.result').count()).toBeGreaterThan(0);
 });
 
+test('the open map refreshes: a new service pair appears, and the zoom and the selection stay', async () => {
+  const base = `http://127.0.0.1:${server.ports.ui}`;
+  await page.goto(`${base}/dependencies?refresh=5s`);
+  await page.waitForFunction(() => document.querySelector('.graph')?.getAttribute('data-positions')?.includes('api.stripe.com'));
+  const box = (await page.locator('.graph').boundingBox())!;
+  const positions = JSON.parse((await page.getAttribute('.graph', 'data-positions'))!) as Record<string, { x: number; y: number }>;
+  // An external node does not navigate: a tap selects it.
+  await page.mouse.click(box.x + positions['api.stripe.com']!.x, box.y + positions['api.stripe.com']!.y);
+  await page.waitForFunction(() => document.querySelector('.graph')?.getAttribute('data-selected') === 'api.stripe.com');
+  const fittedZoom = await page.getAttribute('.graph', 'data-zoom');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -400);
+  await page.waitForFunction((before) => document.querySelector('.graph')?.getAttribute('data-zoom') !== before, fittedZoom);
+  const zoom = await page.getAttribute('.graph', 'data-zoom');
+  const edges = Number(await page.getAttribute('.graph', 'data-edges'));
+
+  const memory = new InMemorySpanExporter();
+  const tracer = (s: string): ReturnType<BasicTracerProvider['getTracer']> =>
+    new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': s }), spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('e2e');
+  const root = tracer('web').startSpan('GET /wishlist', { kind: SpanKind.SERVER, startTime: Date.now() - 20 });
+  tracer('wishlist')
+    .startSpan('GET /items', { kind: SpanKind.SERVER, startTime: Date.now() - 19 }, trace.setSpan(context.active(), root))
+    .end(Date.now() - 10);
+  root.end(Date.now() - 5);
+  expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest(memory.getFinishedSpans()), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
+
+  // No reload: the page asks again by itself.
+  await page.waitForFunction(() => document.querySelector('.graph')?.getAttribute('data-positions')?.includes('wishlist'), undefined, { timeout: 30_000 });
+  expect(Number(await page.getAttribute('.graph', 'data-edges'))).toBe(edges + 1);
+  expect(await page.getAttribute('.graph', 'data-zoom')).toBe(zoom);
+  expect(await page.getAttribute('.graph', 'data-selected')).toBe('api.stripe.com');
+  expect(page.url()).toBe(`${base}/dependencies?refresh=5s`);
+});
+
 test('the anomalies page ranks a slow stretch, and the waterfall marks outlier spans', async () => {
   const base = `http://127.0.0.1:${server.ports.ui}`;
   // Five calls 100× slower than the hour of steady traffic before them.

@@ -79,9 +79,11 @@ export interface TraceSummary {
   traceId: string;
   rootService: string;
   rootOperation: string;
-  /** Start of the earliest span, Unix nanoseconds. */
+  /** Start of the earliest span, Unix nanoseconds; adjusted for clock skew as the trace page is. */
   startNs: string;
   durationNs: string;
+  /** The stored duration, when clock skew was adjusted (then durationNs is the adjusted trace's). */
+  rawDurationNs?: string;
   spanCount: number;
   errorCount: number;
   services: { name: string; spanCount: number }[];
@@ -139,7 +141,7 @@ export interface CriticalPathResponse {
 
 export interface DependencyNode {
   id: string;
-  /** A service that sends spans, or an external peer (database, API) named by client spans. */
+  /** A service that sends spans, or an external peer (database, API, message broker) named by client or producer spans. */
   kind: 'service' | 'external';
   /** Calls into it in the window (from edges), and those that failed. */
   calls: number;
@@ -151,7 +153,8 @@ export interface DependencyNode {
 export interface DependencyEdge {
   parent: string;
   child: string;
-  kind: 'service' | 'external';
+  /** service → service, service → external peer (a broker too), or broker → consumer service. */
+  kind: 'service' | 'external' | 'messaging';
   calls: number;
   errors: number;
   errorRate: number;

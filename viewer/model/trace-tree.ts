@@ -3,8 +3,14 @@
  * depth, and what is odd about it. Orphans (parent missing), clock skew (a child
  * outside its parent) and cycles are reported as warnings, never dropped; a span
  * stored twice is shown once, and the copies are counted in a warning.
+ *
+ * Times are adjusted for clock skew (clock-skew.ts): a server span of another service
+ * outside its parent, and its descendants, are shifted into the parent's window. Every
+ * time in the tree (start, end, the trace's start and duration) is the adjusted one; the
+ * span itself keeps its raw timestamps.
  */
 import type { Span } from '../api/types';
+import { childShift } from './clock-skew';
 
 export interface SpanNode {
   span: Span;
@@ -16,8 +22,10 @@ export interface SpanNode {
   children: SpanNode[];
   /** The parent id is set but no such span is in the trace. */
   orphan: boolean;
-  /** Starts before or ends after its parent. */
+  /** Starts before or ends after its parent, after any adjustment: flagged, not adjusted. */
   skewed: boolean;
+  /** How far start and end were moved for clock skew, ns (0: as stored); the span keeps its raw times. */
+  shiftNs: number;
 }
 
 export interface TraceTree {
@@ -54,7 +62,7 @@ export function buildTree(spans: Span[]): TraceTree {
       else clashes++;
       continue;
     }
-    byId.set(span.spanId, { span, start, end: start + Number(span.durationNs), depth: 0, parent: undefined, children: [], orphan: false, skewed: false });
+    byId.set(span.spanId, { span, start, end: start + Number(span.durationNs), depth: 0, parent: undefined, children: [], orphan: false, skewed: false, shiftNs: 0 });
   }
   if (copies > 0) warnings.push(`${copies} span${copies === 1 ? ' is' : 's are'} stored more than once (identical copies: same span id, start and end); each is shown once`);
   if (clashes > 0) warnings.push(`${clashes} span${clashes === 1 ? ' reuses' : 's reuse'} the id of a different span in this trace; the first span with each id is shown`);
@@ -83,6 +91,8 @@ export function buildTree(spans: Span[]): TraceTree {
   const visited = new Set<SpanNode>();
   let depth = 0;
   let skewed = 0;
+  let shifted = 0;
+  let largestShift = 0;
   const stack: SpanNode[] = [...roots].reverse();
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -93,6 +103,18 @@ export function buildTree(spans: Span[]): TraceTree {
     if (node.parent && (node.start < node.parent.start || node.end > node.parent.end)) {
       node.skewed = true;
       skewed++;
+    }
+    // Children are placed before they are ordered: parent first, so a shift carries down.
+    for (const child of node.children) {
+      const shift = childShift(child.span, child.start, child.end, { ...node.span, start: node.start, end: node.end, shiftNs: node.shiftNs });
+      if (shift === 0) continue;
+      child.shiftNs = shift;
+      child.start += shift;
+      child.end += shift;
+      if (child.span.service !== node.span.service) {
+        shifted++;
+        if (Math.abs(shift) > Math.abs(largestShift)) largestShift = shift;
+      }
     }
     node.children.sort(byStart);
     for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
@@ -112,8 +134,21 @@ export function buildTree(spans: Span[]): TraceTree {
       nodes.push(node);
     }
   }
-  if (skewed > 0) warnings.push(`${skewed} span(s) start before or end after their parent (clock skew?)`);
+  if (shifted > 0) {
+    warnings.push(`${shifted} server span(s) of another service were shifted into their parent's time range, with their descendants (clock skew; largest shift ${formatShift(largestShift)})`);
+  }
+  if (skewed > 0) warnings.push(`${skewed} span(s) start before or end after their parent (clock skew?); not adjusted: same service as the parent, or not a server span`);
 
+  // An adjusted span may have been the earliest: the trace starts at its earliest adjusted span.
+  let first = Infinity;
+  for (const n of byId.values()) first = Math.min(first, n.start);
+  if (Number.isFinite(first) && first !== 0) {
+    for (const n of byId.values()) {
+      n.start -= first;
+      n.end -= first;
+    }
+    startNs += BigInt(first);
+  }
   let end = 0;
   for (const n of byId.values()) end = Math.max(end, n.end);
   const services = [...new Set(spans.map((s) => s.service))].sort();
@@ -128,6 +163,22 @@ export function buildTree(spans: Span[]): TraceTree {
     errorCount: nodes.filter((n) => n.span.statusCode === 'Error').length,
     warnings,
   };
+}
+
+/** An instant of a span (its events' times) on the tree's axis: ns after the trace start, with the span's shift. */
+export function offsetOf(tree: Pick<TraceTree, 'startNs'>, node: Pick<SpanNode, 'shiftNs'>, timeNs: string): number {
+  return Number(BigInt(timeNs) - tree.startNs) + node.shiftNs;
+}
+
+/** The warning a shifted span carries, with the shift (its raw times stay on the span). */
+export function shiftWarning(node: Pick<SpanNode, 'shiftNs'>): string | undefined {
+  if (node.shiftNs === 0) return undefined;
+  return `Adjusted for clock skew: start and end shifted by ${formatShift(node.shiftNs)} to fit its parent.`;
+}
+
+/** A signed shift in ms, to the microsecond: "+12.5ms", "-0.003ms". */
+function formatShift(ns: number): string {
+  return `${ns > 0 ? '+' : '-'}${(Math.abs(ns) / 1e6).toFixed(3).replace(/\.?0+$/, '')}ms`;
 }
 
 /** The rows to show: depth-first order, skipping the descendants of collapsed spans. */

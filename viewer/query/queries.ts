@@ -10,6 +10,7 @@ import type { Rendered, SqlRegistry } from '../../storage/sql/registry';
 import type { AttributeFilter, TimeRange } from '../api/params';
 import type { SpanKind, StatusCode, StatusFilter, TraceSort } from '../api/types';
 import { histogramOf, logStats, quantile, type LatencyHistogram } from './latency-histogram';
+import { liveWindow, type EdgeRow } from './dependencies';
 import type { RedSeriesRow } from './red';
 
 export interface TraceFilters {
@@ -196,9 +197,16 @@ export class Queries {
     );
   }
 
-  /** Service edges over whole minutes of the range, from the per-minute edge table. */
-  dependencies(range: TimeRange): Promise<{ parent: string; child: string; kind: string; calls: string; errors: string; latency: [number, number, number] }[]> {
-    return this.rows(this.sql.render('query/dependencies', range));
+  /**
+   * Service edges over the range: the minutes the edge job has covered from its table, the
+   * few after its watermark from spans (see liveWindow). The watermark is read first, and the
+   * table is read only before it, so a minute the job covers meanwhile is counted once.
+   */
+  async dependencies(range: TimeRange): Promise<EdgeRow[]> {
+    const [mark] = await this.rows<{ w: number; n: string }>(this.sql.render('query/edges-watermark', {}));
+    const watermark = mark !== undefined && Number(mark.n) > 0 ? Number(mark.w) : undefined;
+    const { liveFrom, from, to, parentFrom, childTo } = liveWindow(range, watermark);
+    return this.rows(this.sql.render('query/dependencies', { ...range, liveFrom, from, to, parentFrom, childTo }));
   }
 
   /**
@@ -267,6 +275,12 @@ export class Queries {
   }
 
   /** All spans of several traces in one read, from the partitions the range covers. */
+  /** Of these traces, those the trace model will adjust for clock skew (storage/sql/query/skewed-traces.sql). */
+  async skewedTraces(traceIds: string[], range: TimeRange): Promise<string[]> {
+    if (traceIds.length === 0) return [];
+    return (await this.rows<{ traceId: string }>(this.sql.render('query/skewed-traces', { traceIds, ...range }))).map((r) => r.traceId);
+  }
+
   tracesSpans(traceIds: string[], range: TimeRange): Promise<SpanRow[]> {
     if (traceIds.length === 0) return Promise.resolve([]);
     return this.rows(this.sql.render('query/traces-spans', { traceIds, ...range }));

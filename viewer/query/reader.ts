@@ -23,6 +23,7 @@ import type {
 } from '../api/types';
 import { findAnomalies } from './anomalies';
 import { anomalyBucketFor, bucketFor } from './buckets';
+import { adjustSummaries, bySlowest } from './skewed-summaries';
 import { dependencyMap, serviceCalls, type ServiceCalls } from './dependencies';
 import { outlierBaselineRange, OUTLIER_MIN_SAMPLES, scoreOutliers } from './outliers';
 import type { Queries, TraceFilters } from './queries';
@@ -78,9 +79,29 @@ export class TraceReader {
     return { traceId, outliers: scoreOutliers(spans, baselines) };
   }
 
-  /** A search's trace summaries (newest first unless `filters.sort` says otherwise). */
+  /**
+   * Traces that match, as the summaries table has them, with the start and duration of those
+   * the trace model adjusts for clock skew corrected: those few are read whole and built as
+   * the trace page builds them. The candidates were still chosen, and filtered by duration, on
+   * the stored times; sorted by slowest, the page is put in order again (see README).
+   */
   async search(filters: TraceFilters): Promise<TraceSearchResponse> {
-    return { traces: (await this.queries.searchTraces(filters)).map(toTraceSummary), limit: filters.limit };
+    const found = await this.queries.searchTraces(filters);
+    const traces = found.map(toTraceSummary);
+    const skewed =
+      found.length === 0
+        ? []
+        : await this.queries.skewedTraces(
+            traces.map((t) => t.traceId),
+            spannedRange(found),
+          );
+    if (skewed.length > 0) {
+      const byTrace = new Map<string, Span[]>(skewed.map((id) => [id, []]));
+      for (const row of await this.queries.tracesSpans(skewed, spannedRange(found))) byTrace.get(row.TraceId)?.push(toSpan(row));
+      const adjusted = adjustSummaries(traces, byTrace);
+      return { traces: filters.sort === 'slowest' ? bySlowest(adjusted) : adjusted, limit: filters.limit };
+    }
+    return { traces, limit: filters.limit };
   }
 
   /**
@@ -91,11 +112,8 @@ export class TraceReader {
   async searchWithSpans(filters: TraceFilters): Promise<TraceResponse[]> {
     const found = await this.queries.searchTraces(filters);
     if (found.length === 0) return [];
-    const starts = found.map((t) => BigInt(t.startNs));
-    const ends = found.map((t) => BigInt(t.startNs) + BigInt(t.durationNs));
-    const range = { startNs: starts.reduce((a, b) => (b < a ? b : a)), endNs: ends.reduce((a, b) => (b > a ? b : a)) };
     const byTrace = new Map<string, Span[]>(found.map((t) => [t.TraceId, []]));
-    for (const row of await this.queries.tracesSpans([...byTrace.keys()], range)) byTrace.get(row.TraceId)?.push(toSpan(row));
+    for (const row of await this.queries.tracesSpans([...byTrace.keys()], spannedRange(found))) byTrace.get(row.TraceId)?.push(toSpan(row));
     return [...byTrace].filter(([, spans]) => spans.length > 0).map(([traceId, spans]) => ({ traceId, spans }));
   }
 
@@ -130,6 +148,13 @@ export class TraceReader {
   async serviceCalls(range: TimeRange): Promise<ServiceCalls[]> {
     return serviceCalls(await this.queries.dependencies(range));
   }
+}
+
+/** The time range the found traces' summaries cover, from the first start to the last end. */
+function spannedRange(found: { startNs: string; durationNs: string }[]): TimeRange {
+  const starts = found.map((t) => BigInt(t.startNs));
+  const ends = found.map((t) => BigInt(t.startNs) + BigInt(t.durationNs));
+  return { startNs: starts.reduce((a, b) => (b < a ? b : a)), endNs: ends.reduce((a, b) => (b > a ? b : a)) };
 }
 
 /** The critical path of a trace with its offsets made Unix nanoseconds again, as decimal strings. */

@@ -1,13 +1,3 @@
--- service -> service: a span whose parent is in another service. Parents may have started up
--- to an hour before the child ({parentFrom}).
+-- The job's service -> service edges of minutes [from, to): the select is shared with the live map.
 INSERT INTO {db:Identifier}.hindsight_service_edges_1m (Minute, Parent, Child, Kind, Calls, Errors, Latency)
-SELECT toStartOfMinute(c.Timestamp) AS Minute, p.ServiceName AS Parent, c.ServiceName AS Child, 'service' AS Kind,
-       count() AS Calls, countIf(c.StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(c.Duration) AS Latency
-FROM {db:Identifier}.otel_traces AS c
-INNER JOIN (
-    SELECT TraceId, SpanId, ServiceName FROM {db:Identifier}.otel_traces
-    WHERE Timestamp >= toDateTime({parentFrom:UInt32}) AND Timestamp < toDateTime({to:UInt32})
-) AS p ON c.TraceId = p.TraceId AND c.ParentSpanId = p.SpanId
-WHERE c.Timestamp >= toDateTime({from:UInt32}) AND c.Timestamp < toDateTime({to:UInt32})
-  AND c.ParentSpanId != '' AND p.ServiceName != c.ServiceName
-GROUP BY Minute, Parent, Child
+/*include select*/

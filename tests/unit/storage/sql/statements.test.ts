@@ -73,7 +73,8 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'most spans, one operation': (n) => sql.render(n, { ...RANGE, operation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_spans', from: 'row' }),
     "most errors, a service's operation": (n) => sql.render(n, { ...RANGE, pairService: 'checkout', pairOperation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_errors', from: 'row' }),
   },
-  'query/dependencies': { range: (n) => sql.render(n, RANGE) },
+  'query/dependencies': { range: (n) => sql.render(n, { ...RANGE, liveFrom: 1_700_003_580, from: 1_700_003_580, to: 1_700_003_641, parentFrom: 1_699_999_980, childTo: 1_700_003_941 }) },
+  'query/edges-watermark': { '': (n) => sql.render(n, {}) },
   'query/red-series': {
     "the service's requests": (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 10 }, { spans: 'requests' }),
     'one operation': (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 30, operation: 'GET /cart' }, { spans: 'operation' }),
@@ -95,6 +96,7 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   'query/traces-spans': {
     'several traces': (n) => sql.render(n, { ...RANGE, traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }),
   },
+  'query/skewed-traces': { '': (n) => sql.render(n, { ...RANGE, traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }) },
 
   'jobs/first-span-minute': { '': (n) => sql.render(n, {}) },
   'jobs/server-now': { '': (n) => sql.render(n, {}) },
@@ -108,6 +110,7 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   },
   'jobs/service-edges': { '': (n) => sql.render(n, { from: 1_700_000_040, to: 1_700_003_640, parentFrom: 1_699_996_440 }) },
   'jobs/external-edges': { '': (n) => sql.render(n, { from: 1_700_000_040, to: 1_700_003_640, childTo: 1_700_003_940 }) },
+  'jobs/messaging-edges': { '': (n) => sql.render(n, { from: 1_700_000_040, to: 1_700_003_640, parentFrom: 1_699_996_440 }) },
   'jobs/backfill': {
     'an hour of trace summaries': (n) => sql.render(n, { target: 'hindsight_trace_summaries', select: selectOf('schema/views/select/hindsight_trace_summaries', { from: 1_700_000_000 }) }),
   },

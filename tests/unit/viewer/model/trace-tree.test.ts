@@ -1,5 +1,5 @@
 import type { Span } from '../../../../viewer/api/types';
-import { buildTree, visibleRows } from '../../../../viewer/model/trace-tree';
+import { buildTree, offsetOf, shiftWarning, visibleRows } from '../../../../viewer/model/trace-tree';
 import { makeApiSpan } from '../../../support/api-spans';
 
 const T0 = 1_700_000_000_000_000_000n;
@@ -85,4 +85,96 @@ test('a 50,000-span chain builds without recursion limits, and errors are counte
   const tree = buildTree(spans);
   expect(tree.depth).toBe(50_000);
   expect(tree.errorCount).toBe(50);
+});
+
+describe('clock skew: a server span of another service is shifted into its parent, with its descendants', () => {
+  const client = (id: string, parent: string, startMs: number, durationMs: number, service = 'web'): Span => makeSpan(id, parent, startMs, durationMs, { service, kind: 'Client' });
+  const server = (id: string, parent: string, startMs: number, durationMs: number, service = 'api'): Span => makeSpan(id, parent, startMs, durationMs, { service, kind: 'Server' });
+  const at = (tree: ReturnType<typeof buildTree>, id: string): [number, number] => [tree.byId.get(id)!.start / 1e6, tree.byId.get(id)!.end / 1e6];
+
+  //   root web [0..100]
+  //    └─ call web [10..60]
+  //         └─ handle api [-30..10]  starts 40 ms before its client: its clock is 40 ms behind
+  //              └─ query api [-25..0]  same clock: moves with it
+  test('a server span that starts before its client moves later by the smallest amount, and the trace is as long as it really was', () => {
+    const tree = buildTree([
+      makeSpan('root', '', 0, 100, { service: 'web', kind: 'Server' }),
+      client('call', 'root', 10, 50),
+      server('handle', 'call', -30, 40),
+      makeSpan('query', 'handle', -25, 25, { service: 'api' }),
+    ]);
+    expect(at(tree, 'handle')).toEqual([10, 50]);
+    expect(at(tree, 'query')).toEqual([15, 40]);
+    expect(tree.byId.get('handle')!.shiftNs).toBe(40_000_000);
+    expect(tree.byId.get('query')!.shiftNs).toBe(40_000_000);
+    expect(tree.byId.get('handle')!.skewed).toBe(false);
+    // Raw, the trace ran from -30 to 100 ms; adjusted it starts at the root.
+    expect(tree.startNs).toBe(T0);
+    expect(tree.durationNs).toBe(100_000_000);
+    expect(tree.warnings).toEqual(["1 server span(s) of another service were shifted into their parent's time range, with their descendants (clock skew; largest shift +40ms)"]);
+    expect(shiftWarning(tree.byId.get('handle')!)).toBe('Adjusted for clock skew: start and end shifted by +40ms to fit its parent.');
+    expect(shiftWarning(tree.byId.get('root')!)).toBeUndefined();
+    // The span keeps its raw times, and its events move with it.
+    expect(tree.byId.get('handle')!.span.startNs).toBe(String(T0 - 30_000_000n));
+    expect(offsetOf(tree, tree.byId.get('handle')!, String(T0 - 20_000_000n))).toBe(20_000_000);
+  });
+
+  //   root web [0..100]
+  //    └─ call web [10..60]
+  //         └─ handle api [400..440]  ends 380 ms after its client: its clock is ahead
+  test('a server span that ends after its client moves earlier, and the trace no longer ends at it', () => {
+    const tree = buildTree([makeSpan('root', '', 0, 100, { service: 'web', kind: 'Server' }), client('call', 'root', 10, 50), server('handle', 'call', 400, 40)]);
+    expect(at(tree, 'handle')).toEqual([20, 60]);
+    expect(tree.byId.get('handle')!.shiftNs).toBe(-380_000_000);
+    expect(tree.durationNs).toBe(100_000_000);
+    expect(tree.warnings[0]).toMatch(/largest shift -380ms/);
+  });
+
+  //   root web [0..100]
+  //    └─ call web [10..90]
+  //         └─ a api [-50..20]          behind by 60 ms → [10..80]
+  //              └─ call-b api [-40..0]  → [20..60]
+  //                   └─ b db [100..130]  its own clock, ahead: fitted to the moved call-b → [30..60]
+  test('nested skew: each server span is fitted to its parent as already moved', () => {
+    const tree = buildTree([
+      makeSpan('root', '', 0, 100, { service: 'web', kind: 'Server' }),
+      client('call', 'root', 10, 80),
+      server('a', 'call', -50, 70),
+      client('call-b', 'a', -40, 40, 'api'),
+      server('b', 'call-b', 100, 30, 'db'),
+    ]);
+    expect(at(tree, 'a')).toEqual([10, 80]);
+    expect(at(tree, 'call-b')).toEqual([20, 60]);
+    expect(at(tree, 'b')).toEqual([30, 60]);
+    expect(tree.nodes.every((n) => !n.skewed)).toBe(true);
+    expect(tree.durationNs).toBe(100_000_000);
+    expect(tree.warnings[0]).toMatch(/^2 server span\(s\)/);
+  });
+
+  //   root web [0..100]
+  //    └─ call web [10..30]
+  //         └─ slow api [5..60]  longer than its client: only its start is moved
+  test('a server span longer than its client has only its start moved, and stays flagged', () => {
+    const tree = buildTree([makeSpan('root', '', 0, 100, { service: 'web', kind: 'Server' }), client('call', 'root', 10, 20), server('slow', 'call', 5, 55)]);
+    expect(at(tree, 'slow')).toEqual([10, 65]);
+    expect(tree.byId.get('slow')!.skewed).toBe(true);
+  });
+
+  //   root web [0..100]
+  //    ├─ inner web [-20..10]      same service: one clock, so flagged, not moved
+  //    └─ consume api [90..150]    a consumer of another service may outlive its parent
+  test('within one service, or for a span that is not a server span, skew is flagged and not adjusted', () => {
+    const tree = buildTree([
+      makeSpan('root', '', 0, 100, { service: 'web', kind: 'Server' }),
+      makeSpan('inner', 'root', -20, 30, { service: 'web', kind: 'Internal' }),
+      makeSpan('consume', 'root', 90, 60, { service: 'api', kind: 'Consumer' }),
+    ]);
+    expect(tree.byId.get('inner')!.shiftNs).toBe(0);
+    expect(tree.byId.get('inner')!.skewed).toBe(true);
+    expect(tree.byId.get('consume')!.shiftNs).toBe(0);
+    expect(tree.byId.get('consume')!.skewed).toBe(true);
+    expect(tree.startNs).toBe(T0 - 20_000_000n);
+    expect(tree.durationNs).toBe(170_000_000);
+    expect(tree.warnings).toEqual(['2 span(s) start before or end after their parent (clock skew?); not adjusted: same service as the parent, or not a server span']);
+  });
 });

@@ -4,9 +4,13 @@ SELECT toStartOfMinute(c.Timestamp) AS Minute, p.ServiceName AS Parent, c.Servic
        count() AS Calls, countIf(c.StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(c.Duration) AS Latency
 FROM otel.otel_traces AS c
 INNER JOIN (
-    SELECT TraceId, SpanId, ServiceName FROM otel.otel_traces
+    SELECT TraceId, SpanId, ServiceName, SpanKind FROM otel.otel_traces
     WHERE Timestamp >= toDateTime({parentFrom:UInt32}) AND Timestamp < toDateTime({to:UInt32})
+      AND TraceId IN (
+          SELECT TraceId FROM otel.otel_traces
+          WHERE Timestamp >= toDateTime({from:UInt32}) AND Timestamp < toDateTime({to:UInt32}) AND ParentSpanId != '')
 ) AS p ON c.TraceId = p.TraceId AND c.ParentSpanId = p.SpanId
 WHERE c.Timestamp >= toDateTime({from:UInt32}) AND c.Timestamp < toDateTime({to:UInt32})
   AND c.ParentSpanId != '' AND p.ServiceName != c.ServiceName
+  AND NOT (p.SpanKind = 'Producer' AND c.SpanKind = 'Consumer' AND c.SpanAttributes['messaging.system'] != '')
 GROUP BY Minute, Parent, Child;

@@ -1,0 +1,49 @@
+import type { DependenciesResponse } from '../../../../viewer/api/types';
+import { graphChange, graphElements, refreshChoice } from '../../../../viewer/ui/src/lib/dependency-graph';
+
+const edge = (parent: string, child: string, kind: 'service' | 'external' | 'messaging', calls: number): DependenciesResponse['edges'][number] => ({
+  parent,
+  child,
+  kind,
+  calls,
+  errors: 0,
+  errorRate: 0,
+  p50Ns: 1e6,
+  p95Ns: 2e6,
+  p99Ns: 3e6,
+});
+const node = (id: string, kind: 'service' | 'external' = 'service'): DependenciesResponse['nodes'][number] => ({ id, kind, calls: 1, errors: 0, requestRate: 1 });
+
+test('each node and each edge (per kind) is one element, named by its ends', () => {
+  const elements = graphElements({ nodes: [node('web'), node('kafka orders', 'external')], edges: [edge('web', 'kafka orders', 'external', 4)], windowSeconds: 60 });
+  expect(elements.map((e) => [e.group, e.data.id])).toEqual([
+    ['nodes', 'web'],
+    ['nodes', 'kafka orders'],
+    ['edges', 'web→kafka orders→external'],
+  ]);
+  expect(elements[2]!.data).toMatchObject({ source: 'web', target: 'kafka orders', kind: 'external', label: '4 calls · p99 3ms' });
+});
+
+test('a refresh adds what is new, updates what is drawn, removes what is gone, and lays out only for a new node', () => {
+  const before = graphElements({ nodes: [node('web'), node('cart')], edges: [edge('web', 'cart', 'service', 1)], windowSeconds: 60 });
+  const drawn = new Set(before.map((e) => e.data.id));
+  const same = graphChange(drawn, graphElements({ nodes: [node('web'), node('cart')], edges: [edge('web', 'cart', 'service', 9)], windowSeconds: 60 }));
+  expect([same.add, same.remove, same.layout]).toEqual([[], [], false]);
+  expect(same.update.find((e) => e.data.id === 'web→cart→service')?.data['label']).toBe('9 calls · p99 3ms');
+
+  const grown = graphChange(drawn, graphElements({ nodes: [node('web'), node('pay')], edges: [edge('web', 'pay', 'service', 1)], windowSeconds: 60 }));
+  expect(grown.add.map((e) => e.data.id)).toEqual(['pay', 'web→pay→service']);
+  expect(grown.remove).toEqual(['cart', 'web→cart→service']);
+  expect(grown.layout).toBe(true);
+  // An edge between nodes already drawn needs no layout.
+  expect(graphChange(drawn, graphElements({ nodes: [node('web'), node('cart')], edges: [edge('web', 'cart', 'service', 1), edge('cart', 'web', 'service', 1)], windowSeconds: 60 })).layout).toBe(
+    false,
+  );
+});
+
+test('the refresh menu: a known choice, else every 10 s', () => {
+  expect(refreshChoice('off')).toBe('off');
+  expect(refreshChoice('5s')).toBe('5s');
+  expect(refreshChoice('7s')).toBe('10s');
+  expect(refreshChoice(null)).toBe('10s');
+});
