@@ -95,7 +95,9 @@ describe('Jaeger JSON', () => {
       kind: 3,
       status: { code: 2, message: 'card declined' },
       attributes: [],
-      events: [{ timeUnixNano: String(T0 + 2_000_000n), name: 'retry', attributes: [{ key: 'attempt', value: { stringValue: '2' } }] }],
+      // Jaeger's tags are typed where the stored text reads back losslessly (README, typed tags):
+      // "2" goes out as int64 and comes back as an int, stored again as the same text "2".
+      events: [{ timeUnixNano: String(T0 + 2_000_000n), name: 'retry', attributes: [{ key: 'attempt', value: { intValue: '2' } }] }],
       links: [{ traceId: 'ef'.repeat(16), spanId: '1'.repeat(16), attributes: [] }],
     });
   });
