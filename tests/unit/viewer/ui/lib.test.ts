@@ -119,7 +119,7 @@ describe('SQL results', () => {
           ],
         ),
       ),
-    ).toEqual({ kind: 'bar', label: 0, value: 1 });
+    ).toEqual({ kind: 'bar', label: 0, values: [1] });
     expect(chartFor(result(['String'], [['a'], ['b']]))).toBeUndefined();
   });
 
@@ -141,5 +141,48 @@ describe('SQL results', () => {
     expect(addToHistory(['b', 'a'], ' a ')).toEqual(['a', 'b']);
     expect(addToHistory(['a'], '   ')).toEqual(['a']);
     expect(addToHistory(['x', 'y', 'z'], 'w', 3)).toEqual(['w', 'x', 'y']);
+  });
+});
+
+describe('SQL results', () => {
+  const columns = (...names: string[]): { name: string; type: string }[] => names.map((name) => ({ name, type: 'String' }));
+  const trace = 'ab'.repeat(16);
+  const span = 'cd'.repeat(8);
+
+  test('TraceId cells link to their trace, SpanId cells to the span in it; anything else, or no id, to nothing', async () => {
+    const { idLinks } = await import('../../../../viewer/ui/src/lib/sql-result');
+    const links = idLinks(columns('SpanName', 'TraceId', 'SpanId'));
+    expect([...links.keys()]).toEqual([1, 2]);
+    expect(links.get(1)!(['x', trace, span])).toBe(`/trace/${trace}`);
+    expect(links.get(2)!(['x', trace.toUpperCase(), span])).toBe(`/trace/${trace}?span=${span}`);
+    expect(links.get(1)!(['x', '', span])).toBeUndefined();
+    expect(links.get(2)!(['x', trace, 'NULL'])).toBeUndefined();
+    expect([...idLinks(columns('trace_id')).keys()]).toEqual([0]);
+    expect(idLinks(columns('SpanId')).size).toBe(0);
+  });
+
+  test('chart values carry their unit: names ending in ms, ns or s are durations, the rest compact numbers', async () => {
+    const { formatValue, niceTicks, unitOf } = await import('../../../../viewer/ui/src/lib/chart-units');
+    expect(['p99_ms', 'Duration', 'wait_ns', 'elapsed_seconds', 'latencyMs', 'spans', 'items'].map((name) => unitOf({ name, type: 'Float64' }))).toEqual([
+      'ms',
+      'ns',
+      'ns',
+      's',
+      'ms',
+      'number',
+      'number',
+    ]);
+    expect(formatValue(6880, 'ms')).toBe('6.88s');
+    expect(formatValue(0, 'ms')).toBe('0');
+    expect(formatValue(268_435_456, 'ns')).toBe('268ms');
+    expect(formatValue(12_345, 'number')).not.toMatch(/e\+/);
+    expect(niceTicks(6880)).toEqual([0, 2000, 4000, 6000, 8000]);
+    expect(niceTicks(0.7)).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
+    expect(niceTicks(0)).toEqual([0, 1]);
+  });
+
+  test('columns get one width each, shared by the header and the rows', async () => {
+    const { columnWidths } = await import('../../../../viewer/ui/src/lib/sql-result');
+    expect(columnWidths({ columns: columns('a', 'Events.Attributes'), rows: [['x', 'y'.repeat(400)]], elapsedSeconds: undefined, rowsRead: undefined })).toEqual([120, 480]);
   });
 });
