@@ -142,3 +142,25 @@ export function formatShortTime(ns: string, nowMs = Date.now()): string {
   const time = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
   return day(date) === day(new Date(nowMs)) ? `${time}:${pad(date.getSeconds())}` : `${day(date)} ${time}`;
 }
+
+/** Units the API's duration parameters take, largest first ("250us, 100ms, 1.5s"). */
+const PARAM_UNITS = [
+  { size: 1e9, name: 's' },
+  { size: 1e6, name: 'ms' },
+  { size: 1e3, name: 'us' },
+  { size: 1, name: 'ns' },
+] as const;
+
+/**
+ * Nanoseconds as a duration parameter people can read ("268ms", "8.59s"): the largest unit
+ * with at least 1 of it, three significant digits, rounded down for a lower bound and up for
+ * an upper one, so that the range still holds every span of the bucket it came from.
+ */
+export function formatDurationParam(ns: number, round: 'down' | 'up'): string {
+  const abs = Math.max(0, ns);
+  const unit = PARAM_UNITS.find((u) => abs >= u.size) ?? PARAM_UNITS[3];
+  const value = abs / unit.size;
+  const step = value >= 100 ? 1 : value >= 10 ? 0.1 : 0.01;
+  const rounded = (round === 'down' ? Math.floor(value / step + 1e-9) : Math.ceil(value / step - 1e-9)) * step;
+  return `${Number(rounded.toFixed(2))}${unit.name}`;
+}

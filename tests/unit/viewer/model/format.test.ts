@@ -1,4 +1,4 @@
-import { formatDuration, formatIsoTime, formatShortTime, formatWhen, msOf, nsOfMs } from '../../../../viewer/model/format';
+import { formatDuration, formatDurationParam, formatIsoTime, formatShortTime, formatWhen, msOf, nsOfMs } from '../../../../viewer/model/format';
 
 /** Unix milliseconds as the API's nanosecond string. */
 const ns = (ms: number): string => String(BigInt(ms) * 1_000_000n);
@@ -101,5 +101,17 @@ describe('times', () => {
     const now = new Date(2026, 10, 24, 15, 0, 0).getTime();
     expect(formatShortTime(ns(new Date(2026, 10, 24, 10, 45, 16, 333).getTime()), now)).toBe('10:45:16');
     expect(formatShortTime(ns(new Date(2026, 10, 23, 23, 59, 0).getTime()), now)).toBe('2026-11-23 23:59');
+  });
+});
+
+describe('duration parameters', () => {
+  test('a histogram bucket becomes bounds people read, the lower rounded down and the upper up', () => {
+    expect(formatDurationParam(268_435_456, 'down')).toBe('268ms');
+    expect(formatDurationParam(536_870_912, 'up')).toBe('537ms');
+    expect(formatDurationParam(8_589_934_592, 'up')).toBe('8.59s');
+    expect(formatDurationParam(8_589_934_592, 'down')).toBe('8.58s');
+    expect(formatDurationParam(1_500, 'down')).toBe('1.5us');
+    expect(formatDurationParam(512, 'up')).toBe('512ns');
+    expect(formatDurationParam(2_000_000, 'up')).toBe('2ms');
   });
 });

@@ -45,12 +45,12 @@ SELECT TraceId,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
-  AND (Bucket, TraceId) >= edge
+  AND (edge IS NULL OR (Bucket, TraceId) >= edge)
   AND TraceId IN (
     SELECT TraceId FROM otel.hindsight_trace_summaries
     WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
       AND Start >= fromUnixTimestamp64Nano({startNs:Int64}) AND Start <= fromUnixTimestamp64Nano({endNs:Int64})
-      AND (Bucket, TraceId) >= edge AND has(Keys, cityHash64('service', {service:String}))
+      AND (edge IS NULL OR (Bucket, TraceId) >= edge) AND has(Keys, cityHash64('service', {service:String}))
   )
 GROUP BY TraceId
 HAVING min(Start) >= fromUnixTimestamp64Nano({startNs:Int64}) AND min(Start) <= fromUnixTimestamp64Nano({endNs:Int64})
@@ -76,12 +76,12 @@ SELECT TraceId,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
-  AND (Bucket, TraceId) >= edge
+  AND (edge IS NULL OR (Bucket, TraceId) >= edge)
   AND TraceId IN (
     SELECT TraceId FROM otel.hindsight_trace_summaries
     WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
       AND Start >= fromUnixTimestamp64Nano({startNs:Int64}) AND Start <= fromUnixTimestamp64Nano({endNs:Int64})
-      AND (Bucket, TraceId) >= edge AND has(Keys, cityHash64('operation', {operation:String}))
+      AND (edge IS NULL OR (Bucket, TraceId) >= edge) AND has(Keys, cityHash64('operation', {operation:String}))
   )
 GROUP BY TraceId
 HAVING min(Start) >= fromUnixTimestamp64Nano({startNs:Int64}) AND min(Start) <= fromUnixTimestamp64Nano({endNs:Int64})
@@ -107,12 +107,12 @@ SELECT TraceId,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
-  AND (Bucket, TraceId) >= edge
+  AND (edge IS NULL OR (Bucket, TraceId) >= edge)
   AND TraceId IN (
     SELECT TraceId FROM otel.hindsight_trace_summaries
     WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
       AND Start >= fromUnixTimestamp64Nano({startNs:Int64}) AND Start <= fromUnixTimestamp64Nano({endNs:Int64})
-      AND (Bucket, TraceId) >= edge AND has(Keys, cityHash64('pair', {pairService:String}, {pairOperation:String}))
+      AND (edge IS NULL OR (Bucket, TraceId) >= edge) AND has(Keys, cityHash64('pair', {pairService:String}, {pairOperation:String}))
   )
 GROUP BY TraceId
 HAVING min(Start) >= fromUnixTimestamp64Nano({startNs:Int64}) AND min(Start) <= fromUnixTimestamp64Nano({endNs:Int64})
