@@ -53,7 +53,8 @@ test('an example runs with Ctrl+Enter and shows a table and a chart', async () =
   await page.waitForSelector('[role=table] .row');
   expect(await page.locator('[role=table] .row').count()).toBe(3);
   expect(await page.textContent('[role=table] .head')).toContain('p99_ms');
-  expect(await page.locator('svg.chart rect').count()).toBe(3);
+  // Two bars (p50_ms, p99_ms) for each of the three services.
+  expect(await page.locator('svg.chart rect:not(.legend rect)').count()).toBe(6);
   expect(page.url()).toContain('q=SELECT');
   await page.screenshot({ path: path.join(SHOTS, 'sql-console.png') });
 });

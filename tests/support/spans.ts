@@ -134,3 +134,68 @@ export function makeSimpleTrace(o: SimpleTraceOptions = {}): ReadableSpan[] {
   root.end(start + duration);
   return memory.getFinishedSpans();
 }
+
+/** The eight services of the shop the first-hour tests browse, in call order. */
+export const SHOP_SERVICES = ['frontend', 'api-gateway', 'checkout', 'cart', 'inventory', 'payments', 'order-worker', 'catalog'] as const;
+
+export interface ShopTraceOptions {
+  /** Start, Unix milliseconds. */
+  startMs?: number;
+  /** The root's duration; the calls below it share it. */
+  durationMs?: number;
+  /** Whether "charge card" (payments) fails with an exception and its stack trace. */
+  error?: boolean;
+}
+
+/**
+ * One request through the eight services, each calling the next: frontend → api-gateway →
+ * … → catalog, eight levels deep, with a successful "payments validate card" span (and,
+ * with `error`, a failing "charge card" beside it that records an exception).
+ */
+export function makeShopTrace(o: ShopTraceOptions = {}): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const tracer = (service: string): ReturnType<BasicTracerProvider['getTracer']> =>
+    new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('shop', '1.0');
+  const start = o.startMs ?? Date.now() - 60_000;
+  const duration = o.durationMs ?? 800;
+  const names: Record<(typeof SHOP_SERVICES)[number], string> = {
+    frontend: 'GET /checkout',
+    'api-gateway': 'POST /api/checkout',
+    checkout: 'checkout.place_order',
+    cart: 'cart.get_items',
+    inventory: 'inventory.reserve_items',
+    payments: 'payments validate card',
+    'order-worker': 'process order',
+    catalog: 'catalog.lookup_product',
+  };
+  const open: { end: (t: number) => void }[] = [];
+  let parent = context.active();
+  SHOP_SERVICES.forEach((service, depth) => {
+    const span = tracer(service).startSpan(
+      names[service],
+      {
+        kind: depth === 0 ? SpanKind.SERVER : SpanKind.INTERNAL,
+        startTime: start + depth * 10,
+        attributes: service === 'payments' ? { 'app.payment.amount_usd': 129.95, 'app.payment.card_network': 'visa' } : {},
+      },
+      parent,
+    );
+    if (service === 'payments' && o.error) {
+      const charge = tracer('payments').startSpan('charge card', { kind: SpanKind.CLIENT, startTime: start + depth * 10 + 1 }, trace.setSpan(parent, span));
+      const failure = new Error('card declined by issuer');
+      failure.stack = [
+        'Error: card declined by issuer',
+        '    at PaymentGatewayClient.chargeCardWithRetriesAndIdempotencyKey (/srv/payments/node_modules/@shop/payment-gateway-client/dist/lib/client/charge-card-with-retries.js:214:23)',
+        '    at async PaymentsService.validateAndChargeCustomerCardForOrder (/srv/payments/dist/services/payments-service.js:88:17)',
+        '    at async Router.handle (/srv/payments/node_modules/express/lib/router/index.js:284:9)',
+      ].join('\n');
+      charge.recordException(failure, start + depth * 10 + 4);
+      charge.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined by issuer' });
+      charge.end(start + depth * 10 + 5);
+    }
+    open.push(span);
+    parent = trace.setSpan(parent, span);
+  });
+  open.reverse().forEach((span, i) => span.end(start + duration - (open.length - 1 - i) * 10));
+  return memory.getFinishedSpans();
+}

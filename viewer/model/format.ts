@@ -41,13 +41,6 @@ export function msOf(ns: string): number {
   return Number(BigInt(ns) / 1_000_000n);
 }
 
-/** Unix nanoseconds (decimal string) as a local date-time with milliseconds: 2026-11-24 10:45:16.333. */
-export function formatTime(ns: string): string {
-  const date = new Date(msOf(ns));
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
-}
-
 /**
  * Unix nanoseconds (decimal string) as ISO 8601 in UTC with milliseconds: for output
  * that scripts read (the CLI's tables), where a local time without its zone would be
@@ -57,18 +50,117 @@ export function formatIsoTime(ns: string): string {
   return new Date(msOf(ns)).toISOString();
 }
 
-/** A compact relative label ("3m ago") for recent times. */
-export function formatAgo(ns: string, nowMs = Date.now()): string {
-  const seconds = Math.max(0, Math.round((nowMs - msOf(ns)) / 1000));
-  if (seconds < 60) return `${seconds}s ago`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ago`;
-  return `${Math.floor(seconds / 86400)}d ago`;
+/** Unix milliseconds as Unix nanoseconds (decimal string), for times that arrive in ms. */
+export function nsOfMs(ms: number): string {
+  return (BigInt(Math.floor(ms)) * 1_000_000n).toString();
 }
 
-/** A start time for lists: the local time of day when it is today, else the date and minute. */
+/** A moment as every page of the viewer shows it. */
+export interface When {
+  /** In the user's locale, always with the 24-hour clock, to the millisecond: "24 Nov 2026, 10:45:16.333". */
+  absolute: string;
+  /** From now, in the user's locale: "3 minutes ago", "yesterday". */
+  relative: string;
+  /** Both: "24 Nov 2026, 10:45:16.333 (3 minutes ago)". */
+  text: string;
+}
+
+export interface WhenOptions {
+  nowMs?: number;
+  /** A BCP 47 locale; the user's (the browser's, or the process's) when undefined. */
+  locale?: string;
+  /** An IANA time zone; the user's when undefined. */
+  timeZone?: string;
+}
+
+const absolutes = new Map<string, Intl.DateTimeFormat>();
+const relatives = new Map<string, Intl.RelativeTimeFormat>();
+
+/** Building an Intl formatter costs far more than using one: one per locale and zone. */
+function absoluteFormat(locale: string | undefined, timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${timeZone ?? ''}`;
+  let format = absolutes.get(key);
+  if (format === undefined) {
+    // One clock for everyone: h23, whatever the locale's habit, so 14:05 never reads as 2:05.
+    format = new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      fractionalSecondDigits: 3,
+      hourCycle: 'h23',
+      timeZone,
+    });
+    absolutes.set(key, format);
+  }
+  return format;
+}
+
+function relativeFormat(locale: string | undefined): Intl.RelativeTimeFormat {
+  const key = locale ?? '';
+  let format = relatives.get(key);
+  if (format === undefined) relatives.set(key, (format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })));
+  return format;
+}
+
+const RELATIVE_UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 30],
+  ['month', 12],
+  ['year', Infinity],
+];
+
+/**
+ * The one way the viewer writes a moment (Unix nanoseconds, decimal string): absolute in the
+ * user's locale with a 24-hour clock, plus how long ago. Search results, the trace summary,
+ * the span detail, the scatter plot's axis and the anomalies all call this; the CLI's tables
+ * keep ISO 8601 (formatIsoTime), which scripts read.
+ */
+export function formatWhen(ns: string, options: WhenOptions = {}): When {
+  const ms = msOf(ns);
+  const absolute = absoluteFormat(options.locale, options.timeZone).format(new Date(ms));
+  let value = Math.round((ms - (options.nowMs ?? Date.now())) / 1000);
+  let unit: Intl.RelativeTimeFormatUnit = 'second';
+  for (const [name, size] of RELATIVE_UNITS) {
+    unit = name;
+    if (Math.abs(value) < size) break;
+    value = Math.round(value / size);
+  }
+  const relative = relativeFormat(options.locale).format(value, unit);
+  return { absolute, relative, text: `${absolute} (${relative})` };
+}
+
+/** A start time for the TUI's narrow list: the time of day when it is today, else the date and minute (24-hour clock). */
 export function formatShortTime(ns: string, nowMs = Date.now()): string {
-  const full = formatTime(ns);
-  const today = formatTime(String(BigInt(Math.floor(nowMs)) * 1_000_000n)).slice(0, 10);
-  return full.startsWith(today) ? full.slice(11, 19) : full.slice(0, 16);
+  const date = new Date(msOf(ns));
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const day = (d: Date): string => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const time = `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return day(date) === day(new Date(nowMs)) ? `${time}:${pad(date.getSeconds())}` : `${day(date)} ${time}`;
+}
+
+/** Units the API's duration parameters take, largest first ("250us, 100ms, 1.5s"). */
+const PARAM_UNITS = [
+  { size: 1e9, name: 's' },
+  { size: 1e6, name: 'ms' },
+  { size: 1e3, name: 'us' },
+  { size: 1, name: 'ns' },
+] as const;
+
+/**
+ * Nanoseconds as a duration parameter people can read ("268ms", "8.59s"): the largest unit
+ * with at least 1 of it, three significant digits, rounded down for a lower bound and up for
+ * an upper one, so that the range still holds every span of the bucket it came from.
+ */
+export function formatDurationParam(ns: number, round: 'down' | 'up'): string {
+  const abs = Math.max(0, ns);
+  const unit = PARAM_UNITS.find((u) => abs >= u.size) ?? PARAM_UNITS[3];
+  const value = abs / unit.size;
+  const step = value >= 100 ? 1 : value >= 10 ? 0.1 : 0.01;
+  const rounded = (round === 'down' ? Math.floor(value / step + 1e-9) : Math.ceil(value / step - 1e-9)) * step;
+  return `${Number(rounded.toFixed(2))}${unit.name}`;
 }

@@ -1,4 +1,4 @@
-import { formatAgo, formatDuration, formatIsoTime, formatShortTime, formatTime, msOf } from '../../../../viewer/model/format';
+import { formatDuration, formatDurationParam, formatIsoTime, formatShortTime, formatWhen, msOf, nsOfMs } from '../../../../viewer/model/format';
 
 /** Unix milliseconds as the API's nanosecond string. */
 const ns = (ms: number): string => String(BigInt(ms) * 1_000_000n);
@@ -69,8 +69,28 @@ describe('times', () => {
     expect(msOf('0')).toBe(0);
   });
 
-  test('formatTime is local, with milliseconds', () => {
-    expect(formatTime(ns(new Date(2026, 10, 24, 9, 5, 7, 33).getTime()))).toBe('2026-11-24 09:05:07.033');
+  test("formatWhen: absolute in the user's locale, always on the 24-hour clock, plus how long ago", () => {
+    const at = Date.UTC(2026, 10, 24, 14, 5, 7, 33);
+    const utc = { timeZone: 'UTC', nowMs: at + 3 * 60_000 };
+    expect(formatWhen(nsOfMs(at), { ...utc, locale: 'en-GB' })).toEqual({ absolute: '24 Nov 2026, 14:05:07.033', relative: '3 minutes ago', text: '24 Nov 2026, 14:05:07.033 (3 minutes ago)' });
+    // American English writes 12-hour times by habit; here it gets the same 24-hour clock.
+    expect(formatWhen(nsOfMs(at), { ...utc, locale: 'en-US' }).absolute).toBe('Nov 24, 2026, 14:05:07.033');
+    expect(formatWhen(nsOfMs(at), { ...utc, locale: 'de-DE' })).toEqual({ absolute: '24. Nov. 2026, 14:05:07,033', relative: 'vor 3 Minuten', text: '24. Nov. 2026, 14:05:07,033 (vor 3 Minuten)' });
+    expect(formatWhen(nsOfMs(Date.UTC(2026, 10, 24, 0, 30)), { ...utc, locale: 'en-US' }).absolute).toBe('Nov 24, 2026, 00:30:00.000');
+  });
+
+  test('formatWhen picks the largest unit that fits, and says "now" and "yesterday" in words', () => {
+    const now = 1_700_000_000_000;
+    const rel = (ms: number): string => formatWhen(nsOfMs(now - ms), { nowMs: now, locale: 'en' }).relative;
+    expect([rel(0), rel(5_000), rel(2 * 3_600_000), rel(86_400_000), rel(3 * 86_400_000), rel(400 * 86_400_000)]).toEqual([
+      'now',
+      '5 seconds ago',
+      '2 hours ago',
+      'yesterday',
+      '3 days ago',
+      'last year',
+    ]);
+    expect(rel(-10_000)).toBe('in 10 seconds');
   });
 
   test('formatIsoTime is ISO 8601 in UTC, for output that scripts read', () => {
@@ -82,13 +102,16 @@ describe('times', () => {
     expect(formatShortTime(ns(new Date(2026, 10, 24, 10, 45, 16, 333).getTime()), now)).toBe('10:45:16');
     expect(formatShortTime(ns(new Date(2026, 10, 23, 23, 59, 0).getTime()), now)).toBe('2026-11-23 23:59');
   });
+});
 
-  test('formatAgo: seconds, minutes, hours, days; never in the future', () => {
-    const now = 1_700_000_000_000;
-    expect(formatAgo(ns(now - 5_000), now)).toBe('5s ago');
-    expect(formatAgo(ns(now - 3 * 60_000), now)).toBe('3m ago');
-    expect(formatAgo(ns(now - 2 * 3_600_000), now)).toBe('2h ago');
-    expect(formatAgo(ns(now - 3 * 86_400_000), now)).toBe('3d ago');
-    expect(formatAgo(ns(now + 10_000), now)).toBe('0s ago');
+describe('duration parameters', () => {
+  test('a histogram bucket becomes bounds people read, the lower rounded down and the upper up', () => {
+    expect(formatDurationParam(268_435_456, 'down')).toBe('268ms');
+    expect(formatDurationParam(536_870_912, 'up')).toBe('537ms');
+    expect(formatDurationParam(8_589_934_592, 'up')).toBe('8.59s');
+    expect(formatDurationParam(8_589_934_592, 'down')).toBe('8.58s');
+    expect(formatDurationParam(1_500, 'down')).toBe('1.5us');
+    expect(formatDurationParam(512, 'up')).toBe('512ns');
+    expect(formatDurationParam(2_000_000, 'up')).toBe('2ms');
   });
 });

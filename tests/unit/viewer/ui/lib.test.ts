@@ -40,22 +40,27 @@ describe('URL state', () => {
   });
 
   test('the trace view (span, find text, window, collapsed spans) round-trips', () => {
-    const view = { span: 'abcd', find: 'db <x>', window: [0.25, 0.5] as [number, number], collapsed: ['00f1', 'a2b3c4d5e6f70819'] };
+    const view = { span: 'abcd', find: 'db <x>', window: [0.25, 0.5] as [number, number], collapsed: ['00f1', 'a2b3c4d5e6f70819'], names: 320 };
     expect(decodeTraceView(encodeTraceView(view))).toEqual(view);
     expect(encodeTraceView(view).get('collapsed')).toBe('00f1,a2b3c4d5e6f70819');
     expect(decodeTraceView(new URLSearchParams('window=0.9-0.1')).window).toBeUndefined();
   });
 
   test('an empty trace view is an empty query, and junk in collapsed is dropped', () => {
-    expect(encodeTraceView({ span: '', find: '', window: undefined, collapsed: [] }).toString()).toBe('');
+    expect(encodeTraceView({ span: '', find: '', window: undefined, collapsed: [], names: undefined }).toString()).toBe('');
     expect(decodeTraceView(new URLSearchParams('collapsed=ab,,<x>,ab,cd')).collapsed).toEqual(['ab', 'cd']);
+  });
+
+  test('the name column width is whole pixels within bounds, or not set', () => {
+    expect(decodeTraceView(new URLSearchParams('names=300')).names).toBe(300);
+    for (const junk of ['abc', '12', '99999', '-300', '300.5']) expect([junk, decodeTraceView(new URLSearchParams(`names=${junk}`)).names]).toEqual([junk, undefined]);
   });
 });
 
-test('service colours are stable and spread', () => {
+test('service colours are stable and distinct', () => {
   expect(serviceColor('checkout')).toBe(serviceColor('checkout'));
   const colours = new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(serviceColor));
-  expect(colours.size).toBeGreaterThan(4);
+  expect(colours.size).toBe(8);
 });
 
 test('find-in-trace matches names, services and attribute keys and values, case-insensitively', () => {
@@ -114,7 +119,7 @@ describe('SQL results', () => {
           ],
         ),
       ),
-    ).toEqual({ kind: 'bar', label: 0, value: 1 });
+    ).toEqual({ kind: 'bar', label: 0, values: [1] });
     expect(chartFor(result(['String'], [['a'], ['b']]))).toBeUndefined();
   });
 
@@ -136,5 +141,48 @@ describe('SQL results', () => {
     expect(addToHistory(['b', 'a'], ' a ')).toEqual(['a', 'b']);
     expect(addToHistory(['a'], '   ')).toEqual(['a']);
     expect(addToHistory(['x', 'y', 'z'], 'w', 3)).toEqual(['w', 'x', 'y']);
+  });
+});
+
+describe('SQL results', () => {
+  const columns = (...names: string[]): { name: string; type: string }[] => names.map((name) => ({ name, type: 'String' }));
+  const trace = 'ab'.repeat(16);
+  const span = 'cd'.repeat(8);
+
+  test('TraceId cells link to their trace, SpanId cells to the span in it; anything else, or no id, to nothing', async () => {
+    const { idLinks } = await import('../../../../viewer/ui/src/lib/sql-result');
+    const links = idLinks(columns('SpanName', 'TraceId', 'SpanId'));
+    expect([...links.keys()]).toEqual([1, 2]);
+    expect(links.get(1)!(['x', trace, span])).toBe(`/trace/${trace}`);
+    expect(links.get(2)!(['x', trace.toUpperCase(), span])).toBe(`/trace/${trace}?span=${span}`);
+    expect(links.get(1)!(['x', '', span])).toBeUndefined();
+    expect(links.get(2)!(['x', trace, 'NULL'])).toBeUndefined();
+    expect([...idLinks(columns('trace_id')).keys()]).toEqual([0]);
+    expect(idLinks(columns('SpanId')).size).toBe(0);
+  });
+
+  test('chart values carry their unit: names ending in ms, ns or s are durations, the rest compact numbers', async () => {
+    const { formatValue, niceTicks, unitOf } = await import('../../../../viewer/ui/src/lib/chart-units');
+    expect(['p99_ms', 'Duration', 'wait_ns', 'elapsed_seconds', 'latencyMs', 'spans', 'items'].map((name) => unitOf({ name, type: 'Float64' }))).toEqual([
+      'ms',
+      'ns',
+      'ns',
+      's',
+      'ms',
+      'number',
+      'number',
+    ]);
+    expect(formatValue(6880, 'ms')).toBe('6.88s');
+    expect(formatValue(0, 'ms')).toBe('0');
+    expect(formatValue(268_435_456, 'ns')).toBe('268ms');
+    expect(formatValue(12_345, 'number')).not.toMatch(/e\+/);
+    expect(niceTicks(6880)).toEqual([0, 2000, 4000, 6000, 8000]);
+    expect(niceTicks(0.7)).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
+    expect(niceTicks(0)).toEqual([0, 1]);
+  });
+
+  test('columns get one width each, shared by the header and the rows', async () => {
+    const { columnWidths } = await import('../../../../viewer/ui/src/lib/sql-result');
+    expect(columnWidths({ columns: columns('a', 'Events.Attributes'), rows: [['x', 'y'.repeat(400)]], elapsedSeconds: undefined, rowsRead: undefined })).toEqual([120, 480]);
   });
 });

@@ -89,6 +89,8 @@ export async function runSql(query: string, format: 'json' | 'csv' | 'tsv', sign
 
 export const api = {
   services: (lookback = '1h'): Promise<ServicesResponse> => get('services', `/api/v1/services?lookback=${encodeURIComponent(lookback)}`),
+  /** The services of the last week, for handing out their colours (a kind of its own: a page's services request does not abort it). */
+  knownServices: (): Promise<ServicesResponse> => get('knownServices', '/api/v1/services?lookback=7d'),
   operations: (service: string, lookback = '1h'): Promise<OperationsResponse> =>
     get('operations', `/api/v1/services/${encodeURIComponent(service)}/operations?lookback=${encodeURIComponent(lookback)}`),
   attributeKeys: (service: string): Promise<AttributeKeysResponse> => get('attributeKeys', `/api/v1/attributes/keys?lookback=6h${service ? `&service=${encodeURIComponent(service)}` : ''}`),

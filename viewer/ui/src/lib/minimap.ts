@@ -3,7 +3,7 @@
  * order from top to bottom, grouped by colour. Setting a canvas fill colour per span
  * cost most of the 50 ms a 50,000-span minimap took; one path per colour is a few.
  */
-import { serviceColor } from './colors';
+import { ERROR_COLORS, serviceColor } from './colors';
 
 /** The parts of a span node the minimap needs (a SpanNode fits). */
 export interface MinimapSpan {
@@ -18,7 +18,8 @@ export interface MinimapLayer {
   rects: number[];
 }
 
-export const ERROR_COLOR = '#d93838';
+/** The light theme's error red: on the canvas, errors are the one red, drawn over the rest. */
+export const ERROR_COLOR = ERROR_COLORS[0];
 
 export function minimapLayers(nodes: readonly MinimapSpan[], durationNs: number, width: number, height: number): MinimapLayer[] {
   if (nodes.length === 0 || width <= 0 || height <= 0) return [];

@@ -97,6 +97,18 @@ export interface TraceViewState {
   window: [number, number] | undefined;
   /** Spans whose children are hidden, in the order they were collapsed. */
   collapsed: string[];
+  /** The waterfall's name column in CSS pixels, when the link sets it (else the remembered width). */
+  names: number | undefined;
+}
+
+/** Bounds of a name column width, in CSS pixels. */
+export const NAME_WIDTH = { min: 120, max: 2000 } as const;
+
+/** A width in whole pixels within bounds, or undefined. */
+export function parseNameWidth(text: string | null): number | undefined {
+  if (!text || !/^\d{1,4}$/.test(text)) return undefined;
+  const px = Number(text);
+  return px >= NAME_WIDTH.min && px <= NAME_WIDTH.max ? px : undefined;
 }
 
 const SPAN_ID = /^[0-9a-f]{1,16}$/;
@@ -106,7 +118,7 @@ export function decodeTraceView(params: URLSearchParams): TraceViewState {
   const window: [number, number] | undefined = w && Number(w[1]) < Number(w[2]) ? [Number(w[1]), Number(w[2])] : undefined;
   // One comma-separated parameter: span ids are hex, and a repeated parameter per span made long URLs longer.
   const collapsed = [...new Set((params.get('collapsed') ?? '').split(',').filter((id) => SPAN_ID.test(id)))];
-  return { span: params.get('span') ?? '', find: params.get('find') ?? '', window, collapsed };
+  return { span: params.get('span') ?? '', find: params.get('find') ?? '', window, collapsed, names: parseNameWidth(params.get('names')) };
 }
 
 export function encodeTraceView(state: TraceViewState): URLSearchParams {
@@ -115,5 +127,6 @@ export function encodeTraceView(state: TraceViewState): URLSearchParams {
   if (state.find) params.set('find', state.find);
   if (state.window) params.set('window', `${state.window[0].toFixed(4)}-${state.window[1].toFixed(4)}`);
   if (state.collapsed.length > 0) params.set('collapsed', state.collapsed.join(','));
+  if (state.names !== undefined) params.set('names', String(Math.round(state.names)));
   return params;
 }
