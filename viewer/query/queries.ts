@@ -39,6 +39,8 @@ export interface TraceSummaryRow {
   errorCount: string;
   rootService: string;
   rootOperation: string;
+  /** The root span's start (the earliest span's when the root is missing). */
+  rootStartNs: string;
   services: Record<string, string>;
 }
 

@@ -6,4 +6,5 @@ SELECT TraceId,
        sum(Errors) AS errorCount,
        min(Root).Service AS rootService,
        min(Root).Operation AS rootOperation,
+       toString(toUnixTimestamp64Nano(min(Root).Start)) AS rootStartNs,
        sumMap(ServiceSpans) AS services

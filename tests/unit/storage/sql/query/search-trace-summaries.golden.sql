@@ -13,6 +13,7 @@ SELECT TraceId,
        sum(Errors) AS errorCount,
        min(Root).Service AS rootService,
        min(Root).Operation AS rootOperation,
+       toString(toUnixTimestamp64Nano(min(Root).Start)) AS rootStartNs,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
@@ -42,6 +43,7 @@ SELECT TraceId,
        sum(Errors) AS errorCount,
        min(Root).Service AS rootService,
        min(Root).Operation AS rootOperation,
+       toString(toUnixTimestamp64Nano(min(Root).Start)) AS rootStartNs,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
@@ -73,6 +75,7 @@ SELECT TraceId,
        sum(Errors) AS errorCount,
        min(Root).Service AS rootService,
        min(Root).Operation AS rootOperation,
+       toString(toUnixTimestamp64Nano(min(Root).Start)) AS rootStartNs,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
@@ -104,6 +107,7 @@ SELECT TraceId,
        sum(Errors) AS errorCount,
        min(Root).Service AS rootService,
        min(Root).Operation AS rootOperation,
+       toString(toUnixTimestamp64Nano(min(Root).Start)) AS rootStartNs,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})

@@ -12,6 +12,7 @@ SELECT TraceId,
        sum(Errors) AS errorCount,
        min(Root).Service AS rootService,
        min(Root).Operation AS rootOperation,
+       toString(toUnixTimestamp64Nano(min(Root).Start)) AS rootStartNs,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE (Bucket, TraceId) IN (SELECT b, TraceId FROM candidates ARRAY JOIN [Bucket - INTERVAL 1 HOUR, Bucket, Bucket + INTERVAL 1 HOUR] AS b)
@@ -33,6 +34,7 @@ SELECT TraceId,
        sum(Errors) AS errorCount,
        min(Root).Service AS rootService,
        min(Root).Operation AS rootOperation,
+       toString(toUnixTimestamp64Nano(min(Root).Start)) AS rootStartNs,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE (Bucket, TraceId) IN (SELECT b, TraceId FROM candidates ARRAY JOIN [Bucket - INTERVAL 1 HOUR, Bucket, Bucket + INTERVAL 1 HOUR] AS b)
@@ -54,6 +56,7 @@ SELECT TraceId,
        sum(Errors) AS errorCount,
        min(Root).Service AS rootService,
        min(Root).Operation AS rootOperation,
+       toString(toUnixTimestamp64Nano(min(Root).Start)) AS rootStartNs,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE (Bucket, TraceId) IN (SELECT b, TraceId FROM candidates ARRAY JOIN [Bucket - INTERVAL 1 HOUR, Bucket, Bucket + INTERVAL 1 HOUR] AS b)
@@ -75,6 +78,7 @@ SELECT TraceId,
        sum(Errors) AS errorCount,
        min(Root).Service AS rootService,
        min(Root).Operation AS rootOperation,
+       toString(toUnixTimestamp64Nano(min(Root).Start)) AS rootStartNs,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE (Bucket, TraceId) IN (SELECT b, TraceId FROM candidates ARRAY JOIN [Bucket - INTERVAL 1 HOUR, Bucket, Bucket + INTERVAL 1 HOUR] AS b)
@@ -96,6 +100,7 @@ SELECT TraceId,
        sum(Errors) AS errorCount,
        min(Root).Service AS rootService,
        min(Root).Operation AS rootOperation,
+       toString(toUnixTimestamp64Nano(min(Root).Start)) AS rootStartNs,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE (Bucket, TraceId) IN (SELECT b, TraceId FROM candidates ARRAY JOIN [Bucket - INTERVAL 1 HOUR, Bucket, Bucket + INTERVAL 1 HOUR] AS b)
