@@ -211,7 +211,11 @@ export const CATALOGUE = {
   'schema/views/hindsight_operations_1m_mv': statement({ params: { target: identifier(either(OPERATIONS_1M_TABLE)), select: 'Statement' }, slots: { onCluster }, literal: true }),
   'schema/views/hindsight_operations_5m_mv': statement({ params: view(OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE), slots: { onCluster }, literal: true }),
   'schema/views/hindsight_operations_1h_mv': statement({ params: view(OPERATIONS_1M_TABLE, OPERATIONS_1H_TABLE), slots: { onCluster }, literal: true }),
-  'schema/modify-view-query': statement({ params: { view: identifier([SUMMARIES_VIEW, OPERATIONS_1M_VIEW, OPERATIONS_5M_VIEW, OPERATIONS_1H_VIEW]), select: 'Statement' }, slots: { onCluster }, literal: true }),
+  'schema/modify-view-query': statement({
+    params: { view: identifier([SUMMARIES_VIEW, OPERATIONS_1M_VIEW, OPERATIONS_5M_VIEW, OPERATIONS_1H_VIEW]), select: 'Statement' },
+    slots: { onCluster },
+    literal: true,
+  }),
   'schema/spans-exist': statement(),
   'schema/applied-migrations': statement(),
   'schema/record-migration': statement({ params: { version: 'UInt32', name: 'String' } }),

@@ -74,7 +74,7 @@ test('the filters narrow the list by kind, severity and service, and stay in the
 
   await page.selectOption('select[aria-label="Severity"]', 'minor');
   await page.selectOption('select[aria-label="Service"]', 'fulfillment');
-  await page.waitForFunction(() => [...document.querySelectorAll('.group')].every((g) => g.getAttribute('data-cause')?.startsWith('fulfillment ')));
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('.group')).every((g) => g.getAttribute('data-cause')?.startsWith('fulfillment ')));
   expect(await causes()).toEqual(['fulfillment orders process']);
   expect(page.url()).toContain('service=fulfillment');
 

@@ -90,9 +90,7 @@ test('the slow checkouts are one item, whose cause is the Stripe call, with the 
     expect(checkoutItems).toHaveLength(1);
     const [item] = checkoutItems;
     expect(causedBy(item!, outliers)).toBe(true);
-    expect(item!.affected.map((a) => `${a.service} ${a.operation}`)).toEqual(
-      expect.arrayContaining(['frontend POST /checkout', 'checkout POST /checkout', 'payment POST /charge']),
-    );
+    expect(item!.affected.map((a) => `${a.service} ${a.operation}`)).toEqual(expect.arrayContaining(['frontend POST /checkout', 'checkout POST /checkout', 'payment POST /charge']));
     expect(item!.examples.length).toBeGreaterThan(0);
     for (const e of item!.examples) expect(r.shop.slowCheckouts).toContain(e.traceId);
   }

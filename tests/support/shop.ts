@@ -52,11 +52,19 @@ export function makeShop(seed: number, endMs: number): Shop {
   const random = mulberry32(seed);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const ms = (median: number, sigma: number): number => median * Math.exp(sigma * normal());
-  const hex = (bytes: number): string => Array.from({ length: bytes }, () => Math.floor(random() * 256).toString(16).padStart(2, '0')).join('');
+  const hex = (bytes: number): string =>
+    Array.from({ length: bytes }, () =>
+      Math.floor(random() * 256)
+        .toString(16)
+        .padStart(2, '0'),
+    ).join('');
   const ids: IdGenerator = { generateTraceId: () => hex(16), generateSpanId: () => hex(8) };
   const memory = new InMemorySpanExporter();
   const tracers = new Map(
-    SERVICES.map((s) => [s, new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': s }), idGenerator: ids, spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('shop')]),
+    SERVICES.map((s) => [
+      s,
+      new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': s }), idGenerator: ids, spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('shop'),
+    ]),
   );
 
   const start = endMs - 3_600_000;
@@ -74,7 +82,8 @@ export function makeShop(seed: number, endMs: number): Shop {
     s.end(end);
     return { end, span: s };
   };
-  const leaf = (service: Service, name: string, kind: SpanKind, t: number, parent: Span, duration: number, attributes: Attributes = {}): number => span(service, name, kind, t, parent, attributes, () => t + duration).end;
+  const leaf = (service: Service, name: string, kind: SpanKind, t: number, parent: Span, duration: number, attributes: Attributes = {}): number =>
+    span(service, name, kind, t, parent, attributes, () => t + duration).end;
   /** An HTTP call: the caller's client span around the callee's server span. */
   const call = (from: Service, to: Service, method: string, route: string, t: number, parent: Span, serverBody: (t: number, self: Span) => number): number =>
     span(from, method, SpanKind.CLIENT, t, parent, { 'http.request.method': method, 'server.address': to }, (t0, client) => {
@@ -108,7 +117,15 @@ export function makeShop(seed: number, endMs: number): Shop {
           const stripe = slow ? ms(8_700, 0.05) : ms(200, 0.3);
           return leaf('payment', 'stripe.charge', SpanKind.CLIENT, t2 + ms(3, 0.3), charge, stripe, { 'http.request.method': 'POST', 'server.address': 'api.stripe.com' }) + ms(2, 0.3);
         });
-        const published = span('checkout', 'orders publish', SpanKind.PRODUCER, now + ms(1, 0.3), server, { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders' }, (t2) => t2 + ms(2, 0.3));
+        const published = span(
+          'checkout',
+          'orders publish',
+          SpanKind.PRODUCER,
+          now + ms(1, 0.3),
+          server,
+          { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders' },
+          (t2) => t2 + ms(2, 0.3),
+        );
         const consumedAt = published.end + ms(20, 0.5);
         span('fulfillment', 'orders process', SpanKind.CONSUMER, consumedAt, published.span, { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders' }, (t2, process) => {
           const inserted = sql('fulfillment', 'INSERT shipments', t2 + ms(2, 0.3), process, ms(5, 0.3));

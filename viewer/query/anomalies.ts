@@ -48,13 +48,33 @@ export async function findAnomalies(queries: Queries, range: TimeRange, options:
   const baselines = new Map<string, OperationBaseline & { traces: number; since: number }>(
     baseRows.map((r) => [
       key(r.service, r.operation),
-      { service: r.service, operation: r.operation, samples: r.samples, traces: r.traces, since: r.since, logMedian: r.logMedian, logSigma: r.logSigma, p50Ns: r.p50, p95Ns: r.p95, errorRate: r.errorRate },
+      {
+        service: r.service,
+        operation: r.operation,
+        samples: r.samples,
+        traces: r.traces,
+        since: r.since,
+        logMedian: r.logMedian,
+        logSigma: r.logSigma,
+        p50Ns: r.p50,
+        p95Ns: r.p95,
+        errorRate: r.errorRate,
+      },
     ]),
   );
   const buckets = new Map<string, Bucket[]>();
   for (const r of windowRows) {
     const list = buckets.get(key(r.service, r.operation)) ?? [];
-    list.push({ t: r.t, calls: r.calls, errors: r.errors, logMedian: logStats(r.latency).logMedian, p50Ns: quantile(r.latency, 0.5), p95Ns: quantile(r.latency, 0.95), latency: r.latency, slowest: r.slowest });
+    list.push({
+      t: r.t,
+      calls: r.calls,
+      errors: r.errors,
+      logMedian: logStats(r.latency).logMedian,
+      p50Ns: quantile(r.latency, 0.5),
+      p95Ns: quantile(r.latency, 0.95),
+      latency: r.latency,
+      slowest: r.slowest,
+    });
     buckets.set(key(r.service, r.operation), list);
   }
   const sparkline = (k: string): { t: number; p95Ns: number }[] => (buckets.get(k) ?? []).map((b) => ({ t: b.t, p95Ns: Math.round(b.p95Ns) }));
@@ -98,7 +118,10 @@ export async function findAnomalies(queries: Queries, range: TimeRange, options:
         sparkline: sparkline(k),
       });
     }
-    const tail = spanTail(baseline, list.filter((b) => !inWindows.has(b.t)));
+    const tail = spanTail(
+      baseline,
+      list.filter((b) => !inWindows.has(b.t)),
+    );
     const severity = spanSeverity(tail);
     if (!severity) continue;
     const tier = severity === 'critical' ? 5 : severity === 'warning' ? 3 : 2;

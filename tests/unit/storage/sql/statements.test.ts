@@ -222,7 +222,7 @@ function tables(): Pick<typeof SAMPLES, TableStatement> {
   };
 }
 
-type ViewSelect = 'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m';
+type ViewSelect = 'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m' | 'schema/views/select/hindsight_operations_1m_v7';
 
 function selectOf(name: ViewSelect, spans: { cutoff?: number; from?: number }, source = 'otel_traces'): SqlText {
   const hours = spans.from === undefined ? {} : { from: spans.from, to: spans.from + 3600 };
