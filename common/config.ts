@@ -129,6 +129,8 @@ const TABLE = {
   dependencyIntervalMs: int({ flag: 'dependency-interval-ms', env: 'HINDSIGHT_DEPENDENCY_INTERVAL_MS', default: 15_000, min: 0 }),
   /** How long after arriving late spans are folded into the edges: longer than the slowest insert takes. */
   dependencyLateSettleSeconds: int({ flag: 'dependency-late-settle-seconds', env: 'HINDSIGHT_DEPENDENCY_LATE_SETTLE_SECONDS', default: 30, min: 1 }),
+  /** An anomaly baseline younger than this (seconds from its first span) still finds outliers, but says it is young and gives at most warnings. */
+  anomalyMinBaselineSeconds: int({ flag: 'anomaly-min-baseline-seconds', env: 'HINDSIGHT_ANOMALY_MIN_BASELINE_SECONDS', default: 3600, min: 0 }),
   /** Most rows an analytics SQL query may return. */
   sqlMaxRows: int({ flag: 'sql-max-rows', env: 'HINDSIGHT_SQL_MAX_ROWS', default: 100_000, min: 1 }),
   /** Longest an analytics SQL query may run, in seconds. */

@@ -55,7 +55,7 @@ export interface Backfill {
   select: BackfillSelect;
 }
 
-export type BackfillSelect = 'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m';
+export type BackfillSelect = 'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m' | 'schema/views/select/hindsight_operations_1m_v7';
 
 export const TRACES_TABLE = 'otel_traces';
 export const TRACE_ID_TS_TABLE = 'otel_traces_trace_id_ts';
@@ -71,6 +71,8 @@ export const OPERATIONS_1M_TABLE = 'hindsight_operations_1m';
 export const OPERATIONS_1M_VIEW = 'hindsight_operations_1m_mv';
 export const OPERATIONS_5M_TABLE = 'hindsight_operations_5m';
 export const OPERATIONS_1H_TABLE = 'hindsight_operations_1h';
+export const OPERATIONS_5M_VIEW = 'hindsight_operations_5m_mv';
+export const OPERATIONS_1H_VIEW = 'hindsight_operations_1h_mv';
 
 /** The local (per-shard) table behind a Distributed table, in cluster mode. */
 export function localTable(name: string): string {
@@ -144,8 +146,36 @@ export function backfillSelect(o: SchemaOptions, select: BackfillSelect, spans: 
 }
 
 /** A view its backfill fills in: created with the cutoff when there are spans before it. */
-function backfilledView(o: SchemaOptions, b: Backfill & { statement: 'schema/views/hindsight_trace_summaries_mv' | 'schema/views/hindsight_operations_1m_mv' }, target: TableSpec): string {
-  return o.sql.render(b.statement, { target: storageTable(o, target), cluster: o.cluster, select: backfillSelect(o, b.select, { cutoff: o.cutoff }) }).query;
+function backfilledView(
+  o: SchemaOptions,
+  b: Backfill & { statement: 'schema/views/hindsight_trace_summaries_mv' | 'schema/views/hindsight_operations_1m_mv'; created?: BackfillSelect },
+  target: TableSpec,
+): string {
+  return o.sql.render(b.statement, { target: storageTable(o, target), cluster: o.cluster, select: backfillSelect(o, b.created ?? b.select, { cutoff: o.cutoff }) }).query;
+}
+
+/**
+ * Migration 8: the per-trace weighted histogram (TraceLatency) on the three operations rollups and
+ * their views. The per-minute view keeps this run's cutoff when migration 7 created it in the same
+ * run (its backfill lifts it later, with the new query); a view whose backfill was left running by
+ * an earlier run loses its cutoff here, so a span older than that cutoff arriving before the
+ * backfill reaches its hour is counted twice: the window the backfill already has for late spans.
+ */
+function traceWeightedRollups(o: SchemaOptions): string[] {
+  const add = (t: TableSpec): string[] => {
+    const tables = o.cluster === undefined ? [t.name] : [localTable(t.name), t.name];
+    return tables.map((table) => o.sql.render('schema/add-trace-latency', { table, cluster: o.cluster }).query);
+  };
+  const rollup = (view: typeof OPERATIONS_5M_VIEW | typeof OPERATIONS_1H_VIEW, select: 'schema/views/select/hindsight_operations_5m' | 'schema/views/select/hindsight_operations_1h'): string =>
+    o.sql.render('schema/modify-view-query', { view, cluster: o.cluster, select: o.sql.render(select, { source: storageTable(o, OPERATIONS_1M) }).query }).query;
+  return [
+    ...add(OPERATIONS_1M),
+    ...add(OPERATIONS_5M),
+    ...add(OPERATIONS_1H),
+    o.sql.render('schema/modify-view-query', { view: OPERATIONS_1M_VIEW, cluster: o.cluster, select: backfillSelect(o, OPERATIONS_BACKFILL.select, { cutoff: o.cutoff }) }).query,
+    rollup(OPERATIONS_5M_VIEW, 'schema/views/select/hindsight_operations_5m'),
+    rollup(OPERATIONS_1H_VIEW, 'schema/views/select/hindsight_operations_1h'),
+  ];
 }
 
 /** Lifts a backfilled view's cutoff: from now on it takes every span inserted, whatever its time. */
@@ -159,6 +189,7 @@ const OPERATIONS_BACKFILL = {
   table: OPERATIONS_1M_TABLE,
   select: 'schema/views/select/hindsight_operations_1m',
   statement: 'schema/views/hindsight_operations_1m_mv',
+  created: 'schema/views/select/hindsight_operations_1m_v7',
 } as const;
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -205,6 +236,11 @@ export const MIGRATIONS: readonly Migration[] = [
       backfilledView(o, OPERATIONS_BACKFILL, OPERATIONS_1M),
     ],
     backfills: [OPERATIONS_BACKFILL],
+  },
+  {
+    version: 8,
+    name: 'a per-trace weighted latency histogram on the operations rollups, so one big trace cannot set a baseline',
+    statements: traceWeightedRollups,
   },
 ];
 

@@ -77,7 +77,7 @@ export function viewerApp(deps: ViewerDeps): Express {
   if (deps.auth) app.use('/api', requireCredential(deps.auth));
   app.use('/api/v1/sql', sqlRouter(deps.sql));
   // Jaeger's clients may ask for any range: a search reads no further back than the retention (or 31 days, if that is longer).
-  app.use('/api', apiRouter(deps.store, deps.server ?? (() => ({ otlp: null })), Math.max(MAX_RANGE_DAYS, deps.config.retentionDays)));
+  app.use('/api', apiRouter(deps.store, deps.server ?? (() => ({ otlp: null })), Math.max(MAX_RANGE_DAYS, deps.config.retentionDays), deps.config.anomalyMinBaselineSeconds));
   app.use(staticRouter());
   app.use(notFound);
   app.use(lastResort);

@@ -199,19 +199,38 @@ export interface OutliersResponse {
   outliers: { spanId: string; z: number; severity: 'warning' | 'critical'; baselineP50Ns: number }[];
 }
 
+/** An operation as anomalies name it. */
+export interface OperationRef {
+  service: string;
+  operation: string;
+}
+
 export interface AnomalyItem {
+  /** The cause: the operation whose own time carries the excess (its ancestors are in `affected`). */
   service: string;
   operation: string;
   kind: 'span' | 'window';
+  /** At most `warning` while the baseline is young (`baseline.young`). */
   severity: 'minor' | 'warning' | 'critical';
-  /** Excess latency × calls, in nanoseconds: what the list is ranked by. */
+  /** Time spent beyond the baseline's p95, in nanoseconds, plus excess errors at the baseline's p95 each: what the list is ranked by (README, "Anomalies"). */
   impact: number;
-  baseline: { p50Ns: number; p95Ns: number; errorRate: number; samples: number };
+  /**
+   * `traces`: how many traces the baseline holds (each weighs 1 in it, whatever its spans);
+   * `since`: its first second with spans (Unix); `young`: it is shorter than the minimum age
+   * (`--anomaly-min-baseline-seconds`) or holds too few traces.
+   */
+  baseline: { p50Ns: number; p95Ns: number; errorRate: number; samples: number; traces: number; since: number; young: boolean };
   observed: { p50Ns: number; p95Ns: number; errorRate: number; calls: number; outliers?: number };
   /** The anomalous stretch (window kind) in Unix seconds. */
   from?: number;
   to?: number;
+  /** The operations slow only because the cause is, from the outermost down to the cause's caller. */
+  affected: OperationRef[];
+  /** Where the anomaly was seen, when that is not the cause itself: the outermost affected operation's item. */
+  detectedOn?: OperationRef;
   exampleTraceIds: string[];
+  /** The cause span in each example trace that was read, to open the trace on it. */
+  examples: { traceId: string; spanId: string }[];
   /** The operation's p95 per bucket over the range, for a sparkline. */
   sparkline: { t: number; p95Ns: number }[];
 }
@@ -220,6 +239,8 @@ export interface AnomaliesResponse {
   items: AnomalyItem[];
   bucketSeconds: number;
   baselineStart: number;
+  /** A baseline younger than this (seconds) makes its items `young`. */
+  minBaselineSeconds: number;
 }
 
 /** Every 4xx/5xx body. `parameter` names the bad query parameter, when there is one. */

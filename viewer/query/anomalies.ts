@@ -1,12 +1,14 @@
 /**
  * GET /api/v1/anomalies: span outliers and window regressions of each operation
  * in a time range, against a baseline from the trailing window (default 7 days,
- * or whatever data exists), ranked by impact.
+ * or whatever data exists), each pointed at its cause, ranked by impact. Only the
+ * rollups are read over the range; spans only of the example traces.
  */
-import { judgeBucket, robustQuantiles, spanSeverity, stretches, windowSeverity, type BucketStats, type OperationBaseline, type Severity } from '../model/anomalies';
+import { judgeBucket, robustQuantiles, spanSeverity, stretches, windowSeverity, type BucketStats, type OperationBaseline, type Severity, type TailCounts } from '../model/anomalies';
 import type { TimeRange } from '../api/params';
-import type { AnomaliesResponse, AnomalyItem } from '../api/types';
-import { countAbove, quantile, logStats, sum, total, type LatencyHistogram } from './latency-histogram';
+import type { AnomaliesResponse, AnomalyItem, OperationRef } from '../api/types';
+import { attribute, groupByCause } from './anomaly-causes';
+import { countAbove, excessAbove, quantile, logStats, sum, total, type LatencyHistogram } from './latency-histogram';
 import type { Queries } from './queries';
 
 /**
@@ -15,72 +17,88 @@ import type { Queries } from './queries';
  */
 export const MIN_BASELINE_SAMPLES = 50;
 
+/** A baseline with fewer traces than this is young whatever its age: its spread is not yet known. */
+export const MIN_BASELINE_TRACES = 30;
+
+/** The severity a young baseline may give at most: it finds outliers, but cannot yet tell how rare they are. */
+const YOUNG_CAP: Severity = 'warning';
 const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, minor: 1 };
 
-export async function findAnomalies(queries: Queries, range: TimeRange, baselineDays: number, bucketSeconds: number): Promise<AnomaliesResponse> {
+export interface AnomalyOptions {
+  baselineDays: number;
+  bucketSeconds: number;
+  /** A baseline shorter than this (seconds, from its first span to the range's end) is young. */
+  minBaselineSeconds: number;
+}
+
+type Bucket = BucketStats & { latency: LatencyHistogram; slowest: { traceId: string; durationNs: number } };
+
+/**
+ * Window regressions first, per operation: their buckets are then left out of its span
+ * tails, since a span slow in a slow window is that window's, not an outlier of its own.
+ * Then each item is pointed at its cause (anomaly-causes.ts), young baselines cap severity,
+ * and the list is ranked by impact alone (README, "Anomalies").
+ */
+export async function findAnomalies(queries: Queries, range: TimeRange, options: AnomalyOptions): Promise<AnomaliesResponse> {
+  const { baselineDays, bucketSeconds, minBaselineSeconds } = options;
   const baseStartNs = range.startNs - BigInt(baselineDays) * 86_400_000_000_000n;
+  const endSeconds = Number(range.endNs / 1_000_000_000n);
   const [baseRows, windowRows] = await Promise.all([queries.baselines(range, baseStartNs, MIN_BASELINE_SAMPLES), queries.operationWindows(range, bucketSeconds)]);
   const key = (service: string, operation: string): string => `${service}\u0000${operation}`;
-  const baselines = new Map<string, OperationBaseline>(
+  const baselines = new Map<string, OperationBaseline & { traces: number; since: number }>(
     baseRows.map((r) => [
       key(r.service, r.operation),
-      { service: r.service, operation: r.operation, samples: Number(r.samples), logMedian: r.logMedian, logSigma: r.logSigma, p50Ns: r.p50, p95Ns: r.p95, errorRate: r.errorRate },
+      {
+        service: r.service,
+        operation: r.operation,
+        samples: r.samples,
+        traces: r.traces,
+        since: r.since,
+        logMedian: r.logMedian,
+        logSigma: r.logSigma,
+        p50Ns: r.p50,
+        p95Ns: r.p95,
+        errorRate: r.errorRate,
+      },
     ]),
   );
-  const buckets = new Map<string, (BucketStats & { examples: string[]; latency: LatencyHistogram; slowest: { traceId: string; durationNs: number } })[]>();
+  const buckets = new Map<string, Bucket[]>();
   for (const r of windowRows) {
     const list = buckets.get(key(r.service, r.operation)) ?? [];
-    const { logMedian } = logStats(r.latency);
     list.push({
       t: r.t,
       calls: r.calls,
       errors: r.errors,
-      logMedian,
+      logMedian: logStats(r.latency).logMedian,
       p50Ns: quantile(r.latency, 0.5),
       p95Ns: quantile(r.latency, 0.95),
-      examples: [r.slowest.traceId],
       latency: r.latency,
       slowest: r.slowest,
     });
     buckets.set(key(r.service, r.operation), list);
   }
   const sparkline = (k: string): { t: number; p95Ns: number }[] => (buckets.get(k) ?? []).map((b) => ({ t: b.t, p95Ns: Math.round(b.p95Ns) }));
-  const baselineOf = (b: OperationBaseline): AnomalyItem['baseline'] => {
+  const baselineOf = (b: OperationBaseline & { traces: number; since: number }): AnomalyItem['baseline'] => {
     const q = robustQuantiles(b);
-    return { p50Ns: Math.round(q.p50Ns), p95Ns: Math.round(q.p95Ns), errorRate: b.errorRate, samples: b.samples };
+    const young = endSeconds - b.since < minBaselineSeconds || b.traces < MIN_BASELINE_TRACES;
+    return { p50Ns: Math.round(q.p50Ns), p95Ns: Math.round(q.p95Ns), errorRate: b.errorRate, samples: b.samples, traces: b.traces, since: b.since, young };
   };
   const items: AnomalyItem[] = [];
-
-  for (const r of spanTails(baselines, buckets)) {
-    const k = key(r.service, r.operation);
-    const baseline = baselines.get(k);
-    const severity = spanSeverity(r);
-    if (!baseline || !severity) continue;
-    const outlierDurations = r.examples.map((e) => e[2]);
-    const outliers = severity === 'critical' ? r.over5 : severity === 'warning' ? r.over3 : r.over2;
-    const typical = outlierDurations.length > 0 ? outlierDurations[Math.floor(outlierDurations.length / 2)]! : baseline.p95Ns;
-    items.push({
-      service: r.service,
-      operation: r.operation,
-      kind: 'span',
-      severity,
-      impact: Math.max(0, typical - robustQuantiles(baseline).p50Ns) * outliers,
-      baseline: baselineOf(baseline),
-      observed: { p50Ns: Math.round(typical), p95Ns: Math.round(Math.max(...outlierDurations, 0)), errorRate: 0, calls: r.spans, outliers },
-      exampleTraceIds: [...new Set(r.examples.map((e) => e[1]))],
-      sparkline: sparkline(k),
-    });
-  }
 
   for (const [k, list] of buckets) {
     const baseline = baselines.get(k);
     if (!baseline) continue;
+    const p95 = robustQuantiles(baseline).p95Ns;
     const flagged = list.map((b) => ({ ...b, judgement: judgeBucket(b, baseline) })).filter((b) => b.judgement.latency || b.judgement.errors);
+    const inWindows = new Set<number>();
     for (const stretch of stretches(flagged, bucketSeconds)) {
+      // The buckets either side too: a regression that starts or ends inside one leaves a few slow spans there.
+      for (const b of stretch.buckets) for (const t of [b.t - bucketSeconds, b.t, b.t + bucketSeconds]) inWindows.add(t);
       const calls = stretch.buckets.reduce((n, b) => n + b.calls, 0);
       const errors = stretch.buckets.reduce((n, b) => n + b.errors, 0);
       const ratio = Math.max(...stretch.buckets.map((b) => b.judgement.ratio));
       const p50 = stretch.buckets.reduce((n, b) => n + b.p50Ns * b.calls, 0) / calls;
+      const slowTime = stretch.buckets.reduce((n, b) => n + excessAbove(b.latency, p95, p95), 0);
       items.push({
         service: baseline.service,
         operation: baseline.operation,
@@ -89,45 +107,75 @@ export async function findAnomalies(queries: Queries, range: TimeRange, baseline
           ratio,
           stretch.buckets.some((b) => b.judgement.errors),
         ),
-        impact: Math.max(0, p50 - robustQuantiles(baseline).p50Ns) * calls + (errors / calls > baseline.errorRate ? (errors - calls * baseline.errorRate) * robustQuantiles(baseline).p95Ns : 0),
+        impact: slowTime + Math.max(0, errors - calls * baseline.errorRate) * p95,
         baseline: baselineOf(baseline),
         observed: { p50Ns: Math.round(p50), p95Ns: Math.round(Math.max(...stretch.buckets.map((b) => b.p95Ns))), errorRate: errors / calls, calls },
         from: stretch.from,
         to: stretch.to,
-        exampleTraceIds: [...new Set(stretch.buckets.flatMap((b) => b.examples))].slice(0, 5),
+        affected: [],
+        exampleTraceIds: [...new Set([...stretch.buckets].sort((a, b) => b.slowest.durationNs - a.slowest.durationNs).map((b) => b.slowest.traceId))].slice(0, 5),
+        examples: [],
         sparkline: sparkline(k),
       });
     }
+    const tail = spanTail(
+      baseline,
+      list.filter((b) => !inWindows.has(b.t)),
+    );
+    const severity = spanSeverity(tail);
+    if (!severity) continue;
+    const tier = severity === 'critical' ? 5 : severity === 'warning' ? 3 : 2;
+    const outliers = severity === 'critical' ? tail.over5 : severity === 'warning' ? tail.over3 : tail.over2;
+    const durations = tail.examples.map((e) => e[2]);
+    const typical = durations.length > 0 ? durations[Math.floor(durations.length / 2)]! : baseline.p95Ns;
+    items.push({
+      service: baseline.service,
+      operation: baseline.operation,
+      kind: 'span',
+      severity,
+      impact: excessAbove(tail.latency, Math.exp(baseline.logMedian + tier * Math.max(baseline.logSigma, 0.01)), p95),
+      baseline: baselineOf(baseline),
+      observed: { p50Ns: Math.round(typical), p95Ns: Math.round(Math.max(...durations, 0)), errorRate: 0, calls: tail.spans, outliers },
+      affected: [],
+      exampleTraceIds: [...new Set(tail.examples.map((e) => e[1]))],
+      examples: [],
+      sparkline: sparkline(k),
+    });
   }
-  items.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.impact - a.impact);
-  return { items, bucketSeconds, baselineStart: Number(baseStartNs / 1_000_000_000n) };
+
+  const usual = (service: string, operation: string): number | undefined => {
+    const b = baselines.get(key(service, operation));
+    return b && robustQuantiles(b).p50Ns;
+  };
+  const retarget = (item: AnomalyItem, cause: OperationRef): AnomalyItem => {
+    const b = baselines.get(key(cause.service, cause.operation));
+    return { ...item, ...cause, baseline: b ? baselineOf(b) : item.baseline, sparkline: b ? sparkline(key(cause.service, cause.operation)) : item.sparkline };
+  };
+  const grouped = groupByCause(items, await attribute(queries, range, items, usual), retarget);
+  for (const item of grouped) if (item.baseline.young && SEVERITY_RANK[item.severity] > SEVERITY_RANK[YOUNG_CAP]) item.severity = YOUNG_CAP;
+  grouped.sort((a, b) => b.impact - a.impact);
+  return { items: grouped, bucketSeconds, baselineStart: Number(baseStartNs / 1_000_000_000n), minBaselineSeconds };
 }
 
 /** How far beyond its baseline a span must be, in σ of log-duration, to count as a tail of each tier. */
 const TAIL_Z = [2, 3, 5] as const;
 
 /**
- * Per operation with a baseline, over the range: its spans, how many lie beyond 2σ, 3σ
- * and 5σ of the baseline (read from the summed histograms), and as examples the slowest
- * span of each bucket beyond 2σ, worst first: [z, trace id, duration ns].
+ * One operation's spans over the buckets given: how many lie beyond 2σ, 3σ and 5σ of its
+ * baseline (read from the summed histograms), and as examples the slowest span of each bucket
+ * beyond 2σ, worst first: [z, trace id, duration ns].
  */
-function spanTails(
-  baselines: ReadonlyMap<string, OperationBaseline>,
-  buckets: ReadonlyMap<string, { latency: LatencyHistogram; slowest: { traceId: string; durationNs: number } }[]>,
-): { service: string; operation: string; spans: number; over2: number; over3: number; over5: number; examples: [number, string, number][] }[] {
-  const tails = [];
-  for (const [k, list] of buckets) {
-    const b = baselines.get(k);
-    if (b === undefined) continue;
-    const sigma = Math.max(b.logSigma, 0.01);
-    const whole = sum(list.map((x) => x.latency));
-    const [over2, over3, over5] = TAIL_Z.map((z) => Math.round(countAbove(whole, Math.exp(b.logMedian + z * sigma))));
-    const examples = list
-      .map((x): [number, string, number] => [(Math.log(Math.max(x.slowest.durationNs, 1)) - b.logMedian) / sigma, x.slowest.traceId, x.slowest.durationNs])
-      .filter(([z]) => z > TAIL_Z[0])
-      .sort((x, y) => y[0] - x[0])
-      .slice(0, 5);
-    tails.push({ service: b.service, operation: b.operation, spans: total(whole), over2: over2!, over3: over3!, over5: over5!, examples });
-  }
-  return tails;
+function spanTail(
+  b: OperationBaseline,
+  list: readonly { latency: LatencyHistogram; slowest: { traceId: string; durationNs: number } }[],
+): TailCounts & { latency: LatencyHistogram; examples: [number, string, number][] } {
+  const sigma = Math.max(b.logSigma, 0.01);
+  const whole = sum(list.map((x) => x.latency));
+  const [over2, over3, over5] = TAIL_Z.map((z) => Math.round(countAbove(whole, Math.exp(b.logMedian + z * sigma))));
+  const examples = list
+    .map((x): [number, string, number] => [(Math.log(Math.max(x.slowest.durationNs, 1)) - b.logMedian) / sigma, x.slowest.traceId, x.slowest.durationNs])
+    .filter(([z]) => z > TAIL_Z[0])
+    .sort((x, y) => y[0] - x[0])
+    .slice(0, 5);
+  return { spans: total(whole), over2: over2!, over3: over3!, over5: over5!, latency: whole, examples };
 }

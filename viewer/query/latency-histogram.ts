@@ -79,6 +79,23 @@ export function countAbove(h: LatencyHistogram, ns: number): number {
   return n;
 }
 
+/**
+ * The time spans slower than `fromNs` spent beyond `overNs` (ns, summed): Σ (d − overNs) over
+ * d > fromNs, each bucket's spans taken at its geometric middle (the part of the bucket above
+ * `fromNs` at the middle of that part).
+ */
+export function excessAbove(h: LatencyHistogram, fromNs: number, overNs: number): number {
+  let excess = 0;
+  for (let i = 0; i < h.buckets.length; i++) {
+    const bucket = h.buckets[i]!;
+    if (high(bucket) <= fromNs) continue;
+    const lo = Math.max(low(bucket), fromNs);
+    const share = (h.counts[i]! * Math.log(high(bucket) / lo)) / Math.log(high(bucket) / low(bucket));
+    excess += share * Math.max(0, Math.sqrt(lo * high(bucket)) - overNs);
+  }
+  return excess;
+}
+
 /** The same spans on power-of-two buckets: `le` is the bucket's upper bound in ns, as the RED histogram draws it. */
 export function powersOfTwo(h: LatencyHistogram): { le: number; count: number }[] {
   const out: { le: number; count: number }[] = [];

@@ -6,7 +6,7 @@
 import { zScore } from '../model/anomalies';
 import type { TimeRange } from '../api/params';
 import type { OutliersResponse, Span } from '../api/types';
-import { MIN_BASELINE_SAMPLES } from './anomalies';
+import { MIN_BASELINE_SAMPLES, MIN_BASELINE_TRACES } from './anomalies';
 
 const HOUR_NS = 3_600_000_000_000n;
 const DAY_NS = 24n * HOUR_NS;
@@ -42,6 +42,15 @@ export interface OutlierBaseline {
   operation: string;
   logMedian: number;
   logSigma: number;
+  /** Unix seconds of its first span, and how many traces it holds: a young baseline marks warnings only. */
+  since: number;
+  traces: number;
+}
+
+/** Whether a baseline is young at `endNs`: shorter than `minSeconds`, or with fewer traces than the anomalies page asks for. */
+export function youngBefore(endNs: bigint, minSeconds: number): (b: Pick<OutlierBaseline, 'since' | 'traces'>) => boolean {
+  const end = Number(endNs / 1_000_000_000n);
+  return (b) => end - b.since < minSeconds || b.traces < MIN_BASELINE_TRACES;
 }
 
 /** What the baselines query is asked for at `nowMs`: the window, and where the history starts. */
@@ -50,14 +59,18 @@ export function outlierBaselineRange(nowMs: number): { window: TimeRange; histor
   return { window: { startNs: endNs - OUTLIER_WINDOW_NS, endNs }, historyStartNs: endNs - OUTLIER_HISTORY_NS };
 }
 
-/** The spans beyond WARNING_Z of their operation's baseline; spans of operations without one are never outliers. */
-export function scoreOutliers(spans: Pick<Span, 'spanId' | 'service' | 'name' | 'durationNs'>[], baselines: OutlierBaseline[]): Outlier[] {
+/**
+ * The spans beyond WARNING_Z of their operation's baseline; spans of operations without one are
+ * never outliers. Against a young baseline a span is at most a warning, as on the anomalies page.
+ */
+export function scoreOutliers(spans: Pick<Span, 'spanId' | 'service' | 'name' | 'durationNs'>[], baselines: OutlierBaseline[], young: (b: OutlierBaseline) => boolean = () => false): Outlier[] {
   const key = (service: string, operation: string): string => `${service}\u0000${operation}`;
   const byOperation = new Map(baselines.map((b) => [key(b.service, b.operation), b]));
   return spans.flatMap((s) => {
     const b = byOperation.get(key(s.service, s.name));
     if (!b) return [];
     const z = zScore(Number(s.durationNs), b);
-    return z > WARNING_Z ? [{ spanId: s.spanId, z: Math.round(z * 10) / 10, severity: z > CRITICAL_Z ? 'critical' : 'warning', baselineP50Ns: Math.round(Math.exp(b.logMedian)) }] : [];
+    const severity = z > CRITICAL_Z && !young(b) ? 'critical' : 'warning';
+    return z > WARNING_Z ? [{ spanId: s.spanId, z: Math.round(z * 10) / 10, severity, baselineP50Ns: Math.round(Math.exp(b.logMedian)) }] : [];
   });
 }

@@ -9,7 +9,7 @@ import { OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE } from '../../storage/schema';
 import type { Rendered, SqlRegistry } from '../../storage/sql/registry';
 import type { AttributeFilter, TimeRange } from '../api/params';
 import type { SpanKind, StatusCode, StatusFilter, TraceSort } from '../api/types';
-import { histogramOf, logStats, quantile, type LatencyHistogram } from './latency-histogram';
+import { histogramOf, logStats, quantile, total, type LatencyHistogram } from './latency-histogram';
 import { liveWindow, type EdgeRow } from './dependencies';
 import type { RedSeriesRow } from './red';
 
@@ -75,11 +75,18 @@ interface HistogramColumns {
   counts: (number | string)[];
 }
 
-/** An operation's baseline: spans, median and robust spread of ln(duration ns), p50 and p95 in ns, error rate. */
+/**
+ * An operation's baseline: spans; median and robust spread of ln(duration ns), p50 and p95 in ns,
+ * each trace weighing 1 (see storage/sql/schema/views/select/hindsight_operations_1m.sql); error
+ * rate; traces; the first second with spans.
+ */
 export interface OperationBaselineRow {
   service: string;
   operation: string;
   samples: number;
+  traces: number;
+  /** Unix seconds of the first minute (or hour, for whole hours) of the baseline with spans. */
+  since: number;
   logMedian: number;
   logSigma: number;
   p50: number;
@@ -225,18 +232,29 @@ export class Queries {
   }
 
   /**
-   * Per (service, operation) with at least `minSamples` spans over the whole hours of
-   * the baseline range, from the hourly rollup: median and robust spread of
-   * ln(duration), p50, p95 and error rate, read from the summed latency histogram.
+   * Per (service, operation) with at least `minSamples` spans over the baseline range, from the
+   * hourly rollup and the minutes at its ends: median and robust spread of ln(duration), p50 and
+   * p95 from the per-trace weighted histogram (one batch trace of thousands of spans weighs as one
+   * request), error rate, traces and the first second with spans.
    */
   async baselines(range: TimeRange, baseStartNs: bigint, minSamples: number): Promise<OperationBaselineRow[]> {
-    const rows = await this.rows<{ service: string; operation: string; samples: string; errors: string } & HistogramColumns>(
+    const rows = await this.rows<{ service: string; operation: string; samples: string; errors: string; traceBuckets: number[]; traceCounts: number[]; since: string } & HistogramColumns>(
       this.sql.render('query/baselines', { baseStartNs, endNs: range.endNs, minSamples }),
     );
     return rows.map((r) => {
-      const latency = histogramOf(r.buckets, r.counts);
+      const latency = histogramOf(r.traceBuckets, r.traceCounts);
       const samples = Number(r.samples);
-      return { service: r.service, operation: r.operation, samples, ...logStats(latency), p50: quantile(latency, 0.5), p95: quantile(latency, 0.95), errorRate: Number(r.errors) / samples };
+      return {
+        service: r.service,
+        operation: r.operation,
+        samples,
+        traces: Math.round(total(latency)),
+        since: Number(r.since),
+        ...logStats(latency),
+        p50: quantile(latency, 0.5),
+        p95: quantile(latency, 0.95),
+        errorRate: Number(r.errors) / samples,
+      };
     });
   }
 

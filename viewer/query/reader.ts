@@ -25,16 +25,25 @@ import { findAnomalies } from './anomalies';
 import { anomalyBucketFor, bucketFor } from './buckets';
 import { adjustSummaries, bySlowest } from './skewed-summaries';
 import { dependencyMap, serviceCalls, type ServiceCalls } from './dependencies';
-import { outlierBaselineRange, OUTLIER_MIN_SAMPLES, scoreOutliers } from './outliers';
+import { outlierBaselineRange, OUTLIER_MIN_SAMPLES, scoreOutliers, youngBefore } from './outliers';
 import type { Queries, TraceFilters } from './queries';
 import { toRed } from './red';
 import { toOperationSummary, toServiceSummary, toSpan, toTraceSummary } from './rows';
+
+/** A baseline younger than this many seconds caps severity at warning (`--anomaly-min-baseline-seconds`'s default). */
+export const DEFAULT_MIN_BASELINE_SECONDS = 3600;
+
+export interface ReaderOptions {
+  /** Anomalies and outlier marks against a baseline younger than this (seconds) are at most warnings. */
+  minBaselineSeconds: number;
+}
 
 export class TraceReader {
   constructor(
     private readonly queries: Queries,
     /** Unix milliseconds; outliers are judged against the baseline up to now. */
     private readonly now: () => number = Date.now,
+    private readonly options: ReaderOptions = { minBaselineSeconds: DEFAULT_MIN_BASELINE_SECONDS },
   ) {}
 
   /** All spans of a trace, or undefined when none are stored. */
@@ -76,7 +85,7 @@ export class TraceReader {
     const { spans } = await this.trace(traceId);
     const { window, historyStartNs } = outlierBaselineRange(this.now());
     const baselines = await this.queries.baselines(window, historyStartNs, OUTLIER_MIN_SAMPLES);
-    return { traceId, outliers: scoreOutliers(spans, baselines) };
+    return { traceId, outliers: scoreOutliers(spans, baselines, youngBefore(window.endNs, this.options.minBaselineSeconds)) };
   }
 
   /**
@@ -143,7 +152,7 @@ export class TraceReader {
   }
 
   anomalies(range: TimeRange, baselineDays: number): Promise<AnomaliesResponse> {
-    return findAnomalies(this.queries, range, baselineDays, anomalyBucketFor(range));
+    return findAnomalies(this.queries, range, { baselineDays, bucketSeconds: anomalyBucketFor(range), minBaselineSeconds: this.options.minBaselineSeconds });
   }
 
   async dependencies(range: TimeRange): Promise<DependenciesResponse> {

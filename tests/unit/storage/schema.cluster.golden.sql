@@ -284,3 +284,74 @@ AS SELECT
 FROM otel.otel_traces_local
 WHERE true
 GROUP BY Minute, ServiceName, SpanName, SpanKind;
+
+ALTER TABLE otel.hindsight_operations_1m_local ON CLUSTER hindsight
+ADD COLUMN IF NOT EXISTS TraceLatency SimpleAggregateFunction(sumMap, Map(UInt16, Float64)) CODEC(ZSTD(1)) AFTER Latency;
+
+ALTER TABLE otel.hindsight_operations_1m ON CLUSTER hindsight
+ADD COLUMN IF NOT EXISTS TraceLatency SimpleAggregateFunction(sumMap, Map(UInt16, Float64)) CODEC(ZSTD(1)) AFTER Latency;
+
+ALTER TABLE otel.hindsight_operations_5m_local ON CLUSTER hindsight
+ADD COLUMN IF NOT EXISTS TraceLatency SimpleAggregateFunction(sumMap, Map(UInt16, Float64)) CODEC(ZSTD(1)) AFTER Latency;
+
+ALTER TABLE otel.hindsight_operations_5m ON CLUSTER hindsight
+ADD COLUMN IF NOT EXISTS TraceLatency SimpleAggregateFunction(sumMap, Map(UInt16, Float64)) CODEC(ZSTD(1)) AFTER Latency;
+
+ALTER TABLE otel.hindsight_operations_1h_local ON CLUSTER hindsight
+ADD COLUMN IF NOT EXISTS TraceLatency SimpleAggregateFunction(sumMap, Map(UInt16, Float64)) CODEC(ZSTD(1)) AFTER Latency;
+
+ALTER TABLE otel.hindsight_operations_1h ON CLUSTER hindsight
+ADD COLUMN IF NOT EXISTS TraceLatency SimpleAggregateFunction(sumMap, Map(UInt16, Float64)) CODEC(ZSTD(1)) AFTER Latency;
+
+ALTER TABLE otel.hindsight_operations_1m_mv ON CLUSTER hindsight MODIFY QUERY SELECT
+    Minute,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    sum(n) AS Calls,
+    sum(e) AS Errors,
+    sumMap(m) AS Latency,
+    sumMap(mapApply((bucket, count) -> (bucket, count / n), m)) AS TraceLatency,
+    argMaxState((TraceId, slowest), slowest) AS Slowest
+FROM (
+    SELECT
+        toStartOfMinute(Timestamp) AS Minute,
+        ServiceName,
+        SpanName,
+        SpanKind,
+        TraceId,
+        count() AS n,
+        countIf(StatusCode = 'Error') AS e,
+        sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS m,
+        max(Duration) AS slowest
+    FROM otel.otel_traces_local
+    WHERE true
+    GROUP BY Minute, ServiceName, SpanName, SpanKind, TraceId
+)
+GROUP BY Minute, ServiceName, SpanName, SpanKind;
+
+ALTER TABLE otel.hindsight_operations_5m_mv ON CLUSTER hindsight MODIFY QUERY SELECT
+    toStartOfFiveMinutes(Minute) AS Minute,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    sum(Calls) AS Calls,
+    sum(Errors) AS Errors,
+    sumMap(Latency) AS Latency,
+    sumMap(TraceLatency) AS TraceLatency,
+    argMaxMergeState(Slowest) AS Slowest
+FROM otel.hindsight_operations_1m_local
+GROUP BY Minute, ServiceName, SpanName, SpanKind;
+
+ALTER TABLE otel.hindsight_operations_1h_mv ON CLUSTER hindsight MODIFY QUERY SELECT
+    toStartOfHour(Minute) AS Hour,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    sum(Calls) AS Calls,
+    sum(Errors) AS Errors,
+    sumMap(Latency) AS Latency,
+    sumMap(TraceLatency) AS TraceLatency,
+    argMaxMergeState(Slowest) AS Slowest
+FROM otel.hindsight_operations_1m_local
+GROUP BY Hour, ServiceName, SpanName, SpanKind;

@@ -143,13 +143,20 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   'schema/views/hindsight_late_arrivals_mv': { 'one node': (n) => sql.render(n, { source: 'otel_traces', target: 'hindsight_late_arrivals', lateSeconds: 30 }) },
   'schema/views/select/hindsight_trace_summaries': selects(),
   'schema/views/select/hindsight_operations_1m': selects(),
+  'schema/views/select/hindsight_operations_1m_v7': selects(),
+  'schema/views/select/hindsight_operations_5m': { 'one node': (n) => sql.render(n, { source: 'hindsight_operations_1m' }) },
+  'schema/views/select/hindsight_operations_1h': { 'a cluster': (n) => sql.render(n, { source: 'hindsight_operations_1m_local' }) },
+  'schema/add-trace-latency': {
+    'one node': (n) => sql.render(n, { table: 'hindsight_operations_1m' }),
+    'a cluster': (n) => sql.render(n, { table: 'hindsight_operations_1h_local', cluster: CLUSTER }),
+  },
   'schema/views/hindsight_trace_summaries_mv': {
     'one node': (n) => sql.render(n, { target: 'hindsight_trace_summaries', select: selectOf('schema/views/select/hindsight_trace_summaries', {}) }),
     'a cluster': (n) => sql.render(n, { target: 'hindsight_trace_summaries_local', cluster: CLUSTER, select: selectOf('schema/views/select/hindsight_trace_summaries', {}, 'otel_traces_local') }),
   },
   'schema/views/hindsight_operations_1m_mv': {
-    'one node': (n) => sql.render(n, { target: 'hindsight_operations_1m', select: selectOf('schema/views/select/hindsight_operations_1m', {}) }),
-    'a cluster': (n) => sql.render(n, { target: 'hindsight_operations_1m_local', cluster: CLUSTER, select: selectOf('schema/views/select/hindsight_operations_1m', {}, 'otel_traces_local') }),
+    'one node': (n) => sql.render(n, { target: 'hindsight_operations_1m', select: selectOf('schema/views/select/hindsight_operations_1m_v7', {}) }),
+    'a cluster': (n) => sql.render(n, { target: 'hindsight_operations_1m_local', cluster: CLUSTER, select: selectOf('schema/views/select/hindsight_operations_1m_v7', {}, 'otel_traces_local') }),
   },
   'schema/views/hindsight_operations_5m_mv': {
     'one node': (n) => sql.render(n, { source: 'hindsight_operations_1m', target: 'hindsight_operations_5m' }),
@@ -215,7 +222,7 @@ function tables(): Pick<typeof SAMPLES, TableStatement> {
   };
 }
 
-type ViewSelect = 'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m';
+type ViewSelect = 'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m' | 'schema/views/select/hindsight_operations_1m_v7';
 
 function selectOf(name: ViewSelect, spans: { cutoff?: number; from?: number }, source = 'otel_traces'): SqlText {
   const hours = spans.from === undefined ? {} : { from: spans.from, to: spans.from + 3600 };

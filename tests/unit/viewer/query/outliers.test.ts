@@ -1,9 +1,19 @@
 import { MIN_BASELINE_SAMPLES } from '../../../../viewer/query/anomalies';
-import { CRITICAL_Z, OUTLIER_HISTORY_NS, OUTLIER_MIN_SAMPLES, OUTLIER_WINDOW_NS, WARNING_Z, outlierBaselineRange, scoreOutliers, type OutlierBaseline } from '../../../../viewer/query/outliers';
+import {
+  CRITICAL_Z,
+  OUTLIER_HISTORY_NS,
+  OUTLIER_MIN_SAMPLES,
+  OUTLIER_WINDOW_NS,
+  WARNING_Z,
+  outlierBaselineRange,
+  scoreOutliers,
+  youngBefore,
+  type OutlierBaseline,
+} from '../../../../viewer/query/outliers';
 import { makeApiSpan } from '../../../support/api-spans';
 
 // An operation whose spans take 20 ms in the middle, with a spread of 0.3 in ln(duration).
-const baseline: OutlierBaseline = { service: 'shop', operation: 'GET /a', logMedian: Math.log(20e6), logSigma: 0.3 };
+const baseline: OutlierBaseline = { service: 'shop', operation: 'GET /a', logMedian: Math.log(20e6), logSigma: 0.3, since: 1_700_000_000, traces: 1000 };
 /** A duration `z` σ above the baseline's median. */
 const durationAt = (z: number): string => String(Math.round(20e6 * Math.exp(z * 0.3)));
 const span = (spanId: string, z: number, overrides: Parameters<typeof makeApiSpan>[0] = {}): ReturnType<typeof makeApiSpan> =>
@@ -42,4 +52,14 @@ test('a span is judged only against its own operation of its own service', () =>
   const spans = [span('other-op', 6, { name: 'GET /b' }), span('other-service', 6, { service: 'cart' }), span('own', 6)];
   expect(scoreOutliers(spans, [baseline]).map((o) => o.spanId)).toEqual(['own']);
   expect(scoreOutliers(spans, [])).toEqual([]);
+});
+
+test('against a young baseline (shorter than the minimum age, or with few traces) a span is at most a warning', () => {
+  const endNs = 1_700_000_000n * 1_000_000_000n + 1800n * 1_000_000_000n;
+  const young = youngBefore(endNs, 3600);
+  expect(young(baseline)).toBe(true);
+  expect(young({ since: 1_700_000_000 - 3600, traces: 1000 })).toBe(false);
+  expect(young({ since: 1_700_000_000 - 3600, traces: 10 })).toBe(true);
+  expect(scoreOutliers([span('a', 6)], [baseline], young).map((o) => o.severity)).toEqual(['warning']);
+  expect(scoreOutliers([span('a', 6)], [baseline]).map((o) => o.severity)).toEqual(['critical']);
 });
