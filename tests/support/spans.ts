@@ -110,6 +110,8 @@ export interface SimpleTraceOptions {
   /** Child spans under the root, in a second service. */
   children?: number;
   childService?: string;
+  /** The children's names, one child each (instead of `children` named query 0, query 1, …). */
+  childNames?: string[];
 }
 
 /** One trace with exact times: a root span and `children` client spans, for query tests. */
@@ -125,8 +127,9 @@ export function makeSimpleTrace(o: SimpleTraceOptions = {}): ReadableSpan[] {
   const duration = o.durationMs ?? 100;
   const root = provider(service).startSpan(o.name ?? 'GET /', { kind: SpanKind.SERVER, startTime: start, attributes: o.attributes ?? {} });
   const childTracer = provider(o.childService ?? `${service}-db`);
-  for (let i = 0; i < (o.children ?? 0); i++) {
-    const child = childTracer.startSpan(`query ${i}`, { kind: SpanKind.CLIENT, startTime: start + 1 }, trace.setSpan(context.active(), root));
+  const names = o.childNames ?? Array.from({ length: o.children ?? 0 }, (_, i) => `query ${i}`);
+  for (const [i, name] of names.entries()) {
+    const child = childTracer.startSpan(name, { kind: SpanKind.CLIENT, startTime: start + 1 }, trace.setSpan(context.active(), root));
     if (o.error && i === 0) child.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
     child.end(start + 2);
   }
