@@ -137,3 +137,36 @@ export function makeSimpleTrace(o: SimpleTraceOptions = {}): ReadableSpan[] {
   root.end(start + duration);
   return memory.getFinishedSpans();
 }
+
+/** One span of a shaped trace: times in ms from the trace's start; `parent` is the index of an earlier span. */
+export interface ShapedSpan {
+  service: string;
+  name: string;
+  parent?: number;
+  startMs: number;
+  durationMs: number;
+  error?: boolean;
+}
+
+/** One trace of exactly this shape, made by the SDK (one provider per service), starting at `startMs` (Unix ms). */
+export function makeShapedTrace(shape: ShapedSpan[], startMs = Date.now() - 60_000): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const tracers = new Map<string, ReturnType<BasicTracerProvider['getTracer']>>();
+  const tracer = (service: string): ReturnType<BasicTracerProvider['getTracer']> => {
+    let t = tracers.get(service);
+    if (!t) {
+      t = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('shaped', '1.0');
+      tracers.set(service, t);
+    }
+    return t;
+  };
+  const made: ReturnType<ReturnType<BasicTracerProvider['getTracer']>['startSpan']>[] = [];
+  for (const s of shape) {
+    const parent = s.parent === undefined ? context.active() : trace.setSpan(context.active(), made[s.parent]!);
+    const span = tracer(s.service).startSpan(s.name, { kind: s.parent === undefined ? SpanKind.SERVER : SpanKind.INTERNAL, startTime: startMs + s.startMs }, parent);
+    if (s.error) span.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
+    made.push(span);
+  }
+  shape.forEach((s, i) => made[i]!.end(startMs + s.startMs + s.durationMs));
+  return memory.getFinishedSpans();
+}
