@@ -54,7 +54,17 @@ describe('GET /api/v1/compare', () => {
     expect(body.a).toEqual({ traceId: a, rootService: 'shop', rootOperation: 'GET /cart', durationNs: String(100 * MS), spanCount: 4 });
     expect(body.b).toMatchObject({ traceId: b, durationNs: String(400 * MS), spanCount: 5 });
     expect(body.nodes).toHaveLength(4);
-    expect(body.nodes[0]).toMatchObject({ id: 0, parent: -1, depth: 0, service: 'shop', operation: 'GET /cart', presence: 'both', durationDeltaNs: String(300 * MS), changed: true, changedBelow: true });
+    expect(body.nodes[0]).toMatchObject({
+      id: 0,
+      parent: -1,
+      depth: 0,
+      service: 'shop',
+      operation: 'GET /cart',
+      presence: 'both',
+      durationDeltaNs: String(300 * MS),
+      changed: true,
+      changedBelow: true,
+    });
     expect(byOperation(body.nodes, 'SELECT cart')).toMatchObject({
       parent: 0,
       depth: 1,

@@ -65,7 +65,10 @@ test('ancestors of changes stay open; unchanged subtrees fold, and a fold can be
 
 test('small duration moves are noise; a move of 20% of the larger and 1% of the trace is a change', () => {
   const pair = (aMs: number, bMs: number): boolean => {
-    const r = compareTraces({ traceId: 'a', spans: [span('r', '', 's', 'root', 0, 1000), span('c', 'r', 's', 'c', 0, aMs)] }, { traceId: 'b', spans: [span('r', '', 's', 'root', 0, 1000), span('c', 'r', 's', 'c', 0, bMs)] });
+    const r = compareTraces(
+      { traceId: 'a', spans: [span('r', '', 's', 'root', 0, 1000), span('c', 'r', 's', 'c', 0, aMs)] },
+      { traceId: 'b', spans: [span('r', '', 's', 'root', 0, 1000), span('c', 'r', 's', 'c', 0, bMs)] },
+    );
     return r.nodes[1]!.changed;
   };
   expect(pair(100, 119)).toBe(false);
