@@ -6,7 +6,7 @@
  * superseded requests, which a terminal does not need.)
  */
 import type { JaegerResponse, JaegerTrace } from '../viewer/api/jaeger';
-import type { ServicesResponse, StatusFilter, TraceResponse, TraceSearchResponse, TraceSort } from '../viewer/api/types';
+import type { CompareResponse, ServicesResponse, StatusFilter, TraceResponse, TraceSearchResponse, TraceSort } from '../viewer/api/types';
 import { ApiRequestError } from '../viewer/model/api-error';
 
 export { ApiRequestError };
@@ -70,6 +70,11 @@ export class ApiClient {
   /** GET /api/v1/traces/{traceId}: every span of a trace. */
   trace(traceId: string, options: RequestOptions = {}): Promise<TraceResponse> {
     return this.getJson(`/api/v1/traces/${encodeURIComponent(traceId)}`, options);
+  }
+
+  /** GET /api/v1/compare: two traces merged by call path, with what was added, removed or changed. */
+  compare(a: string, b: string, options: RequestOptions = {}): Promise<CompareResponse> {
+    return this.getJson(`/api/v1/compare?${queryString({ a, b })}`, options);
   }
 
   /** GET /api/v1/traces/{traceId}/otlp: the trace as an OTLP/JSON ExportTraceServiceRequest. */

@@ -11,6 +11,7 @@ import { ApiClient, ApiRequestError, type TraceSearchQuery } from './api-client'
 import { runImport } from './import';
 import { bold, paint, safe, serviceCode, table, type Output } from './render';
 import { apiUrlOf, type Target } from './target';
+import { printDiff } from './trace-diff';
 import { runTui } from './tui';
 
 export type Flags = Record<string, string | boolean | string[] | undefined>;
@@ -145,36 +146,50 @@ export const tracesCommand: Command = {
 
 export const traceCommand: Command = {
   name: 'trace',
-  usage: 'hindsight trace show <traceId>',
-  summary: 'draw a trace as a span tree, with the critical path marked (*)',
-  options: {},
-  positionals: [2, 2],
-  check([sub]) {
-    if (sub !== 'show') throw new UsageError(`unknown subcommand "trace ${sub}"; use "trace show <traceId>"`);
+  usage: 'hindsight trace show <traceId> | hindsight trace diff <traceIdA> <traceIdB> [--all] [--json]',
+  summary: 'draw a trace as a span tree, with the critical path marked (*); or compare two traces by call path',
+  options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
+  positionals: [2, 3],
+  check([sub, ...ids], flags) {
+    if (sub === 'show' && ids.length === 1 && flags['all'] === undefined && flags['json'] === undefined) return;
+    if (sub === 'diff' && ids.length === 2) return;
+    if (sub === 'show') throw new UsageError(ids.length === 1 ? '--all and --json are options of "trace diff"' : '"trace show" takes one trace id');
+    if (sub === 'diff') throw new UsageError('"trace diff" takes two trace ids');
+    throw new UsageError(`unknown subcommand "trace ${sub}"; use "trace show <traceId>" or "trace diff <traceIdA> <traceIdB>"`);
   },
-  async run(target, [, id], _flags, out) {
-    const body = await apiOf(target).trace(id!);
-    const tree = buildTree(body.spans);
-    const critical = criticalPath(tree).spanIds;
-    const total = Math.max(1, tree.durationNs);
-    const barWidth = 24;
-    out.write(`${bold(out, `trace ${body.traceId}`)}  ${formatDuration(tree.durationNs)}  ${tree.nodes.length} spans  ${tree.services.length} services  ${tree.errorCount} errors\n`);
-    for (const w of tree.warnings) out.write(`! ${w}\n`);
-    for (const node of tree.nodes) {
-      const s = node.span;
-      const from = Math.floor((node.start / total) * barWidth);
-      const to = Math.max(from + 1, Math.ceil((node.end / total) * barWidth));
-      const bar = ' '.repeat(from) + '█'.repeat(Math.min(barWidth, to) - from) + ' '.repeat(Math.max(0, barWidth - to));
-      const mark = critical.has(s.spanId) ? '*' : ' ';
-      const label = `${'  '.repeat(node.depth)}${paint(out, safe(s.service), serviceCode(s.service))} ${safe(s.name)}`;
-      const flags = `${s.statusCode === 'Error' ? ' ERROR' : ''}${node.skewed ? ' (skew)' : ''}${node.shiftNs !== 0 ? ` (clock skew: shifted ${node.shiftNs > 0 ? '+' : ''}${formatDuration(node.shiftNs)})` : ''}${node.orphan ? ' (no parent)' : ''}`;
-      const line = `${mark} |${paint(out, bar, s.statusCode === 'Error' ? 196 : serviceCode(s.service))}| ${formatDuration(node.end - node.start).padStart(9)}  ${label}${paint(out, flags, 196)}`;
-      out.write(`${critical.has(s.spanId) ? bold(out, line) : line}\n`);
+  async run(target, [sub, id, other], flags, out) {
+    if (sub === 'diff') {
+      const diff = await apiOf(target).compare(id!, other!);
+      if (flags['json'] === true) out.write(`${JSON.stringify(diff, null, 2)}\n`);
+      else printDiff(out, diff, flags['all'] === true);
+      return 0;
     }
-    out.write('* critical path\n');
-    return 0;
+    return showTrace(target, id!, out);
   },
 };
+
+async function showTrace(target: Target, id: string, out: Output): Promise<number> {
+  const body = await apiOf(target).trace(id);
+  const tree = buildTree(body.spans);
+  const critical = criticalPath(tree).spanIds;
+  const total = Math.max(1, tree.durationNs);
+  const barWidth = 24;
+  out.write(`${bold(out, `trace ${body.traceId}`)}  ${formatDuration(tree.durationNs)}  ${tree.nodes.length} spans  ${tree.services.length} services  ${tree.errorCount} errors\n`);
+  for (const w of tree.warnings) out.write(`! ${w}\n`);
+  for (const node of tree.nodes) {
+    const s = node.span;
+    const from = Math.floor((node.start / total) * barWidth);
+    const to = Math.max(from + 1, Math.ceil((node.end / total) * barWidth));
+    const bar = ' '.repeat(from) + '█'.repeat(Math.min(barWidth, to) - from) + ' '.repeat(Math.max(0, barWidth - to));
+    const mark = critical.has(s.spanId) ? '*' : ' ';
+    const label = `${'  '.repeat(node.depth)}${paint(out, safe(s.service), serviceCode(s.service))} ${safe(s.name)}`;
+    const flags = `${s.statusCode === 'Error' ? ' ERROR' : ''}${node.skewed ? ' (skew)' : ''}${node.shiftNs !== 0 ? ` (clock skew: shifted ${node.shiftNs > 0 ? '+' : ''}${formatDuration(node.shiftNs)})` : ''}${node.orphan ? ' (no parent)' : ''}`;
+    const line = `${mark} |${paint(out, bar, s.statusCode === 'Error' ? 196 : serviceCode(s.service))}| ${formatDuration(node.end - node.start).padStart(9)}  ${label}${paint(out, flags, 196)}`;
+    out.write(`${critical.has(s.spanId) ? bold(out, line) : line}\n`);
+  }
+  out.write('* critical path\n');
+  return 0;
+}
 
 export const exportCommand: Command = {
   name: 'export',

@@ -1,7 +1,9 @@
 'use strict';
 /**
  * The viewer's time to first drawn waterfall rows for a 50,000-span trace, in
- * Debian's Chromium, and how smoothly it scrolls. In-run baseline: the time the
+ * Debian's Chromium, and how smoothly it scrolls; then the time to first paint of the
+ * same trace's statistics view (?view=stats: its first table row, painted) and flame
+ * graph (?view=flame: its canvas drawn, painted), opened directly by URL. In-run baseline: the time the
  * same page takes just to fetch and parse the trace's JSON, so the figure says what
  * the viewer adds on top of the data. Long tasks (over 50 ms on the main thread) are
  * counted while the page loads and while it scrolls: they are what a user feels as
@@ -38,6 +40,44 @@ function instrument() {
     }
   });
   observer.observe(document, { childList: true, subtree: true });
+}
+
+/**
+ * The same clock for another view: the moment an element matching `selector` is in the
+ * DOM (or gets the attribute that says it is drawn), and the frame after it.
+ */
+function instrumentView(selector) {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  const observer = new MutationObserver(() => {
+    if (document.querySelector(selector)) {
+      window.__shownAt = performance.now();
+      observer.disconnect();
+      requestAnimationFrame(() => (window.__paintedAt = performance.now()));
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, attributes: true });
+}
+
+/** Median time to first paint of a trace view, over RUNS fresh pages, with the load's long tasks. */
+async function measureView(browser, url, selector) {
+  const shown = [];
+  const painted = [];
+  const tasks = [];
+  for (let i = 0; i < RUNS; i++) {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.addInitScript(instrumentView, selector);
+    await page.goto(url);
+    await page.waitForFunction(() => window.__paintedAt !== undefined, undefined, { timeout: 120_000 });
+    shown.push(await page.evaluate(() => window.__shownAt));
+    painted.push(await page.evaluate(() => window.__paintedAt));
+    await page.waitForTimeout(300);
+    tasks.push(summarize(await page.evaluate(() => window.__longTasks.splice(0))));
+    await page.close();
+  }
+  return { shown_ms: Math.round(median(shown)), first_paint_ms: Math.round(median(painted)), long_tasks: [...tasks].sort((a, b) => a.total_ms - b.total_ms)[Math.floor(tasks.length / 2)] };
 }
 
 const summarize = (tasks) => ({ count: tasks.length, total_ms: Math.round(tasks.reduce((a, t) => a + t.duration, 0)), max_ms: Math.round(Math.max(0, ...tasks.map((t) => t.duration))) });
@@ -79,6 +119,10 @@ async function main() {
       if (i === 0) scroll = await measureScroll(page);
       await page.close();
     }
+    log('statistics view');
+    const stats = await measureView(browser, `${url}?view=stats`, 'tr.stat-row');
+    log('flame graph');
+    const flame = await measureView(browser, `${url}?view=flame`, 'section.flame canvas:not([data-frames-drawn="0"])');
     console.log(
       JSON.stringify({
         bench: 'viewer',
@@ -93,6 +137,12 @@ async function main() {
         scroll_p95_frame_ms: scroll.p95Frame,
         load_long_tasks: [...loadTasks].sort((a, b) => a.total_ms - b.total_ms)[Math.floor(loadTasks.length / 2)],
         scroll_long_tasks: scroll.longTasks,
+        stats_first_row_ms: stats.shown_ms,
+        stats_first_paint_ms: stats.first_paint_ms,
+        stats_load_long_tasks: stats.long_tasks,
+        flame_drawn_ms: flame.shown_ms,
+        flame_first_paint_ms: flame.first_paint_ms,
+        flame_load_long_tasks: flame.long_tasks,
       }),
     );
   } finally {

@@ -110,6 +110,8 @@ export interface SimpleTraceOptions {
   /** Child spans under the root, in a second service. */
   children?: number;
   childService?: string;
+  /** The children's names, one child each (instead of `children` named query 0, query 1, …). */
+  childNames?: string[];
 }
 
 /** One trace with exact times: a root span and `children` client spans, for query tests. */
@@ -125,8 +127,9 @@ export function makeSimpleTrace(o: SimpleTraceOptions = {}): ReadableSpan[] {
   const duration = o.durationMs ?? 100;
   const root = provider(service).startSpan(o.name ?? 'GET /', { kind: SpanKind.SERVER, startTime: start, attributes: o.attributes ?? {} });
   const childTracer = provider(o.childService ?? `${service}-db`);
-  for (let i = 0; i < (o.children ?? 0); i++) {
-    const child = childTracer.startSpan(`query ${i}`, { kind: SpanKind.CLIENT, startTime: start + 1 }, trace.setSpan(context.active(), root));
+  const names = o.childNames ?? Array.from({ length: o.children ?? 0 }, (_, i) => `query ${i}`);
+  for (const [i, name] of names.entries()) {
+    const child = childTracer.startSpan(name, { kind: SpanKind.CLIENT, startTime: start + 1 }, trace.setSpan(context.active(), root));
     if (o.error && i === 0) child.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
     child.end(start + 2);
   }
@@ -197,5 +200,37 @@ export function makeShopTrace(o: ShopTraceOptions = {}): ReadableSpan[] {
     parent = trace.setSpan(parent, span);
   });
   open.reverse().forEach((span, i) => span.end(start + duration - (open.length - 1 - i) * 10));
+}
+
+/** One span of a shaped trace: times in ms from the trace's start; `parent` is the index of an earlier span. */
+export interface ShapedSpan {
+  service: string;
+  name: string;
+  parent?: number;
+  startMs: number;
+  durationMs: number;
+  error?: boolean;
+}
+
+/** One trace of exactly this shape, made by the SDK (one provider per service), starting at `startMs` (Unix ms). */
+export function makeShapedTrace(shape: ShapedSpan[], startMs = Date.now() - 60_000): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const tracers = new Map<string, ReturnType<BasicTracerProvider['getTracer']>>();
+  const tracer = (service: string): ReturnType<BasicTracerProvider['getTracer']> => {
+    let t = tracers.get(service);
+    if (!t) {
+      t = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('shaped', '1.0');
+      tracers.set(service, t);
+    }
+    return t;
+  };
+  const made: ReturnType<ReturnType<BasicTracerProvider['getTracer']>['startSpan']>[] = [];
+  for (const s of shape) {
+    const parent = s.parent === undefined ? context.active() : trace.setSpan(context.active(), made[s.parent]!);
+    const span = tracer(s.service).startSpan(s.name, { kind: s.parent === undefined ? SpanKind.SERVER : SpanKind.INTERNAL, startTime: startMs + s.startMs }, parent);
+    if (s.error) span.setStatus({ code: SpanStatusCode.ERROR, message: 'failed' });
+    made.push(span);
+  }
+  shape.forEach((s, i) => made[i]!.end(startMs + s.startMs + s.durationMs));
   return memory.getFinishedSpans();
 }

@@ -1,5 +1,5 @@
 /** The native API's OpenAPI 3.1 description, served at /api/v1/openapi.json. */
-import { SPAN_KINDS, STATUS_CODES, STATUS_FILTERS, TRACE_SORTS } from './types';
+import { COMPARE_PRESENCES, SPAN_KINDS, STATUS_CODES, STATUS_FILTERS, TRACE_SORTS } from './types';
 
 const timeParameters = [
   { name: 'start', in: 'query', schema: { type: 'string' }, description: 'Unix milliseconds or RFC 3339; default end minus lookback' },
@@ -138,6 +138,17 @@ export const OPENAPI = {
         },
       },
     },
+    '/api/v1/compare': {
+      get: {
+        summary:
+          "Two traces compared, as Jaeger's trace comparison: both span trees folded into call paths (service + operation under the parent's path) and merged; each path with its count and duration in A and B, whether it was added (only in B) or removed (only in A), and whether it or a path under it changed",
+        parameters: [
+          { name: 'a', in: 'query', required: true, schema: { type: 'string', pattern: '^[0-9a-fA-F]{1,32}$' }, description: 'the first trace id (the baseline)' },
+          { name: 'b', in: 'query', required: true, schema: { type: 'string', pattern: '^[0-9a-fA-F]{1,32}$' }, description: 'the second trace id' },
+        ],
+        responses: { '200': json('CompareResponse'), '400': error, '404': { ...error, description: 'A trace id with no stored spans (the message names it)' } },
+      },
+    },
     '/api/v1/traces/{traceId}/otlp': {
       get: {
         summary: 'A trace as an OTLP/JSON ExportTraceServiceRequest (download)',
@@ -195,6 +206,38 @@ export const OPENAPI = {
       TraceResponse: {
         type: 'object',
         properties: { traceId: { type: 'string' }, spans: { type: 'array', items: { $ref: '#/components/schemas/Span' } } },
+      },
+      CompareResponse: {
+        type: 'object',
+        required: ['a', 'b', 'nodes', 'summary', 'warnings'],
+        properties: {
+          a: { $ref: '#/components/schemas/CompareSide' },
+          b: { $ref: '#/components/schemas/CompareSide' },
+          nodes: { type: 'array', description: 'depth-first, each node after its parent', items: { $ref: '#/components/schemas/CompareNode' } },
+          summary: { type: 'object', properties: { added: { type: 'integer' }, removed: { type: 'integer' }, changed: { type: 'integer' }, unchanged: { type: 'integer' } } },
+          warnings: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      CompareSide: {
+        type: 'object',
+        properties: { traceId: { type: 'string' }, rootService: { type: 'string' }, rootOperation: { type: 'string' }, durationNs: nsString, spanCount: { type: 'integer' } },
+      },
+      CompareNode: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          parent: { type: 'integer', description: "the parent's id; -1 for a root" },
+          depth: { type: 'integer' },
+          service: { type: 'string' },
+          operation: { type: 'string' },
+          presence: { enum: COMPARE_PRESENCES },
+          a: { type: 'object', properties: { count: { type: 'integer' }, durationNs: nsString }, description: 'count 0 when the path is not in A' },
+          b: { type: 'object', properties: { count: { type: 'integer' }, durationNs: nsString } },
+          countDelta: { type: 'integer', description: 'B minus A' },
+          durationDeltaNs: { type: 'string', pattern: '^-?[0-9]+$', description: 'B minus A, nanoseconds, as a signed decimal string' },
+          changed: { type: 'boolean', description: 'added, removed, another count, or a duration moved by 20% of the larger and 1% of the longer trace' },
+          changedBelow: { type: 'boolean', description: 'a node under this one changed' },
+        },
       },
       Span: {
         type: 'object',

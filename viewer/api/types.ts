@@ -139,6 +139,62 @@ export interface CriticalPathResponse {
   warnings: string[];
 }
 
+/** Where a node of a trace comparison is found: in both traces, only in B (added), only in A (removed). */
+export const COMPARE_PRESENCES = ['both', 'added', 'removed'] as const;
+export type ComparePresence = (typeof COMPARE_PRESENCES)[number];
+
+/** One trace of a comparison, as its root names it. */
+export interface CompareSide {
+  traceId: string;
+  rootService: string;
+  rootOperation: string;
+  /** Nanoseconds, as the trace model adjusts the trace for clock skew; a decimal string. */
+  durationNs: string;
+  spanCount: number;
+}
+
+/** The spans of one trace at a call path: how many, and their durations together (ns, a decimal string). */
+export interface CompareCount {
+  count: number;
+  durationNs: string;
+}
+
+/**
+ * A call path (service + operation under its parent's path) in two traces. Nodes are
+ * listed depth-first, each after its parent (`parent` is an index into the list, -1 for
+ * a root), so a client draws them in order without walking a nested tree.
+ */
+export interface CompareNode {
+  id: number;
+  parent: number;
+  depth: number;
+  service: string;
+  operation: string;
+  presence: ComparePresence;
+  /** Count 0 where the path is not in that trace. */
+  a: CompareCount;
+  b: CompareCount;
+  /** B minus A. */
+  countDelta: number;
+  durationDeltaNs: string;
+  /**
+   * Added, removed, a different count, or a duration that moved by at least 20% of the
+   * larger one and by at least 1% of the longer trace (smaller moves are run-to-run noise).
+   */
+  changed: boolean;
+  /** A node under this one changed: it is kept open, as an ancestor of a change. */
+  changedBelow: boolean;
+}
+
+export interface CompareResponse {
+  a: CompareSide;
+  b: CompareSide;
+  nodes: CompareNode[];
+  summary: { added: number; removed: number; changed: number; unchanged: number };
+  /** Each trace's model warnings (orphans, clock skew), prefixed with A or B. */
+  warnings: string[];
+}
+
 export interface DependencyNode {
   id: string;
   /** A service that sends spans, or an external peer (database, API, message broker) named by client or producer spans. */

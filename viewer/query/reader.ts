@@ -4,12 +4,14 @@
  * and sends the answer. Native and Jaeger routes share it; only their formats differ.
  */
 import { HindsightError } from '../../common/errors';
+import { compareTraces } from '../model/compare';
 import { criticalPath } from '../model/critical-path';
 import { buildTree } from '../model/trace-tree';
 import type { TimeRange } from '../api/params';
 import type {
   AnomaliesResponse,
   AttributeKeysResponse,
+  CompareResponse,
   CriticalPathResponse,
   DependenciesResponse,
   OperationsResponse,
@@ -73,6 +75,17 @@ export class TraceReader {
     }
     const traces = [...byTrace].filter(([, spans]) => spans.length > 0).map(([traceId, spans]) => ({ traceId, spans }));
     return { traces, missing: [...byTrace].filter(([, spans]) => spans.length === 0).map(([id]) => id) };
+  }
+
+  /**
+   * Two stored traces merged by call path (viewer/model/compare.ts), in one read;
+   * HS_NOT_FOUND naming each id that has no spans.
+   */
+  async compare(a: string, b: string): Promise<CompareResponse> {
+    const { traces, missing } = await this.traces(a === b ? [a] : [a, b]);
+    if (missing.length > 0) throw new HindsightError('HS_NOT_FOUND', `trace${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} not found`);
+    const spansOf = (id: string): Span[] => traces.find((t) => t.traceId === id)!.spans;
+    return compareTraces({ traceId: a, spans: spansOf(a) }, { traceId: b, spans: spansOf(b) });
   }
 
   async criticalPath(traceId: string): Promise<CriticalPathResponse> {

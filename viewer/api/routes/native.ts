@@ -10,7 +10,7 @@ import type { TraceReader } from '../../query/reader';
 import { apiErrorOf } from '../client-errors';
 import { OPENAPI } from '../openapi';
 import { toOtlpJson } from '../otlp-json';
-import { BadParameter, STATUSES, TRACE_SORTS, attributeFilter, limitParam, oneOf, optionalDurationNs, optionalString, stringList, timeRange, type Query } from '../params';
+import { BadParameter, STATUSES, TRACE_SORTS, attributeFilter, limitParam, oneOf, optionalDurationNs, optionalString, stringList, timeRange, traceIdParam, type Query } from '../params';
 import type { ApiError, ServerInfoResponse } from '../types';
 import { serviceOf, traceIdOf } from './path-params';
 
@@ -69,6 +69,12 @@ export function nativeRoutes(reader: TraceReader, server: () => ServerInfoRespon
     res.json(await reader.outliers(traceIdOf(req)));
   });
 
+  router.get('/compare', async (req, res) => {
+    const a = requiredTraceId(req.query, 'a');
+    const b = requiredTraceId(req.query, 'b');
+    res.json(await reader.compare(a, b));
+  });
+
   router.get('/traces/:traceId/otlp', async (req, res) => {
     const { traceId, spans } = await reader.trace(traceIdOf(req));
     res.setHeader('Content-Disposition', `attachment; filename="trace-${traceId}.otlp.json"`);
@@ -105,4 +111,11 @@ function traceFilters(query: Query): TraceFilters {
     limit: limitParam(query, 'limit', 20, 1000),
     sort: oneOf(query, 'sort', TRACE_SORTS, 'newest') ?? 'newest',
   };
+}
+
+/** A trace id in the query string, required: a missing or malformed one is a 400 naming it. */
+function requiredTraceId(query: Query, name: string): string {
+  const text = optionalString(query, name);
+  if (text === undefined) throw new BadParameter(name, 'required: a trace id of up to 32 hex digits');
+  return traceIdParam(text, name);
 }

@@ -4,7 +4,14 @@
  */
 
 export type Route =
-  { page: 'search' } | { page: 'sql' } | { page: 'dependencies' } | { page: 'anomalies' } | { page: 'service'; service: string } | { page: 'trace'; traceId: string } | { page: 'notFound' };
+  | { page: 'search' }
+  | { page: 'sql' }
+  | { page: 'dependencies' }
+  | { page: 'anomalies' }
+  | { page: 'service'; service: string }
+  | { page: 'trace'; traceId: string }
+  | { page: 'compare'; a: string; b: string }
+  | { page: 'notFound' };
 
 function parse(pathname: string): Route {
   if (pathname === '/' || pathname === '/search') return { page: 'search' };
@@ -15,6 +22,9 @@ function parse(pathname: string): Route {
   if (service) return { page: 'service', service: decodeURIComponent(service[1]!) };
   const trace = /^\/trace\/([0-9a-fA-F]{1,32})\/?$/.exec(pathname);
   if (trace) return { page: 'trace', traceId: trace[1]!.toLowerCase() };
+  // /compare alone, or with one id, is the form that asks for the missing ones.
+  const compare = /^\/compare(?:\/([^/]*))?(?:\/([^/]*))?\/?$/.exec(pathname);
+  if (compare) return { page: 'compare', a: decodeURIComponent(compare[1] ?? ''), b: decodeURIComponent(compare[2] ?? '') };
   return { page: 'notFound' };
 }
 

@@ -1,7 +1,7 @@
 import type { Span } from '../../../../viewer/api/types';
 import { serviceColor } from '../../../../viewer/ui/src/lib/colors';
 import { findSpans } from '../../../../viewer/ui/src/lib/find';
-import { DEFAULT_SEARCH, decodeSearch, decodeTraceView, encodeSearch, encodeTraceView, searchApiParams } from '../../../../viewer/ui/src/lib/url-state';
+import { DEFAULT_SEARCH, DEFAULT_TRACE_VIEW, decodeSearch, decodeTraceView, encodeSearch, encodeTraceView, searchApiParams } from '../../../../viewer/ui/src/lib/url-state';
 import { rowWindow, scrollToRow } from '../../../../viewer/ui/src/lib/virtual';
 
 describe('rowWindow', () => {
@@ -40,16 +40,26 @@ describe('URL state', () => {
   });
 
   test('the trace view (span, find text, window, collapsed spans) round-trips', () => {
-    const view = { span: 'abcd', find: 'db <x>', window: [0.25, 0.5] as [number, number], collapsed: ['00f1', 'a2b3c4d5e6f70819'], names: 320 };
+    const view = { ...DEFAULT_TRACE_VIEW, span: 'abcd', find: 'db <x>', window: [0.25, 0.5] as [number, number], collapsed: ['00f1', 'a2b3c4d5e6f70819'], names: 320 };
     expect(decodeTraceView(encodeTraceView(view))).toEqual(view);
     expect(encodeTraceView(view).get('collapsed')).toBe('00f1,a2b3c4d5e6f70819');
     expect(decodeTraceView(new URLSearchParams('window=0.9-0.1')).window).toBeUndefined();
   });
 
   test('an empty trace view is an empty query, and junk in collapsed is dropped', () => {
-    expect(encodeTraceView({ span: '', find: '', window: undefined, collapsed: [], names: undefined }).toString()).toBe('');
+    expect(encodeTraceView(DEFAULT_TRACE_VIEW).toString()).toBe('');
+    expect(decodeTraceView(new URLSearchParams(''))).toEqual(DEFAULT_TRACE_VIEW);
     expect(decodeTraceView(new URLSearchParams('collapsed=ab,,<x>,ab,cd')).collapsed).toEqual(['ab', 'cd']);
   });
+
+  test('the statistics and flame graph views, their sort, filter and zoom round-trip; junk falls back to the defaults', () => {
+    const stats = { ...DEFAULT_TRACE_VIEW, view: 'stats' as const, group: 'service' as const, sort: 'self' as const, ascending: true, filter: 'db' };
+    expect(encodeTraceView(stats).toString()).toBe('view=stats&group=service&sort=self-asc&filter=db');
+    expect(decodeTraceView(encodeTraceView(stats))).toEqual(stats);
+    const flame = { ...DEFAULT_TRACE_VIEW, view: 'flame' as const, zoom: 12, find: 'redis' };
+    expect(decodeTraceView(encodeTraceView(flame))).toEqual(flame);
+    expect(decodeTraceView(new URLSearchParams('view=pie&group=x&sort=bogus-up&zoom=-1'))).toEqual(DEFAULT_TRACE_VIEW);
+
 
   test('the name column width is whole pixels within bounds, or not set', () => {
     expect(decodeTraceView(new URLSearchParams('names=300')).names).toBe(300);

@@ -7,6 +7,7 @@
 import type {
   ApiError,
   AttributeKeysResponse,
+  CompareResponse,
   DependenciesResponse,
   OperationsResponse,
   RedResponse,
@@ -100,6 +101,7 @@ export const api = {
     get('red', `/api/v1/services/${encodeURIComponent(service)}/metrics?lookback=${encodeURIComponent(lookback)}${operation ? `&operation=${encodeURIComponent(operation)}` : ''}`),
   trace: (traceId: string): Promise<TraceResponse> => get(`trace`, `/api/v1/traces/${encodeURIComponent(traceId)}`),
   outliers: (traceId: string): Promise<OutliersResponse> => get('outliers', `/api/v1/traces/${encodeURIComponent(traceId)}/outliers`),
+  compare: (a: string, b: string): Promise<CompareResponse> => get('compare', `/api/v1/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`),
   anomalies: (lookback: string): Promise<AnomaliesResponse> => get('anomalies', `/api/v1/anomalies?lookback=${encodeURIComponent(lookback)}`),
   /**
    * Whether a trace exists (for links). HEAD: the answer is in the status, and a

@@ -4,6 +4,7 @@
  * /trace/{id}.
  */
 import { STATUS_FILTERS, TRACE_SORTS, type StatusFilter, type TraceSort } from '../../../api/types';
+import { STAT_COLUMNS, STAT_GROUPINGS, type StatColumn, type StatGrouping } from '../../../model/trace-stats';
 
 export interface SearchState {
   service: string;
@@ -99,6 +100,15 @@ export interface TraceViewState {
   collapsed: string[];
   /** The waterfall's name column in CSS pixels, when the link sets it (else the remembered width). */
   names: number | undefined;
+  /** Which view of the trace: the waterfall (the default), statistics or the flame graph. */
+  view: TraceView;
+  /** Statistics: grouped by service or by service + operation, sorted by a column, filtered by a text. */
+  group: StatGrouping;
+  sort: StatColumn;
+  ascending: boolean;
+  filter: string;
+  /** Flame graph: the frame zoomed on, or undefined for the whole trace. */
+  zoom: number | undefined;
 }
 
 /** Bounds of a name column width, in CSS pixels. */
@@ -111,6 +121,23 @@ export function parseNameWidth(text: string | null): number | undefined {
   return px >= NAME_WIDTH.min && px <= NAME_WIDTH.max ? px : undefined;
 }
 
+export const TRACE_VIEWS = ['waterfall', 'stats', 'flame'] as const;
+export type TraceView = (typeof TRACE_VIEWS)[number];
+
+export const DEFAULT_TRACE_VIEW: TraceViewState = {
+  span: '',
+  find: '',
+  window: undefined,
+  collapsed: [],
+  view: 'waterfall',
+  group: 'operation',
+  sort: 'total',
+  ascending: false,
+  filter: '',
+  zoom: undefined,
+  names: undefined,
+};
+
 const SPAN_ID = /^[0-9a-f]{1,16}$/;
 
 export function decodeTraceView(params: URLSearchParams): TraceViewState {
@@ -118,7 +145,23 @@ export function decodeTraceView(params: URLSearchParams): TraceViewState {
   const window: [number, number] | undefined = w && Number(w[1]) < Number(w[2]) ? [Number(w[1]), Number(w[2])] : undefined;
   // One comma-separated parameter: span ids are hex, and a repeated parameter per span made long URLs longer.
   const collapsed = [...new Set((params.get('collapsed') ?? '').split(',').filter((id) => SPAN_ID.test(id)))];
-  return { span: params.get('span') ?? '', find: params.get('find') ?? '', window, collapsed, names: parseNameWidth(params.get('names')) };
+  const view = params.get('view') ?? '';
+  const group = params.get('group') ?? '';
+  const [sort = '', order = ''] = (params.get('sort') ?? '').split('-');
+  const zoom = /^\d{1,9}$/.test(params.get('zoom') ?? '') ? Number(params.get('zoom')) : undefined;
+  return {
+    span: params.get('span') ?? '',
+    find: params.get('find') ?? '',
+    window,
+    collapsed,
+    view: isOneOf(TRACE_VIEWS, view) ? view : 'waterfall',
+    group: isOneOf(STAT_GROUPINGS, group) ? group : 'operation',
+    sort: isOneOf(STAT_COLUMNS, sort) ? sort : 'total',
+    ascending: order === 'asc',
+    filter: params.get('filter') ?? '',
+    zoom,
+    names: parseNameWidth(params.get('names')),
+  };
 }
 
 export function encodeTraceView(state: TraceViewState): URLSearchParams {
@@ -128,5 +171,10 @@ export function encodeTraceView(state: TraceViewState): URLSearchParams {
   if (state.window) params.set('window', `${state.window[0].toFixed(4)}-${state.window[1].toFixed(4)}`);
   if (state.collapsed.length > 0) params.set('collapsed', state.collapsed.join(','));
   if (state.names !== undefined) params.set('names', String(Math.round(state.names)));
+  if (state.view !== 'waterfall') params.set('view', state.view);
+  if (state.group !== 'operation') params.set('group', state.group);
+  if (state.sort !== 'total' || state.ascending) params.set('sort', `${state.sort}-${state.ascending ? 'asc' : 'desc'}`);
+  if (state.filter) params.set('filter', state.filter);
+  if (state.zoom !== undefined) params.set('zoom', String(state.zoom));
   return params;
 }
