@@ -200,6 +200,7 @@ export function makeShopTrace(o: ShopTraceOptions = {}): ReadableSpan[] {
     parent = trace.setSpan(parent, span);
   });
   open.reverse().forEach((span, i) => span.end(start + duration - (open.length - 1 - i) * 10));
+  return memory.getFinishedSpans();
 }
 
 /** One span of a shaped trace: times in ms from the trace's start; `parent` is the index of an earlier span. */

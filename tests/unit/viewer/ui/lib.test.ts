@@ -59,7 +59,7 @@ describe('URL state', () => {
     const flame = { ...DEFAULT_TRACE_VIEW, view: 'flame' as const, zoom: 12, find: 'redis' };
     expect(decodeTraceView(encodeTraceView(flame))).toEqual(flame);
     expect(decodeTraceView(new URLSearchParams('view=pie&group=x&sort=bogus-up&zoom=-1'))).toEqual(DEFAULT_TRACE_VIEW);
-
+  });
 
   test('the name column width is whole pixels within bounds, or not set', () => {
     expect(decodeTraceView(new URLSearchParams('names=300')).names).toBe(300);
