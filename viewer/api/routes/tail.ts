@@ -62,13 +62,12 @@ export function tailHandler(hub: TailHub, metrics: Metrics): (req: Request, res:
     const filter = tailFilter(req.query);
     const maxRate = limitParam(req.query, 'maxRate', DEFAULT_RATE, MAX_RATE);
     let open = true;
-    let subscriber: TailSubscriber | undefined;
-    let heartbeat: NodeJS.Timeout | undefined;
+    // Called only once the subscriber and the heartbeat below exist: by a write, an end or a close.
     const finish = (): void => {
       if (!open) return;
       open = false;
       clearInterval(heartbeat);
-      if (subscriber !== undefined) hub.unsubscribe(subscriber);
+      hub.unsubscribe(subscriber);
       unsent.delete(res);
     };
     const write = (text: string): void => {
@@ -83,7 +82,7 @@ export function tailHandler(hub: TailHub, metrics: Metrics): (req: Request, res:
       unsent.update();
     };
     // Throws HS_BUSY or HS_SHUTTING_DOWN before anything is sent: the error answers as JSON.
-    subscriber = hub.subscribe(filter, maxRate, {
+    const subscriber: TailSubscriber = hub.subscribe(filter, maxRate, {
       send: (events: TailSpan[]) => {
         metrics.tailEvents.inc(events.length);
         write(events.map((e) => `event: span\ndata: ${JSON.stringify(e)}\n\n`).join(''));
@@ -102,7 +101,7 @@ export function tailHandler(hub: TailHub, metrics: Metrics): (req: Request, res:
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     unsent.add(res);
-    heartbeat = setInterval(() => write(`: ${new Date().toISOString()}\n\n`), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => write(`: ${new Date().toISOString()}\n\n`), HEARTBEAT_MS);
     res.on('drain', () => unsent.update());
     res.on('close', finish);
     write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify(hub.hello(maxRate))}\n\n`);
