@@ -159,11 +159,8 @@ export async function startServer(config: Config, logger: Logger, options: Start
   }
   const incoming = new IncomingRequests();
   // The live tail: fed by this process's writer, or polling the store that others write to too.
-  const tail = runsViewer
-    ? new TailHub({ source: tailSource, delayMs: tailSource === 'poll' ? config.tailPollLagMs + TAIL_POLL_INTERVAL_MS : 0, maxSubscribers: MAX_TAIL_STREAMS })
-    : undefined;
-  const tailPoller =
-    tail && tailSource === 'poll' ? new TailPoller(tail, new Queries(store.reader, store.sql), { intervalMs: TAIL_POLL_INTERVAL_MS, lagMs: config.tailPollLagMs }, logger) : undefined;
+  const tail = runsViewer ? new TailHub({ source: tailSource, delayMs: tailSource === 'poll' ? config.tailPollLagMs + TAIL_POLL_INTERVAL_MS : 0, maxSubscribers: MAX_TAIL_STREAMS }) : undefined;
+  const tailPoller = tail && tailSource === 'poll' ? new TailPoller(tail, new Queries(store.reader, store.sql), { intervalMs: TAIL_POLL_INTERVAL_MS, lagMs: config.tailPollLagMs }, logger) : undefined;
   tailPoller?.start();
   const onStored = tail && tailSource === 'writer' ? (rows: SpanRows) => tail.publish(rows) : undefined;
   const writer = runsCollector ? new DedupWriter(new SpanWriter({ store, config, metrics, health, journal, incoming, onStored }), { recent, metrics }) : undefined;

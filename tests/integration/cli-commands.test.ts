@@ -90,11 +90,10 @@ describe('against a running server', () => {
     };
     const json = tail(['--json', '--service', 'cli-tail', '--attr', 'cart.items>2']);
     const text = tail(['--service', 'cli-tail', '--status', 'error']);
-    let trace: ReadableSpan[] = [];
     // Sent until both have printed: a subscriber that was not yet subscribed misses a request. New
     // spans each time: a byte-identical request is a retry, acknowledged without being stored again.
     while (json.lines.length === 0 || text.lines.length === 0) {
-      trace = makeSimpleTrace({ service: 'cli-tail', name: 'GET /basket', startMs: Date.now(), error: true, attributes: { 'cart.items': 3 } });
+      const trace = makeSimpleTrace({ service: 'cli-tail', name: 'GET /basket', startMs: Date.now(), error: true, attributes: { 'cart.items': 3 } });
       const quiet = makeSimpleTrace({ service: 'cli-tail', name: 'GET /quiet', startMs: Date.now(), attributes: { 'cart.items': 1 } });
       expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest([...quiet, ...trace]), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 200));

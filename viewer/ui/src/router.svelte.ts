@@ -4,7 +4,14 @@
  */
 
 export type Route =
-  { page: 'search' } | { page: 'sql' } | { page: 'dependencies' } | { page: 'anomalies' } | { page: 'live' } | { page: 'service'; service: string } | { page: 'trace'; traceId: string } | { page: 'notFound' };
+  | { page: 'search' }
+  | { page: 'sql' }
+  | { page: 'dependencies' }
+  | { page: 'anomalies' }
+  | { page: 'live' }
+  | { page: 'service'; service: string }
+  | { page: 'trace'; traceId: string }
+  | { page: 'notFound' };
 
 function parse(pathname: string): Route {
   if (pathname === '/' || pathname === '/search') return { page: 'search' };

@@ -97,7 +97,18 @@ describe('filters, judged on stored bytes as the search SQL judges them', () => 
 });
 
 describe('the sampler', () => {
-  const span = (j: number): TailSpan => ({ traceId: 't', spanId: String(j), service: 's', name: 'n', kind: 'Server', startNs: '0', durationNs: '0', statusCode: 'Unset', attributes: {}, represents: 1 });
+  const span = (j: number): TailSpan => ({
+    traceId: 't',
+    spanId: String(j),
+    service: 's',
+    name: 'n',
+    kind: 'Server',
+    startNs: '0',
+    durationNs: '0',
+    statusCode: 'Unset',
+    attributes: {},
+    represents: 1,
+  });
   const offer = (count: number, total = count) => ({ count, total, summarize: span });
   const sum = (events: TailSpan[]): number => events.reduce((n, e) => n + e.represents, 0);
 

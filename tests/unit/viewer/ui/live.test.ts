@@ -1,7 +1,18 @@
 import type { TailSpan } from '../../../../viewer/api/types';
 import { arrived, decodeLive, EMPTY_LIVE, encodeLive, paused } from '../../../../viewer/ui/src/lib/live';
 
-const span = (name: string, represents = 1): TailSpan => ({ traceId: 't', spanId: name, service: 's', name, kind: 'Server', startNs: '0', durationNs: '0', statusCode: 'Unset', attributes: {}, represents });
+const span = (name: string, represents = 1): TailSpan => ({
+  traceId: 't',
+  spanId: name,
+  service: 's',
+  name,
+  kind: 'Server',
+  startNs: '0',
+  durationNs: '0',
+  statusCode: 'Unset',
+  attributes: {},
+  represents,
+});
 
 test('rows come newest first and the oldest go past the bound', () => {
   let state = arrived(EMPTY_LIVE, [span('a'), span('b')], 3);
