@@ -8,6 +8,7 @@
 import type { JaegerResponse, JaegerTrace } from '../viewer/api/jaeger';
 import type { CompareResponse, ServicesResponse, StatusFilter, TraceResponse, TraceSearchResponse, TraceSort } from '../viewer/api/types';
 import { ApiRequestError } from '../viewer/model/api-error';
+import { EventStreamParser, tailEventOf, type TailEvent } from '../viewer/model/event-stream';
 
 export { ApiRequestError };
 
@@ -31,6 +32,16 @@ export interface TraceSearchQuery {
   /** Unix milliseconds or RFC 3339. */
   start?: string;
   end?: string;
+}
+
+/** GET /api/v1/tail's parameters: the search filters (as text, checked by the server) and the most events a second. */
+export interface TailQuery {
+  service?: string;
+  operation?: string;
+  attr?: string[];
+  minDuration?: string;
+  status?: StatusFilter;
+  maxRate?: string;
 }
 
 export interface RequestOptions {
@@ -91,6 +102,24 @@ export class ApiClient {
   async sql(query: string, format: SqlFormat, options: RequestOptions = {}): Promise<string> {
     const response = await this.send('/api/v1/sql', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query, format }), signal: options.signal });
     return response.text();
+  }
+
+  /**
+   * GET /api/v1/tail: each event of the live tail as it comes. Resolves when the server
+   * ends the stream, rejects when it cannot be opened (an ApiRequestError) or breaks;
+   * aborting `signal` stops it (rejecting with the abort).
+   */
+  async tail(query: TailQuery, onEvent: (event: TailEvent) => void, options: RequestOptions = {}): Promise<void> {
+    const response = await this.send(`/api/v1/tail?${queryString(query)}`, { headers: { Accept: 'text/event-stream' }, signal: options.signal });
+    if (response.body === null) return;
+    const reader = response.body.getReader();
+    const parser = new EventStreamParser();
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      for (const event of parser.push(decoder.decode(value, { stream: true }))) onEvent(tailEventOf(event));
+    }
   }
 
   private async getJson<T>(path: string, options: RequestOptions): Promise<T> {

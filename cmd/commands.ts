@@ -3,11 +3,11 @@
  * import, the OTLP receiver: import.ts) of a Target, and prints for people on a
  * terminal and plainly for pipes. Exit codes: 0 done, 1 failed, 2 usage.
  */
-import type { StatusFilter, TraceSort } from '../viewer/api/types';
+import type { StatusFilter, TailSpan, TraceSort } from '../viewer/api/types';
 import { formatDuration, formatIsoTime } from '../viewer/model/format';
 import { buildTree } from '../viewer/model/trace-tree';
 import { criticalPath } from '../viewer/model/critical-path';
-import { ApiClient, ApiRequestError, type TraceSearchQuery } from './api-client';
+import { ApiClient, ApiRequestError, type TailQuery, type TraceSearchQuery } from './api-client';
 import { runImport } from './import';
 import { bold, paint, safe, serviceCode, table, type Output } from './render';
 import { apiUrlOf, type Target } from './target';
@@ -219,6 +219,64 @@ export const importCommand: Command = {
   run: (target, files, _flags, out) => runImport(target, files, out),
 };
 
+/** One tail event as a line for people: start (UTC), duration, status, service: name, trace id, the matched attributes, and how many spans it stands for. */
+export function tailLine(out: Output, span: TailSpan): string {
+  const status = span.statusCode === 'Error' ? paint(out, 'ERROR', 196) : span.statusCode.toUpperCase().padEnd(5);
+  const attributes = Object.entries(span.attributes).map(([k, v]) => ` ${safe(k)}=${safe(v)}`);
+  const sampled = span.represents > 1 ? `  (sampled: 1 of ${span.represents})` : '';
+  return `${formatIsoTime(span.startNs)}  ${formatDuration(Number(span.durationNs)).padStart(9)}  ${status}  ${paint(out, safe(span.service), serviceCode(span.service))}: ${safe(span.name)}  ${span.traceId}${attributes.join('')}${sampled}\n`;
+}
+
+export const tailCommand: Command = {
+  name: 'tail',
+  usage: 'hindsight tail [--service S] [--operation O] [--attr k=v ...] [--status error] [--min-duration 100ms] [--max-rate 100] [--json]',
+  summary: 'print spans as they are stored, until interrupted (--json: one JSON object a line)',
+  options: {
+    service: { type: 'string' },
+    operation: { type: 'string' },
+    attr: { type: 'string', multiple: true },
+    status: { type: 'string' },
+    'min-duration': { type: 'string' },
+    'max-rate': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  positionals: [0, 0],
+  async run(target, _positionals, flags, out) {
+    const query: TailQuery = {
+      service: str(flags, 'service'),
+      operation: str(flags, 'operation'),
+      attr: flags['attr'] as string[] | undefined,
+      // As typed: the server refuses any other value, naming the parameter.
+      status: str(flags, 'status') as StatusFilter | undefined,
+      minDuration: str(flags, 'min-duration'),
+      maxRate: str(flags, 'max-rate'),
+    };
+    const json = flags['json'] === true;
+    const interrupted = new AbortController();
+    const stop = (): void => interrupted.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      await apiOf(target).tail(
+        query,
+        (event) => {
+          if (event.type === 'span') out.write(json ? `${JSON.stringify(event.span)}\n` : tailLine(out, event.span));
+          else if (event.type === 'hello' && !json && event.hello.source === 'poll') {
+            process.stderr.write(`hindsight tail: this server polls its store: spans show ${Math.round(event.hello.delayMs / 1000)} s or so after they start\n`);
+          }
+        },
+        { signal: interrupted.signal },
+      );
+    } catch (err) {
+      if (!interrupted.signal.aborted) throw err;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+    return 0;
+  },
+};
+
 export const tuiCommand: Command = {
   name: 'tui',
   usage: 'hindsight tui',
@@ -230,4 +288,4 @@ export const tuiCommand: Command = {
   },
 };
 
-export const CLIENT_COMMANDS: Command[] = [sqlCommand, tracesCommand, traceCommand, servicesCommand, exportCommand, importCommand, tuiCommand];
+export const CLIENT_COMMANDS: Command[] = [sqlCommand, tracesCommand, traceCommand, servicesCommand, tailCommand, exportCommand, importCommand, tuiCommand];

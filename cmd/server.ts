@@ -31,7 +31,11 @@ import { listenGrpc, type GrpcListener } from '../collector/receiver/grpc-listen
 import { otlpHttpApp } from '../collector/receiver/http';
 import { InflightBudget } from '../collector/receiver/inflight';
 import { viewerApp } from '../viewer/api/app';
-import type { OtlpReceivers, ServerInfoResponse } from '../viewer/api/types';
+import type { OtlpReceivers, ServerInfoResponse, TailSource } from '../viewer/api/types';
+import { Queries } from '../viewer/query/queries';
+import { TailHub } from '../viewer/tail/hub';
+import { TailPoller } from '../viewer/tail/poller';
+import type { SpanRows } from '../storage/columns';
 import { openSqlReaders } from '../viewer/api/sql/readers';
 import { clickhouseHttpApp } from '../viewer/api/clickhouse/app';
 import { killAfterInserts } from './kill-hook';
@@ -74,6 +78,20 @@ class ProcessReadiness implements Readiness {
   }
 }
 
+/** How often the polled live tail reads the store. */
+const TAIL_POLL_INTERVAL_MS = 1000;
+/** Live tail streams open at once: each costs a pass over every stored span. */
+const MAX_TAIL_STREAMS = 64;
+
+/** `auto`: the writer's own inserts on embedded storage (all of them are this process's), the store's with a server (other collectors may write to it). */
+function liveTailSource(config: Config, runsCollector: boolean): TailSource {
+  if (config.tailSource === 'writer' && !runsCollector) {
+    throw new HindsightError('HS_CONFIG_INVALID', '--tail-source writer needs the collector in this process; the viewer role tails by polling the store (--tail-source poll)');
+  }
+  if (config.tailSource !== 'auto') return config.tailSource;
+  return runsCollector && config.clickhouseUrl === undefined ? 'writer' : 'poll';
+}
+
 /** How often a store that failed is probed for its return. */
 const STORE_PROBE_INTERVAL_MS = 1000;
 
@@ -88,6 +106,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   }
   const runsCollector = role !== 'viewer';
   const runsViewer = role !== 'collector';
+  const tailSource = liveTailSource(config, runsCollector);
   const metrics = createMetrics();
   const readiness = new ProcessReadiness();
   const unwrapped = openStore(config);
@@ -139,7 +158,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
     for (const key of opened.stored) recent.add(key);
   }
   const incoming = new IncomingRequests();
-  const writer = runsCollector ? new DedupWriter(new SpanWriter({ store, config, metrics, health, journal, incoming }), { recent, metrics }) : undefined;
+  // The live tail: fed by this process's writer, or polling the store that others write to too.
+  const tail = runsViewer ? new TailHub({ source: tailSource, delayMs: tailSource === 'poll' ? config.tailPollLagMs + TAIL_POLL_INTERVAL_MS : 0, maxSubscribers: MAX_TAIL_STREAMS }) : undefined;
+  const tailPoller = tail && tailSource === 'poll' ? new TailPoller(tail, new Queries(store.reader, store.sql), { intervalMs: TAIL_POLL_INTERVAL_MS, lagMs: config.tailPollLagMs }, logger) : undefined;
+  tailPoller?.start();
+  const onStored = tail && tailSource === 'writer' ? (rows: SpanRows) => tail.publish(rows) : undefined;
+  const writer = runsCollector ? new DedupWriter(new SpanWriter({ store, config, metrics, health, journal, incoming, onStored }), { recent, metrics }) : undefined;
   const ingest = writer ? new TraceIngest(writer, metrics, { ...config, incoming }) : undefined;
   const ingestAuth = makeAuthenticator({ tokens: config.ingestTokens });
   const uiAuth = makeAuthenticator({ tokens: config.uiToken ? [config.uiToken] : [], basicAuth: config.uiBasicAuth });
@@ -151,7 +175,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   // The viewer's API names this process's OTLP ports; gRPC's is bound after the viewer's.
   let receivers: OtlpReceivers | null = null;
   const server = (): ServerInfoResponse => ({ otlp: receivers });
-  const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth, server }), config.host, config.uiPort, tls, config) : undefined;
+  const ui = sql ? await listen(viewerApp({ store, config, metrics, readiness, sql, auth: uiAuth, server, tail }), config.host, config.uiPort, tls, config) : undefined;
   const clickhouseHttp = sql && store.engine === 'embedded' ? await listen(await clickhouseHttpApp({ sql, auth: uiAuth }), config.host, config.clickhouseHttpPort, tls, config) : undefined;
   const grpcServer = ingest ? otlpGrpcServer({ config, ingest, metrics, auth: ingestAuth, inflight }) : undefined;
   const grpcListener = grpcServer
@@ -174,6 +198,9 @@ export async function startServer(config: Config, logger: Logger, options: Start
   const close = (): Promise<void> => {
     closing ??= (async () => {
       readiness.reason = 'shutting down';
+      // Tail streams never end by themselves: ended here, they do not hold the viewer's port open.
+      tailPoller?.stop();
+      tail?.close();
       const stopped = Promise.all([
         otlpHttp && closeHttp(otlpHttp),
         ui && closeHttp(ui),

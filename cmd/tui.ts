@@ -1,6 +1,6 @@
 /**
  * `hindsight tui`: a full-screen terminal viewer for SSH sessions, built on Ink.
- * A live trace list with a filter; for the selected trace an expandable span tree
+ * A live trace list with a filter (it follows the live tail, GET /api/v1/tail); for the selected trace an expandable span tree
  * with duration bars and the critical path; a span detail pane. Keyboard only.
  * Written with React.createElement, not JSX, to stay in the TypeScript build.
  */
@@ -9,12 +9,13 @@ import type { TraceSummary } from '../viewer/api/types';
 import { formatDuration, formatIsoTime, formatShortTime } from '../viewer/model/format';
 import { buildTree, shiftWarning, visibleRows, type SpanNode, type TraceTree } from '../viewer/model/trace-tree';
 import { criticalPath } from '../viewer/model/critical-path';
-import { ApiClient, type TraceSearchQuery } from './api-client';
+import { ApiClient, type TailQuery, type TraceSearchQuery } from './api-client';
 import { safe } from './render';
 import { apiUrlOf, type Target } from './target';
 
 const h = React.createElement;
 const REFRESH_MS = 3000;
+const RELOAD_MS = 1000;
 
 /** A filter as typed: `key=value`, `key!=v`, `key~=part` or a bare key are attribute filters; anything else a service. */
 export function filterParams(filter: string): TraceSearchQuery {
@@ -23,6 +24,12 @@ export function filterParams(filter: string): TraceSearchQuery {
   if (text.includes('=')) query.attr = [text];
   else if (text) query.service = text;
   return query;
+}
+
+/** The same filter for the live tail, which reloads the list when a matching span is stored. */
+export function tailParams(filter: string): TailQuery {
+  const { service, attr } = filterParams(filter);
+  return { service, attr, maxRate: '10' };
 }
 
 interface Key {
@@ -181,8 +188,10 @@ export async function runTui(target: Target): Promise<number> {
 
     useEffect(() => {
       let live = true;
-      // Leaving this filter abandons its request in flight, which would otherwise still be read.
+      // Leaving this filter abandons its requests in flight and its tail stream, which would otherwise still be read.
       const abandoned = new AbortController();
+      let soon: NodeJS.Timeout | undefined;
+      let polling: NodeJS.Timeout | undefined;
       const load = (): void => {
         api.searchTraces(filterParams(state.filter), { signal: abandoned.signal }).then(
           (r) => {
@@ -195,11 +204,24 @@ export async function runTui(target: Target): Promise<number> {
         );
       };
       load();
-      const timer = setInterval(load, REFRESH_MS);
+      // The list follows the live tail: a stored span that meets the filter reloads it, at
+      // most once every RELOAD_MS. Where the tail cannot be read (a server without it,
+      // or the stream ended), the list is reloaded every REFRESH_MS instead.
+      const reloadSoon = (): void => {
+        soon ??= setTimeout(() => {
+          soon = undefined;
+          load();
+        }, RELOAD_MS);
+      };
+      const poll = (): void => {
+        if (live && polling === undefined) polling = setInterval(load, REFRESH_MS);
+      };
+      api.tail(tailParams(state.filter), (event) => event.type === 'span' && reloadSoon(), { signal: abandoned.signal }).then(poll, poll);
       return () => {
         live = false;
         abandoned.abort();
-        clearInterval(timer);
+        clearTimeout(soon);
+        clearInterval(polling);
       };
     }, [state.filter]);
 

@@ -155,6 +155,15 @@ const TABLE = {
   /** Attributes kept per span, resource, event or link (the SDKs' default); the excess is dropped and counted. */
   maxAttributes: int({ flag: 'max-attributes', env: 'HINDSIGHT_MAX_ATTRIBUTES', default: 128, min: 1 }),
   /**
+   * Where the live tail (GET /api/v1/tail) gets spans: `writer`, this process's own inserts, as
+   * they succeed; `poll`, the store, every second, for spans that started --tail-poll-lag-ms ago
+   * (what several collectors on one ClickHouse server need). `auto`: writer on embedded storage,
+   * poll with --clickhouse-url or in the viewer role.
+   */
+  tailSource: choice({ flag: 'tail-source', env: 'HINDSIGHT_TAIL_SOURCE', choices: ['auto', 'writer', 'poll'], default: 'auto' }),
+  /** How far behind now the polled tail reads: a span stored later than this after it started is not tailed. */
+  tailPollLagMs: int({ flag: 'tail-poll-lag-ms', env: 'HINDSIGHT_TAIL_POLL_LAG_MS', default: 10_000, min: 0 }),
+  /**
    * The crash tests' hook: the process kills itself with SIGKILL right after its n-th
    * insert is stored, before acknowledging it (cmd/kill-hook.ts); 0 = never.
    */

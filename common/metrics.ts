@@ -21,6 +21,10 @@ export interface Metrics {
   queueSpans: Gauge;
   queueBytes: Gauge;
   backfillHoursRemaining: Gauge<'view'>;
+  tailStreams: Gauge;
+  tailEvents: Counter;
+  tailDroppedStreams: Counter<'reason'>;
+  tailBufferedBytes: Gauge;
 }
 
 export function createMetrics(): Metrics {
@@ -91,5 +95,14 @@ export function createMetrics(): Metrics {
       labelNames: ['view'],
       registers,
     }),
+    tailStreams: new Gauge({ name: 'hindsight_tail_streams', help: 'Open live tail streams (GET /api/v1/tail)', registers }),
+    tailEvents: new Counter({ name: 'hindsight_tail_events_total', help: 'Span events sent to live tail streams', registers }),
+    tailDroppedStreams: new Counter({
+      name: 'hindsight_tail_dropped_streams_total',
+      help: 'Live tail streams the server closed: a client that stopped reading (slow), or shutdown',
+      labelNames: ['reason'],
+      registers,
+    }),
+    tailBufferedBytes: new Gauge({ name: 'hindsight_tail_buffered_bytes', help: 'Bytes written to live tail streams that their sockets have not taken yet', registers }),
   };
 }

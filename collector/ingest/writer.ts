@@ -25,7 +25,8 @@
  *   only a failure that blames the store takes it down.
  *
  * Deduplication of retried requests sits in front of the writer (dedup.ts); the
- * journal behind it, told before and after each insert (InsertObserver).
+ * journal behind it, told before and after each insert (InsertObserver); the live
+ * tail after it, told of each request's rows once they are stored (onStored).
  */
 import type { Config } from '../../common/config';
 import { HindsightError } from '../../common/errors';
@@ -69,6 +70,12 @@ export interface SpanWriterOptions {
   journal?: InsertObserver;
   /** Requests being decoded (the pipeline counts them): an idle store waits for them. */
   incoming?: IncomingRequests;
+  /**
+   * Told of each request's rows once the insert that completes it has succeeded, as the
+   * request is acknowledged (the live tail's source). Called on the write path: it must
+   * return at once and not throw.
+   */
+  onStored?: (rows: SpanRows) => void;
 }
 
 interface Pending extends Splittable {
@@ -114,6 +121,7 @@ export class SpanWriter implements RowWriter {
   private readonly health: StoreHealth;
   private readonly journal: InsertObserver | undefined;
   private readonly incoming: IncomingRequests | undefined;
+  private readonly onStored: ((rows: SpanRows) => void) | undefined;
   private readonly common: Lane;
   /**
    * Requests whose rows fall on more than SPREAD_DAYS days: one insert at a time,
@@ -130,6 +138,7 @@ export class SpanWriter implements RowWriter {
     this.health = options.health;
     this.journal = options.journal;
     this.incoming = options.incoming;
+    this.onStored = options.onStored;
     // The last request on its way has been queued (or refused): a batch that waited for it may go.
     this.incoming?.onEnd(() => this.schedule(this.common));
     // The embedded store's connection runs one statement at a time (two inserts sent
@@ -306,6 +315,7 @@ export class SpanWriter implements RowWriter {
     for (const p of batch) {
       const error = failures.get(p);
       p.settle(error === undefined ? { kind: 'accepted' } : { kind: error.retryable ? 'retryable' : 'failed', error });
+      if (error === undefined) this.onStored?.(p.rows);
     }
   }
 

@@ -92,6 +92,16 @@ export const CATALOGUE = {
       order: ORDER,
     },
   }),
+  'query/tail-spans': statement({
+    params: { fromNs: 'Int64', toNs: 'Int64', limit: 'UInt32' },
+    slots: {
+      service: optional('query/filters/service'),
+      operation: optional('query/filters/operation'),
+      minDuration: optional('query/filters/min-duration'),
+      status: optional('query/filters/status'),
+      attributes: each(ATTRIBUTE),
+    },
+  }),
   'query/search-trace-summaries': statement({
     params: { startNs: 'Int64', endNs: 'Int64', edge: 'UInt32', limit: 'UInt32' },
     slots: {

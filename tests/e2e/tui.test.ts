@@ -62,6 +62,15 @@ test('the live list shows recent traces', async () => {
   expect(text).toContain('↑↓ move · enter open · / filter · q quit');
 });
 
+test('a trace stored while the list is open appears in it: the list follows the live tail', async () => {
+  const fresh = makeSimpleTrace({ service: 'live', name: 'GET /fresh', startMs: Date.now() });
+  expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest(fresh), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
+  await waitFor((t) => t.includes('live: GET /fresh'), 'the new trace in the list');
+  // The TUI holds a tail stream open (rather than having fallen back to reloading on a timer).
+  const metrics = await (await fetch(`http://127.0.0.1:${server.ports.ui}/metrics`)).text();
+  expect(metrics).toMatch(/^hindsight_tail_streams 1$/m);
+});
+
 test('/ filters the list by service', async () => {
   tmux('send-keys', '-t', SESSION, '/');
   await waitFor((t) => t.includes('filter (service, or key=value):'), 'the filter prompt');

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFile } from 'node:child_process';
+import * as readline from 'node:readline';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Span, TraceResponse } from '../../viewer/api/types';
@@ -78,6 +79,39 @@ describe('against a running server', () => {
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toMatch(/^SERVICE\s+SPANS\s+ERRORS\s+ERROR %$/);
     expect(stdout).toMatch(/^payments\s+2\s+1\s+50\.00$/m);
+  });
+
+  test('tail prints spans as they are stored, as lines or JSON lines, until interrupted', async () => {
+    const tail = (args: string[]): { lines: string[]; exited: Promise<number | null>; child: ReturnType<typeof spawn> } => {
+      const child = spawn(process.execPath, [CLI, 'tail', '--url', url, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+      const lines: string[] = [];
+      readline.createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+      return { lines, child, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+    };
+    const json = tail(['--json', '--service', 'cli-tail', '--attr', 'cart.items>2']);
+    const text = tail(['--service', 'cli-tail', '--status', 'error']);
+    // Sent until both have printed: a subscriber that was not yet subscribed misses a request. New
+    // spans each time: a byte-identical request is a retry, acknowledged without being stored again.
+    while (json.lines.length === 0 || text.lines.length === 0) {
+      const trace = makeSimpleTrace({ service: 'cli-tail', name: 'GET /basket', startMs: Date.now(), error: true, attributes: { 'cart.items': 3 } });
+      const quiet = makeSimpleTrace({ service: 'cli-tail', name: 'GET /quiet', startMs: Date.now(), attributes: { 'cart.items': 1 } });
+      expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest([...quiet, ...trace]), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    json.child.kill('SIGINT');
+    text.child.kill('SIGINT');
+    expect(await json.exited).toBe(0);
+    expect(await text.exited).toBe(0);
+    const event = JSON.parse(json.lines[0]!) as Record<string, unknown>;
+    expect(event).toMatchObject({ service: 'cli-tail', name: 'GET /basket', statusCode: 'Error', attributes: { 'cart.items': '3' }, represents: 1 });
+    expect(json.lines.every((l) => (JSON.parse(l) as { name: string }).name === 'GET /basket')).toBe(true);
+    expect(text.lines.at(-1)).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+Z\\s+100ms  ERROR  cli-tail: GET /basket  [0-9a-f]{32}$`));
+  });
+
+  test('tail refuses a filter it cannot read, naming it', async () => {
+    const { code, stderr } = await hindsight(['tail', '--url', url, '--attr', 'amount>lots']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('attr: "amount>lots" compares as a number, but "lots" is not a number');
   });
 
   test('traces search with filters', async () => {
@@ -311,7 +345,7 @@ describe('against a bare data directory', () => {
 });
 
 describe('usage', () => {
-  test.each(['serve', 'collector', 'viewer', 'sql', 'traces', 'trace', 'services', 'export', 'import', 'tui'])('%s --help', async (command) => {
+  test.each(['serve', 'collector', 'viewer', 'sql', 'traces', 'trace', 'services', 'tail', 'export', 'import', 'tui'])('%s --help', async (command) => {
     const { code, stdout } = await hindsight([command, '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain(`usage: hindsight ${command}`);

@@ -13,6 +13,7 @@ import { apiRouter } from './router';
 import { sqlRouter, type SqlClients } from './sql/endpoint';
 import { staticRouter } from './static';
 import type { ServerInfoResponse } from './types';
+import type { TailHub } from '../tail/hub';
 import { apiErrorOf } from './client-errors';
 import type { Authenticator } from '../../common/auth';
 import { authError } from '../../common/auth-errors';
@@ -62,6 +63,8 @@ export interface ViewerDeps {
   auth?: Authenticator | undefined;
   /** What GET /api/v1/server answers: the process's OTLP receivers, known once they listen. */
   server?: () => ServerInfoResponse;
+  /** GET /api/v1/tail's subscribers; without it the route is a 404. */
+  tail?: TailHub;
 }
 
 export function viewerApp(deps: ViewerDeps): Express {
@@ -77,7 +80,16 @@ export function viewerApp(deps: ViewerDeps): Express {
   if (deps.auth) app.use('/api', requireCredential(deps.auth));
   app.use('/api/v1/sql', sqlRouter(deps.sql));
   // Jaeger's clients may ask for any range: a search reads no further back than the retention (or 31 days, if that is longer).
-  app.use('/api', apiRouter(deps.store, deps.server ?? (() => ({ otlp: null })), Math.max(MAX_RANGE_DAYS, deps.config.retentionDays), deps.config.anomalyMinBaselineSeconds));
+  app.use(
+    '/api',
+    apiRouter(
+      deps.store,
+      deps.server ?? (() => ({ otlp: null })),
+      Math.max(MAX_RANGE_DAYS, deps.config.retentionDays),
+      deps.config.anomalyMinBaselineSeconds,
+      deps.tail && { hub: deps.tail, metrics: deps.metrics },
+    ),
+  );
   app.use(staticRouter());
   app.use(notFound);
   app.use(lastResort);

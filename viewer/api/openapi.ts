@@ -99,6 +99,21 @@ export const OPENAPI = {
         responses: { '200': json('TraceSearchResponse'), '400': error },
       },
     },
+    '/api/v1/tail': {
+      get: {
+        summary:
+          'The live tail: spans as they are stored, as Server-Sent Events (text/event-stream). A `hello` event (TailHello), then a `span` event (TailSpan) per span sent; past maxRate the stream samples and each event says how many matching spans it stands for (`represents`). A client that stops reading is dropped',
+        parameters: [
+          { name: 'service', in: 'query', schema: { type: 'string' } },
+          { name: 'operation', in: 'query', schema: { type: 'string' } },
+          { name: 'attr', in: 'query', schema: { type: 'array', items: { type: 'string' } }, explode: true, description: 'as in /api/v1/traces' },
+          { name: 'minDuration', in: 'query', schema: { type: 'string' }, description: 'e.g. 250us, 100ms, 1.5s' },
+          { name: 'status', in: 'query', schema: { enum: STATUS_FILTERS } },
+          { name: 'maxRate', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, description: 'most span events a second' },
+        ],
+        responses: { '200': { description: 'text/event-stream: `event: hello` then `event: span` events, each `data:` one JSON object' }, '400': error, '429': error },
+      },
+    },
     '/api/v1/traces/{traceId}': {
       get: {
         summary: 'All spans of a trace, read from the partitions its time range covers',

@@ -12,13 +12,13 @@ import { Queries } from '../query/queries';
 import { TraceReader } from '../query/reader';
 import { jaegerErrors, jaegerRoutes } from './routes/jaeger';
 import { jaegerV3Errors, jaegerV3Routes } from './routes/jaeger-v3';
-import { nativeErrors, nativeRoutes } from './routes/native';
+import { nativeErrors, nativeRoutes, type LiveTail } from './routes/native';
 
 /** `jaegerMaxDays`: how far back a Jaeger search reads, whatever range it asks for (the retention, at least MAX_RANGE_DAYS). */
-export function apiRouter(store: Store, server: () => ServerInfoResponse, jaegerMaxDays: number, minBaselineSeconds: number): Router {
+export function apiRouter(store: Store, server: () => ServerInfoResponse, jaegerMaxDays: number, minBaselineSeconds: number, tail?: LiveTail): Router {
   const reader = new TraceReader(new Queries(store.reader, store.sql), Date.now, { minBaselineSeconds });
   const router = Router();
-  router.use('/v1', nativeRoutes(reader, server), nativeErrors);
+  router.use('/v1', nativeRoutes(reader, server, tail), nativeErrors);
   router.use('/v3', jaegerV3Routes(reader, jaegerMaxDays), jaegerV3Errors);
   router.use(jaegerRoutes(reader, jaegerMaxDays), jaegerErrors);
   return router;

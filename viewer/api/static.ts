@@ -21,7 +21,7 @@ export function uiDir(): string | undefined {
   }
 }
 
-const APP_PATHS = ['/', '/search', '/sql', '/dependencies', '/anomalies', '/service/:service', '/trace/:traceId'];
+const APP_PATHS = ['/', '/search', '/live', '/sql', '/dependencies', '/anomalies', '/service/:service', '/trace/:traceId'];
 
 export function staticRouter(): Router {
   const router = Router();

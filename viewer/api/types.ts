@@ -94,6 +94,35 @@ export interface TraceSearchResponse {
   limit: number;
 }
 
+/** Where GET /api/v1/tail's spans come from: this process's own inserts, or polls of the store. */
+export const TAIL_SOURCES = ['writer', 'poll'] as const;
+export type TailSource = (typeof TAIL_SOURCES)[number];
+
+/** The live tail's first event (`event: hello`): how it will deliver. */
+export interface TailHello {
+  source: TailSource;
+  /** How long after being stored a span is sent at most, beyond the stream's own pace: 0 for writer, the poll's lag plus its interval for poll. */
+  delayMs: number;
+  /** Most span events per second this stream sends; past it, it samples. */
+  maxRate: number;
+}
+
+/** One event of the live tail (`event: span`): a stored span, compact. */
+export interface TailSpan {
+  traceId: string;
+  spanId: string;
+  service: string;
+  name: string;
+  kind: SpanKind;
+  startNs: string;
+  durationNs: string;
+  statusCode: StatusCode;
+  /** The attributes the filters name, as the span (or else its resource) carries them. */
+  attributes: Record<string, string>;
+  /** How many matching spans this event stands for: 1, or more while the stream samples. */
+  represents: number;
+}
+
 export interface SpanEvent {
   timeNs: string;
   name: string;

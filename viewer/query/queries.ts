@@ -106,6 +106,32 @@ export interface OperationWindowRow {
   slowest: { traceId: string; durationNs: number };
 }
 
+/** What the live tail's poll asks for (viewer/tail/poller.ts). */
+export interface TailWindow {
+  fromNs: bigint;
+  toNs: bigint;
+  service?: string | undefined;
+  operation?: string | undefined;
+  attributes: AttributeFilter[];
+  status?: StatusFilter | undefined;
+  minDurationNs?: bigint | undefined;
+  limit: number;
+}
+
+export interface TailSpanRow {
+  traceId: string;
+  spanId: string;
+  service: string;
+  name: string;
+  kind: string;
+  startNs: string;
+  durationNs: string;
+  statusCode: string;
+  spanAttributes: Record<string, string>;
+  resourceAttributes: Record<string, string>;
+  matched: string;
+}
+
 /** The `status` filter's value → the StatusCode column's. */
 const STORED_STATUS: Record<StatusFilter, StatusCode> = { ok: 'Ok', error: 'Error', unset: 'Unset' };
 
@@ -202,6 +228,28 @@ export class Queries {
           limit: f.limit,
         },
         { order: f.sort, attributes: f.attributes.map(attributeCondition) },
+      ),
+    );
+  }
+
+  /**
+   * The live tail's poll: spans that started in [fromNs, toNs) and meet the filters, at most
+   * `limit` of them (a sample by span id hash), each with the count of all that matched.
+   */
+  tailSpans(f: TailWindow): Promise<TailSpanRow[]> {
+    return this.rows(
+      this.sql.render(
+        'query/tail-spans',
+        {
+          fromNs: f.fromNs,
+          toNs: f.toNs,
+          service: f.service,
+          operation: f.operation,
+          minDuration: f.minDurationNs,
+          status: f.status === undefined ? undefined : STORED_STATUS[f.status],
+          limit: f.limit,
+        },
+        { attributes: f.attributes.map(attributeCondition) },
       ),
     );
   }

@@ -5,6 +5,8 @@
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { HindsightError } from '../../../common/errors';
+import type { Metrics } from '../../../common/metrics';
+import type { TailHub } from '../../tail/hub';
 import type { TraceFilters } from '../../query/queries';
 import type { TraceReader } from '../../query/reader';
 import { apiErrorOf } from '../client-errors';
@@ -13,9 +15,16 @@ import { toOtlpJson } from '../otlp-json';
 import { BadParameter, STATUSES, TRACE_SORTS, attributeFilter, limitParam, oneOf, optionalDurationNs, optionalString, stringList, timeRange, traceIdParam, type Query } from '../params';
 import type { ApiError, ServerInfoResponse } from '../types';
 import { serviceOf, traceIdOf } from './path-params';
+import { tailHandler } from './tail';
+
+/** The live tail's subscribers and the metrics its streams report to. */
+export interface LiveTail {
+  hub: TailHub;
+  metrics: Metrics;
+}
 
 /** The routes, relative to /api/v1, and a 404 for any other path under it. */
-export function nativeRoutes(reader: TraceReader, server: () => ServerInfoResponse): Router {
+export function nativeRoutes(reader: TraceReader, server: () => ServerInfoResponse, tail: LiveTail | undefined): Router {
   const router = Router();
 
   router.get('/server', (_req, res) => {
@@ -80,6 +89,8 @@ export function nativeRoutes(reader: TraceReader, server: () => ServerInfoRespon
     res.setHeader('Content-Disposition', `attachment; filename="trace-${traceId}.otlp.json"`);
     res.json(toOtlpJson(spans));
   });
+
+  if (tail !== undefined) router.get('/tail', tailHandler(tail.hub, tail.metrics));
 
   router.use((req, _res, next) => {
     next(new HindsightError('HS_NOT_FOUND', `no API route for ${req.method} /api/v1${req.path}; see /api/v1/openapi.json`));

@@ -8,6 +8,7 @@ export type Route =
   | { page: 'sql' }
   | { page: 'dependencies' }
   | { page: 'anomalies' }
+  | { page: 'live' }
   | { page: 'service'; service: string }
   | { page: 'trace'; traceId: string }
   | { page: 'compare'; a: string; b: string }
@@ -18,6 +19,7 @@ function parse(pathname: string): Route {
   if (pathname === '/sql') return { page: 'sql' };
   if (pathname === '/dependencies') return { page: 'dependencies' };
   if (pathname === '/anomalies') return { page: 'anomalies' };
+  if (pathname === '/live') return { page: 'live' };
   const service = /^\/service\/([^/]+)\/?$/.exec(pathname);
   if (service) return { page: 'service', service: decodeURIComponent(service[1]!) };
   const trace = /^\/trace\/([0-9a-fA-F]{1,32})\/?$/.exec(pathname);

@@ -67,6 +67,20 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
         { order: 'newest', attributes: [{ use: 'tag', params: { attrKey: 'exception.type', attrValue: 'IOError' } }] },
       ),
   },
+  'query/tail-spans': {
+    'no filter': (n) => sql.render(n, { fromNs: RANGE.startNs, toNs: RANGE.startNs + 1_000_000_000n, limit: 100 }, { attributes: [] }),
+    'every filter': (n) =>
+      sql.render(
+        n,
+        { fromNs: RANGE.startNs, toNs: RANGE.startNs + 1_000_000_000n, service: 'checkout', operation: 'GET /cart', minDuration: 1_000_000n, status: 'Error', limit: 10 },
+        {
+          attributes: [
+            { use: 'eq', params: { attrKey: 'http.method', attrValue: 'GET' } },
+            { use: 'gt', params: { attrKey: 'app.amount', attrNumber: 300 } },
+          ],
+        },
+      ),
+  },
   'query/search-trace-summaries': {
     'newest, no filter': (n) => sql.render(n, { ...RANGE, edge: 19, limit: 20 }, { order: 'newest', from: 'hour' }),
     'slowest, one service': (n) => sql.render(n, { ...RANGE, service: 'checkout', edge: 9_999, limit: 20 }, { order: 'slowest', from: 'row' }),

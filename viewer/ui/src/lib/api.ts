@@ -18,6 +18,7 @@ import type {
   AnomaliesResponse,
 } from '../../../api/types';
 import { ApiRequestError } from '../../../model/api-error';
+import { EventStreamParser, tailEventOf, type TailEvent } from '../../../model/event-stream';
 import { connection, fetchWhenReachable } from './connection.svelte';
 import { credentialHeaders, unauthorized } from './credential';
 import { isNetworkFailure } from './retry';
@@ -86,6 +87,30 @@ export async function runSql(query: string, format: 'json' | 'csv' | 'tsv', sign
     throw new SqlError(error?.message ?? `${response.status} ${response.statusText}`, error?.clickhouseCode);
   }
   return text;
+}
+
+/**
+ * GET /api/v1/tail, read with fetch rather than EventSource, which cannot send the
+ * credential header. Calls `onEvent` for each event; resolves when the server ends the
+ * stream, rejects when it cannot be opened (an ApiRequestError naming the refused
+ * parameter) or breaks, or when `signal` aborts it.
+ */
+export async function openTail(params: URLSearchParams, onEvent: (event: TailEvent) => void, signal: AbortSignal): Promise<void> {
+  const response = await fetch(`/api/v1/tail?${params}`, { signal, headers: { Accept: 'text/event-stream', ...credentialHeaders() } });
+  if (response.status === 401) unauthorized();
+  if (!response.ok) {
+    const error = ((await response.json().catch(() => undefined)) as ApiError | undefined)?.error;
+    throw new ApiRequestError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `${response.status} ${response.statusText}`, error?.parameter);
+  }
+  if (response.body === null) return;
+  const reader = response.body.getReader();
+  const parser = new EventStreamParser();
+  const decoder = new TextDecoder();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    for (const event of parser.push(decoder.decode(value, { stream: true }))) onEvent(tailEventOf(event));
+  }
 }
 
 export const api = {
