@@ -231,6 +231,7 @@ describe('bad parameters get a 400 naming the parameter', () => {
       '/api/v1/traces/{traceId}',
       '/api/v1/traces/{traceId}/critical-path',
       '/api/v1/traces/{traceId}/outliers',
+      '/api/v1/compare',
       '/api/v1/traces/{traceId}/otlp',
     ]);
   });
