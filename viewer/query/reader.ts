@@ -12,6 +12,7 @@ import type {
   AttributeKeysResponse,
   CriticalPathResponse,
   DependenciesResponse,
+  ExplainResponse,
   OperationsResponse,
   OutliersResponse,
   RedResponse,
@@ -26,7 +27,8 @@ import { anomalyBucketFor, bucketFor } from './buckets';
 import { adjustSummaries, bySlowest } from './skewed-summaries';
 import { dependencyMap, serviceCalls, type ServiceCalls } from './dependencies';
 import { outlierBaselineRange, OUTLIER_MIN_SAMPLES, scoreOutliers } from './outliers';
-import type { Queries, TraceFilters } from './queries';
+import { toExplain } from './explain';
+import type { ExplainFilters, Queries, TraceFilters } from './queries';
 import { toRed } from './red';
 import { toOperationSummary, toServiceSummary, toSpan, toTraceSummary } from './rows';
 
@@ -115,6 +117,18 @@ export class TraceReader {
     const byTrace = new Map<string, Span[]>(found.map((t) => [t.TraceId, []]));
     for (const row of await this.queries.tracesSpans([...byTrace.keys()], spannedRange(found))) byTrace.get(row.TraceId)?.push(toSpan(row));
     return [...byTrace].filter(([, spans]) => spans.length > 0).map(([traceId, spans]) => ({ traceId, spans }));
+  }
+
+  /**
+   * "Why are these slow?": the matching traces' durations and the threshold first (the given
+   * one, or their 95th percentile), then what differs between a sample of the slow traces and
+   * one of the rest, counted in ClickHouse and scored in explain.ts.
+   */
+  async explain(filters: ExplainFilters): Promise<ExplainResponse> {
+    const durations = await this.queries.explainDurations(filters);
+    const matching = Number(durations?.traces ?? 0);
+    const candidates = matching === 0 || durations === undefined ? [] : await this.queries.explainCandidates(filters, BigInt(durations.thresholdNs));
+    return toExplain(durations, candidates, filters.thresholdNs !== undefined);
   }
 
   async services(range: TimeRange): Promise<ServicesResponse> {

@@ -5,12 +5,12 @@
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { HindsightError } from '../../../common/errors';
-import type { TraceFilters } from '../../query/queries';
+import type { ExplainFilters, TraceFilters } from '../../query/queries';
 import type { TraceReader } from '../../query/reader';
 import { apiErrorOf } from '../client-errors';
 import { OPENAPI } from '../openapi';
 import { toOtlpJson } from '../otlp-json';
-import { BadParameter, STATUSES, TRACE_SORTS, attributeFilter, limitParam, oneOf, optionalDurationNs, optionalString, stringList, timeRange, type Query } from '../params';
+import { BadParameter, STATUSES, TRACE_SORTS, attributeFilter, limitParam, oneOf, optionalDurationNs, optionalThresholdNs, optionalString, stringList, timeRange, type Query } from '../params';
 import type { ApiError, ServerInfoResponse } from '../types';
 import { serviceOf, traceIdOf } from './path-params';
 
@@ -47,6 +47,10 @@ export function nativeRoutes(reader: TraceReader, server: () => ServerInfoRespon
 
   router.get('/traces', async (req, res) => {
     res.json(await reader.search(traceFilters(req.query)));
+  });
+
+  router.get('/explain', async (req, res) => {
+    res.json(await reader.explain(explainFilters(req.query)));
   });
 
   router.get('/anomalies', async (req, res) => {
@@ -88,7 +92,8 @@ export function nativeErrors(err: unknown, _req: Request, res: Response, _next: 
   res.status(error.httpStatus).json(body);
 }
 
-function traceFilters(query: Query): TraceFilters {
+/** The filters search and explain share. */
+function searchFilters(query: Query): ExplainFilters {
   const minDurationNs = optionalDurationNs(query, 'minDuration');
   const maxDurationNs = optionalDurationNs(query, 'maxDuration');
   if (minDurationNs !== undefined && maxDurationNs !== undefined && minDurationNs > maxDurationNs) {
@@ -102,7 +107,17 @@ function traceFilters(query: Query): TraceFilters {
     minDurationNs,
     maxDurationNs,
     status: oneOf(query, 'status', STATUSES, undefined),
+  };
+}
+
+function traceFilters(query: Query): TraceFilters {
+  return {
+    ...searchFilters(query),
     limit: limitParam(query, 'limit', 20, 1000),
     sort: oneOf(query, 'sort', TRACE_SORTS, 'newest') ?? 'newest',
   };
+}
+
+function explainFilters(query: Query): ExplainFilters {
+  return { ...searchFilters(query), thresholdNs: optionalThresholdNs(query, 'threshold') };
 }
