@@ -7,7 +7,7 @@
 import type { ExplainAttribute, ExplainPath, ExplainResponse, ExplainShare } from '../api/types';
 
 /** Traces drawn from each group: enough for shares within a few points, few enough to answer within a second over a day of spans. */
-export const EXPLAIN_SAMPLE_PER_GROUP = 1000;
+export const EXPLAIN_SAMPLE_PER_GROUP = 500;
 /** Candidates of each kind the statement returns, ordered by its own rough score. */
 export const EXPLAIN_CANDIDATES = 200;
 /** Ranked items of each kind in the answer. */
@@ -98,14 +98,12 @@ export function rankPaths(rows: ExplainCandidateRow[], groups: Groups, top = EXP
   const text = (p: ExplainPath): string => p.path.map((s) => `${s.service}\u0000${s.operation}`).join('\u0001');
   return rows
     .filter((r) => r.kind === 'path')
-    .map(
-      (r): ExplainPath => ({
-        path: r.path.map(([service, operation]) => ({ service, operation })),
-        ...pathGrowth(Number(r.slowSelfNs), Number(r.baselineSelfNs), groups),
-        slow: shareOf(Number(r.slowTraces), groups.slow),
-        baseline: shareOf(Number(r.baselineTraces), groups.baseline),
-      }),
-    )
+    .map((r): ExplainPath => ({
+      path: r.path.map(([service, operation]) => ({ service, operation })),
+      ...pathGrowth(Number(r.slowSelfNs), Number(r.baselineSelfNs), groups),
+      slow: shareOf(Number(r.slowTraces), groups.slow),
+      baseline: shareOf(Number(r.baselineTraces), groups.baseline),
+    }))
     .filter((p) => p.growthNs > 0)
     .sort((a, b) => b.growthNs - a.growthNs || compare(text(a), text(b)))
     .slice(0, top);

@@ -214,7 +214,9 @@ export class Queries {
 
   /** The matching traces' count, 95th percentile, slow count at the threshold and histogram (storage/sql/query/explain-durations.sql). */
   async explainDurations(f: ExplainFilters): Promise<ExplainDurationsRow | undefined> {
-    const [row] = await this.rows<ExplainDurationsRow>(this.sql.render('query/explain-durations', { ...explainParams(f), threshold: f.thresholdNs ?? 0n }, { attributes: f.attributes.map(attributeCondition) }));
+    const [row] = await this.rows<ExplainDurationsRow>(
+      this.sql.render('query/explain-durations', { ...explainParams(f), threshold: f.thresholdNs ?? 0n }, { attributes: f.attributes.map(attributeCondition) }),
+    );
     return row;
   }
 

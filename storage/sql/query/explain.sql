@@ -33,14 +33,21 @@ traces AS (
 ),
 -- Per trace, one item per attribute value, one per span with its path (the (service, operation)
 -- of each ancestor from the root, at most 32 deep) and self time (its duration less its
--- children's, never below 0), and one that counts the trace.
+-- children's, never below 0), and one that counts the trace. Linear in a trace's spans, so a
+-- trace of 50,000 spans costs no more than its size: a span's parent is found by numbering ids
+-- and parent ids together (arrayEnumerateDense: a parent id gets its span's number, a missing one
+-- a number past the spans), children's durations are summed per parent by sumMap and lined up
+-- with the spans the same way, and paths are built by pointer jumping (each of 5 rounds puts the
+-- path of a span's current ancestor in front of its own, then jumps to that ancestor's ancestor).
 items AS (
-  SELECT TraceId, slow, item.1 AS kind, item.2 AS scope, item.3 AS key, item.4 AS value, item.5 AS path, item.6 AS self, item.7 AS onSubject
+  SELECT traceKey, slow, item.1 AS kind, item.2 AS scope, item.3 AS key, item.4 AS value, item.5 AS path, item.6 AS self, item.7 AS onSubject
   FROM (
-    SELECT TraceId, slow, attributes, labels, durations,
-           arrayMap(p -> indexOf(ids, p), parents) AS parentOf,
-           arrayMap((d, i) -> d - least(d, arraySum(arrayFilter((c, p) -> p = i, durations, parentOf))), durations, arrayEnumerate(ids)) AS selfTimes,
-           arrayMap(i -> arrayFold((acc, x) -> if(acc.1 = 0, acc, (parentOf[acc.1], arrayPushFront(acc.2, labels[acc.1]))), range(32), (parentOf[i], [labels[i]])).2, arrayEnumerate(ids)) AS paths
+    SELECT cityHash64(TraceId) AS traceKey, slow, attributes, length(ids) AS n,
+           arrayMap(x -> if(x <= n, x, 0), arraySlice(arrayEnumerateDense(arrayConcat(ids, parents)), n + 1)) AS parentOf,
+           arrayReduce('sumMap', arrayMap(x -> [x], parentOf), arrayMap(x -> [x], durations)) AS children,
+           arrayMap(x -> if(x <= length(children.1), children.2[x], 0), arraySlice(arrayEnumerateDense(arrayConcat(children.1, range(1, n + 1))), length(children.1) + 1)) AS childTimes,
+           arrayMap((d, c) -> toUInt64(d - least(d, c)), durations, childTimes) AS selfTimes,
+           arrayFold((acc, x) -> (arrayMap(a -> if(a = 0, 0, acc.1[a]), acc.1), arrayMap((p, a) -> if(a = 0, p, arrayConcat(acc.2[a], p)), acc.2, acc.1)), range(5), (parentOf, arrayMap(l -> [l], labels))).2 AS paths
     FROM traces
   )
   ARRAY JOIN arrayConcat(
@@ -53,18 +60,18 @@ items AS (
 -- self time per trace (a path) only order the candidates: viewer/query/explain.ts scores them.
 grouped AS (
   SELECT kind, scope, key, value, path,
-         uniqExactIf(TraceId, slow) AS slowTraces,
-         uniqExactIf(TraceId, NOT slow) AS baselineTraces,
-         uniqExactIf(TraceId, slow AND onSubject) AS slowOnSubject,
-         sumIf(self, slow) AS slowSelfNs,
-         sumIf(self, NOT slow) AS baselineSelfNs,
+         uniqExactIf(traceKey, slow) AS slowTraces,
+         uniqExactIf(traceKey, NOT slow) AS baselineTraces,
+         uniqExactIf(traceKey, slow AND onSubject) AS slowOnSubject,
+         sumIf(self, slow) AS slowSelf,
+         sumIf(self, NOT slow) AS baselineSelf,
          greatest(1, max(if(kind = 'total', slowTraces, 0)) OVER ()) AS slowGroup,
          greatest(1, max(if(kind = 'total', baselineTraces, 0)) OVER ()) AS baselineGroup
   FROM items
   GROUP BY kind, scope, key, value, path
 )
-SELECT kind, scope, key, value, path, slowTraces, baselineTraces, slowOnSubject, toString(slowSelfNs) AS slowSelfNs, toString(baselineSelfNs) AS baselineSelfNs
+SELECT kind, scope, key, value, path, slowTraces, baselineTraces, slowOnSubject, toString(slowSelf) AS slowSelfNs, toString(baselineSelf) AS baselineSelfNs
 FROM grouped
-WHERE kind = 'total' OR (kind = 'attribute' AND slowTraces >= 2 AND slowTraces / slowGroup > baselineTraces / baselineGroup) OR (kind = 'path' AND slowSelfNs / slowGroup > baselineSelfNs / baselineGroup)
-ORDER BY kind, if(kind = 'path', slowSelfNs / slowGroup - baselineSelfNs / baselineGroup, slowTraces / slowGroup - baselineTraces / baselineGroup) DESC
+WHERE kind = 'total' OR (kind = 'attribute' AND slowTraces >= 2 AND slowTraces / slowGroup > baselineTraces / baselineGroup) OR (kind = 'path' AND slowSelf / slowGroup > baselineSelf / baselineGroup)
+ORDER BY kind, if(kind = 'path', slowSelf / slowGroup - baselineSelf / baselineGroup, slowTraces / slowGroup - baselineTraces / baselineGroup) DESC
 LIMIT {candidates:UInt32} BY kind

@@ -88,7 +88,12 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
       sql.render(
         n,
         { ...RANGE, service: 'checkout', operation: 'GET /cart', minDuration: 1_000_000n, maxDuration: 9_000_000_000n, status: 'Error', threshold: 268_000_000n, perGroup: 1000, candidates: 200 },
-        { attributes: [{ use: 'eq', params: { attrKey: 'region', attrValue: 'eu-west' } }, { use: 'gt', params: { attrKey: 'app.items', attrNumber: 3 } }] },
+        {
+          attributes: [
+            { use: 'eq', params: { attrKey: 'region', attrValue: 'eu-west' } },
+            { use: 'gt', params: { attrKey: 'app.items', attrNumber: 3 } },
+          ],
+        },
       ),
   },
   'query/dependencies': { range: (n) => sql.render(n, { ...RANGE, liveFrom: 1_700_003_580, from: 1_700_003_580, to: 1_700_003_641, parentFrom: 1_699_999_980, childTo: 1_700_003_941 }) },
