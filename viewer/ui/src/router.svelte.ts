@@ -4,13 +4,21 @@
  */
 
 export type Route =
-  { page: 'search' } | { page: 'sql' } | { page: 'dependencies' } | { page: 'anomalies' } | { page: 'service'; service: string } | { page: 'trace'; traceId: string } | { page: 'notFound' };
+  | { page: 'search' }
+  | { page: 'sql' }
+  | { page: 'dependencies' }
+  | { page: 'anomalies' }
+  | { page: 'explain' }
+  | { page: 'service'; service: string }
+  | { page: 'trace'; traceId: string }
+  | { page: 'notFound' };
 
 function parse(pathname: string): Route {
   if (pathname === '/' || pathname === '/search') return { page: 'search' };
   if (pathname === '/sql') return { page: 'sql' };
   if (pathname === '/dependencies') return { page: 'dependencies' };
   if (pathname === '/anomalies') return { page: 'anomalies' };
+  if (pathname === '/explain') return { page: 'explain' };
   const service = /^\/service\/([^/]+)\/?$/.exec(pathname);
   if (service) return { page: 'service', service: decodeURIComponent(service[1]!) };
   const trace = /^\/trace\/([0-9a-fA-F]{1,32})\/?$/.exec(pathname);

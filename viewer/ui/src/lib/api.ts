@@ -8,6 +8,7 @@ import type {
   ApiError,
   AttributeKeysResponse,
   DependenciesResponse,
+  ExplainResponse,
   OperationsResponse,
   RedResponse,
   ServicesResponse,
@@ -98,6 +99,7 @@ export const api = {
     get('red', `/api/v1/services/${encodeURIComponent(service)}/metrics?lookback=${encodeURIComponent(lookback)}${operation ? `&operation=${encodeURIComponent(operation)}` : ''}`),
   trace: (traceId: string): Promise<TraceResponse> => get(`trace`, `/api/v1/traces/${encodeURIComponent(traceId)}`),
   outliers: (traceId: string): Promise<OutliersResponse> => get('outliers', `/api/v1/traces/${encodeURIComponent(traceId)}/outliers`),
+  explain: (params: URLSearchParams): Promise<ExplainResponse> => get('explain', `/api/v1/explain?${params}`),
   anomalies: (lookback: string): Promise<AnomaliesResponse> => get('anomalies', `/api/v1/anomalies?lookback=${encodeURIComponent(lookback)}`),
   /**
    * Whether a trace exists (for links). HEAD: the answer is in the status, and a
