@@ -49,6 +49,16 @@ const ATTRIBUTE = {
   le: 'query/filters/attribute/le',
   tag: 'query/filters/attribute/tag',
 } as const;
+/** The search filters "why are these slow?" takes, in both of its statements (each twice in query/explain). */
+const EXPLAIN_FILTERS = {
+  range: RANGE,
+  service: optional('query/filters/service'),
+  operation: optional('query/filters/operation'),
+  minDuration: optional('query/filters/min-duration'),
+  maxDuration: optional('query/filters/max-duration'),
+  status: optional('query/filters/status'),
+  attributes: each(ATTRIBUTE),
+};
 /** A service's requests (its server and consumer spans), or every span of one operation. */
 const RED_SPANS = choice({ requests: 'query/filters/requests', operation: 'query/filters/operation' });
 
@@ -113,6 +123,8 @@ export const CATALOGUE = {
       order: ORDER,
     },
   }),
+  'query/explain-durations': statement({ params: { threshold: 'UInt64' }, slots: EXPLAIN_FILTERS }),
+  'query/explain': statement({ params: { threshold: 'UInt64', perGroup: 'UInt32', candidates: 'UInt32' }, slots: EXPLAIN_FILTERS }),
   'query/trace-summary-columns': fragment(),
   'query/span-columns': fragment(),
   'query/dependencies': statement({

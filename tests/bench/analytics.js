@@ -3,8 +3,9 @@
  * Analytics at scale: 10M spans (30 services, 300 operations, 7 days) generated
  * inside embedded chDB, the dependency edges built by the real edge job, then the
  * APIs timed against `hindsight serve` on that data directory:
- * 1 h and 24 h dependency maps, 24 h RED of one service, 24 h anomalies, and trace
- * by id at that size. In-run baseline: a plain `SELECT count()` over the last 24 h.
+ * 1 h and 24 h dependency maps, 24 h RED of one service, 24 h anomalies, trace
+ * by id at that size, and "why are these slow?" over 24 h: one service (a tenth of the
+ * spans), one operation, and every trace (its default threshold, the 95th percentile). In-run baseline: a plain `SELECT count()` over the last 24 h.
  * Env: BENCH_ANALYTICS_SPANS (default 10,000,000), BENCH_ANALYTICS_RUNS (default 10).
  */
 const fs = require('node:fs');
@@ -63,6 +64,9 @@ async function main() {
         red_24h: await timed(`${api}/api/v1/services/service-3/metrics?lookback=24h`, RUNS),
         anomalies_24h: await timed(`${api}/api/v1/anomalies?lookback=24h`, Math.max(3, Math.floor(RUNS / 2))),
         trace_by_id: await timed(`${api}/api/v1/traces/${id}`, RUNS),
+        explain_service_24h: await timed(`${api}/api/v1/explain?service=service-3&lookback=24h`, RUNS),
+        explain_operation_24h: await timed(`${api}/api/v1/explain?service=service-3&operation=op-3&lookback=24h`, RUNS),
+        explain_all_24h: await timed(`${api}/api/v1/explain?lookback=24h`, Math.max(3, Math.floor(RUNS / 2))),
       };
       console.log(
         JSON.stringify({

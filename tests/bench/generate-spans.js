@@ -113,7 +113,7 @@ async function main() {
     const pino = require('pino');
     const { SqlRegistry } = require('../../dist/storage/sql/registry');
     const { EdgeJob } = require('../../dist/collector/jobs/edges');
-    const job = new EdgeJob(client, SqlRegistry.load(database), { lagSeconds: 60, intervalMs: 60000 }, pino({ level: 'silent' }));
+    const job = new EdgeJob(client, SqlRegistry.load(database), { lagSeconds: 60, intervalMs: 60000, settleSeconds: 30 }, pino({ level: 'silent' }));
     const jobStarted = Date.now();
     await job.runOnce(Math.floor(Date.now() / 1000));
     out.edgeJobMs = Date.now() - jobStarted;

@@ -106,6 +106,7 @@ test('every page names its tab', async () => {
     ['/service/checkout', 'checkout · Service · Hindsight'],
     ['/dependencies', 'Dependencies · Hindsight'],
     ['/anomalies', 'Anomalies · Hindsight'],
+    ['/explain?service=checkout', 'checkout · Why are these slow? · Hindsight'],
     ['/sql', 'SQL · Hindsight'],
     ['/nope', 'Not found · Hindsight'],
   ]) {

@@ -86,6 +86,7 @@ test.each([
   ['service', () => `/service/${encodeURIComponent(SERVICE)}`, 'h2'],
   ['dependencies', () => '/dependencies', 'body'],
   ['anomalies', () => '/anomalies', 'h2'],
+  ['explain', () => `/explain?service=${encodeURIComponent(SERVICE)}`, '[data-testid=explain-counts]'],
 ])('the %s page shows hostile strings as text', async (name, route, ready) => {
   await page.goto(`${base}${route()}`);
   await page.waitForSelector(ready);

@@ -228,6 +228,7 @@ describe('bad parameters get a 400 naming the parameter', () => {
       '/api/v1/attributes/keys',
       '/api/v1/traces',
       '/api/v1/tail',
+      '/api/v1/explain',
       '/api/v1/traces/{traceId}',
       '/api/v1/traces/{traceId}/critical-path',
       '/api/v1/traces/{traceId}/outliers',

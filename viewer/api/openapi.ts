@@ -7,6 +7,23 @@ const timeParameters = [
   { name: 'lookback', in: 'query', schema: { type: 'string', default: '1h' }, description: 'a duration such as 15m, 1h, 2d; used when start is absent' },
 ];
 
+/** The filters of a trace search, which "why are these slow?" takes too. */
+const searchFilters = [
+  { name: 'service', in: 'query', schema: { type: 'string' } },
+  { name: 'operation', in: 'query', schema: { type: 'string' } },
+  {
+    name: 'attr',
+    in: 'query',
+    schema: { type: 'array', items: { type: 'string' } },
+    explode: true,
+    description:
+      'repeatable; key=value, key!=value, key~=substring, key (exists), or key>N, key>=N, key<N, key<=N (compared as numbers); span or resource attributes. A filter that cannot be read is a 400 naming it',
+  },
+  { name: 'minDuration', in: 'query', schema: { type: 'string' }, description: 'e.g. 250us, 100ms, 1.5s' },
+  { name: 'maxDuration', in: 'query', schema: { type: 'string' } },
+  { name: 'status', in: 'query', schema: { enum: STATUS_FILTERS } },
+];
+
 const error = { description: 'Invalid parameter (400, naming it) or unknown trace (404)', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
 const json = (ref: string): object => ({ description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 /** A 200 answer whose body is an object with these properties, described inline. */
@@ -79,19 +96,7 @@ export const OPENAPI = {
       get: {
         summary: 'Search traces: those with a span meeting every filter',
         parameters: [
-          { name: 'service', in: 'query', schema: { type: 'string' } },
-          { name: 'operation', in: 'query', schema: { type: 'string' } },
-          {
-            name: 'attr',
-            in: 'query',
-            schema: { type: 'array', items: { type: 'string' } },
-            explode: true,
-            description:
-              'repeatable; key=value, key!=value, key~=substring, key (exists), or key>N, key>=N, key<N, key<=N (compared as numbers); span or resource attributes. A filter that cannot be read is a 400 naming it',
-          },
-          { name: 'minDuration', in: 'query', schema: { type: 'string' }, description: 'e.g. 250us, 100ms, 1.5s' },
-          { name: 'maxDuration', in: 'query', schema: { type: 'string' } },
-          { name: 'status', in: 'query', schema: { enum: STATUS_FILTERS } },
+          ...searchFilters,
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 20 } },
           { name: 'sort', in: 'query', schema: { enum: TRACE_SORTS, default: 'newest' } },
           ...timeParameters,
@@ -112,6 +117,23 @@ export const OPENAPI = {
           { name: 'maxRate', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 }, description: 'most span events a second' },
         ],
         responses: { '200': { description: 'text/event-stream: `event: hello` then `event: span` events, each `data:` one JSON object' }, '400': error, '429': error },
+      },
+    },
+    '/api/v1/explain': {
+      get: {
+        summary:
+          'Why are these slow? The traces a search matches (each as long as its slowest matching span), split at a threshold into slow and baseline; the attribute values over-represented in the slow ones and the span paths whose self time grows most, from a bounded sample of each group',
+        parameters: [
+          ...searchFilters,
+          {
+            name: 'threshold',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'nanoseconds (268000000) or a duration (268ms); default: the 95th percentile of the matching traces, so the slowest 5% against the rest',
+          },
+          ...timeParameters,
+        ],
+        responses: { '200': json('ExplainResponse'), '400': error },
       },
     },
     '/api/v1/traces/{traceId}': {
@@ -218,6 +240,49 @@ export const OPENAPI = {
           },
         },
       },
+      ExplainResponse: {
+        type: 'object',
+        properties: {
+          thresholdNs: nsString,
+          thresholdSource: { enum: ['p95', 'given'] },
+          p95Ns: nsString,
+          traces: { type: 'object', properties: { matching: { type: 'integer' }, slow: { type: 'integer' }, baseline: { type: 'integer' } } },
+          sampled: { type: 'object', properties: { slow: { type: 'integer' }, baseline: { type: 'integer' } } },
+          histogram: { type: 'array', items: { type: 'object', properties: { fromNs: { type: 'number' }, toNs: { type: 'number' }, count: { type: 'integer' } } } },
+          attributes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                scope: { enum: ['span', 'resource'] },
+                key: { type: 'string' },
+                value: { type: 'string' },
+                slow: { $ref: '#/components/schemas/ExplainShare' },
+                baseline: { $ref: '#/components/schemas/ExplainShare' },
+                score: { type: 'number', description: 'slow share minus baseline share' },
+                lift: { type: 'number', description: '(s + 0.5)/(S + 1) / ((b + 0.5)/(B + 1))' },
+                onMatchingSpan: { type: 'boolean' },
+              },
+            },
+          },
+          paths: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                path: { type: 'array', items: { type: 'object', properties: { service: { type: 'string' }, operation: { type: 'string' } } } },
+                slowAvgSelfNs: { type: 'number' },
+                baselineAvgSelfNs: { type: 'number' },
+                growthNs: { type: 'number' },
+                slow: { $ref: '#/components/schemas/ExplainShare' },
+                baseline: { $ref: '#/components/schemas/ExplainShare' },
+              },
+            },
+          },
+          warnings: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      ExplainShare: { type: 'object', properties: { traces: { type: 'integer' }, share: { type: 'number' } } },
       TraceResponse: {
         type: 'object',
         properties: { traceId: { type: 'string' }, spans: { type: 'array', items: { $ref: '#/components/schemas/Span' } } },

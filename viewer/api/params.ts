@@ -62,6 +62,18 @@ export function optionalDurationNs(query: Query, name: string): bigint | undefin
   return text === undefined ? undefined : parseDurationNs(text, name);
 }
 
+/**
+ * A duration threshold: nanoseconds as digits ("268000000") or a duration ("268ms"), more
+ * than 0 (every trace lasts at least 0, so 0 would split nothing).
+ */
+export function optionalThresholdNs(query: Query, name: string): bigint | undefined {
+  const text = optionalString(query, name, 32);
+  if (text === undefined) return undefined;
+  const ns = /^\d{1,19}$/.test(text) ? BigInt(text) : parseDurationNs(text, name);
+  if (ns <= 0n || ns >= 2n ** 63n) throw new BadParameter(name, `"${text}" is not a threshold: expected nanoseconds above 0 or a duration such as 268ms`);
+  return ns;
+}
+
 export function limitParam(query: Query, name: string, fallback: number, max: number): number {
   const text = optionalString(query, name, 16);
   if (text === undefined) return fallback;

@@ -328,6 +328,67 @@ export interface AnomaliesResponse {
   minBaselineSeconds: number;
 }
 
+/** How many traces of one group of "why are these slow?" carry something, and their share of the group's sample. */
+export interface ExplainShare {
+  traces: number;
+  /** traces / the group's sampled traces, 0 to 1. */
+  share: number;
+}
+
+/** A span or resource attribute value, more common in the slow traces than in the baseline. */
+export interface ExplainAttribute {
+  scope: 'span' | 'resource';
+  key: string;
+  value: string;
+  slow: ExplainShare;
+  baseline: ExplainShare;
+  /** slow.share − baseline.share: what the list is ranked by (README: "Why are these slow?"). */
+  score: number;
+  /** The smoothed ratio of the shares, (s + ½)/(S + 1) ÷ (b + ½)/(B + 1); breaks ties. */
+  lift: number;
+  /**
+   * A matching span carried it in most of the slow traces that carry it, so the search's own
+   * filters plus this attribute and the threshold as minDuration find those traces.
+   */
+  onMatchingSpan: boolean;
+}
+
+/** One step of a span path: a span's service and operation. */
+export interface ExplainPathStep {
+  service: string;
+  operation: string;
+}
+
+/** A span path (service + operation from the root down) whose self time grows from baseline to slow traces. */
+export interface ExplainPath {
+  path: ExplainPathStep[];
+  /** Self time of the path's spans per trace of the group (0 in a trace without it), on average. */
+  slowAvgSelfNs: number;
+  baselineAvgSelfNs: number;
+  /** slowAvgSelfNs − baselineAvgSelfNs: what the list is ranked by. */
+  growthNs: number;
+  slow: ExplainShare;
+  baseline: ExplainShare;
+}
+
+/** GET /api/v1/explain: "why are these slow?" for the traces a search matches. */
+export interface ExplainResponse {
+  /** A trace is slow when its slowest matching span lasts at least this (ns, decimal string). */
+  thresholdNs: string;
+  /** `p95`: the default, the 95th percentile of the matching traces; `given`: the threshold parameter. */
+  thresholdSource: 'p95' | 'given';
+  p95Ns: string;
+  /** Matching traces in the range, and how many of them are slow or baseline. */
+  traces: { matching: number; slow: number; baseline: number };
+  /** The traces each group's figures come from: a bounded, fixed pseudo-random sample. */
+  sampled: { slow: number; baseline: number };
+  /** The matching traces' durations in quarter-octave buckets [fromNs, toNs), empty ones left out. */
+  histogram: { fromNs: number; toNs: number; count: number }[];
+  attributes: ExplainAttribute[];
+  paths: ExplainPath[];
+  warnings: string[];
+}
+
 /** Every 4xx/5xx body. `parameter` names the bad query parameter, when there is one. */
 export interface ApiError {
   error: { code: string; message: string; parameter?: string };

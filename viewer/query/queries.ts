@@ -11,6 +11,7 @@ import type { AttributeFilter, TimeRange } from '../api/params';
 import type { SpanKind, StatusCode, StatusFilter, TraceSort } from '../api/types';
 import { histogramOf, logStats, quantile, total, type LatencyHistogram } from './latency-histogram';
 import { liveWindow, type EdgeRow } from './dependencies';
+import { EXPLAIN_CANDIDATES, EXPLAIN_SAMPLE_PER_GROUP, type ExplainCandidateRow, type ExplainDurationsRow } from './explain';
 import type { RedSeriesRow } from './red';
 
 export interface TraceFilters {
@@ -29,6 +30,9 @@ export interface TraceFilters {
   limit: number;
   sort: TraceSort;
 }
+
+/** The search filters "why are these slow?" takes, and its threshold (none: the 95th percentile). */
+export type ExplainFilters = Pick<TraceFilters, 'range' | 'service' | 'operation' | 'attributes' | 'minDurationNs' | 'maxDurationNs' | 'status'> & { thresholdNs?: bigint };
 
 /** Rows as ClickHouse returns them in JSONEachRow (64-bit integers as strings). */
 export interface TraceSummaryRow {
@@ -151,6 +155,17 @@ function attributeCondition(a: AttributeFilter) {
   }
 }
 
+function explainParams(f: ExplainFilters) {
+  return {
+    ...f.range,
+    service: f.service,
+    operation: f.operation,
+    minDuration: f.minDurationNs,
+    maxDuration: f.maxDurationNs,
+    status: f.status === undefined ? undefined : STORED_STATUS[f.status],
+  };
+}
+
 export class Queries {
   constructor(
     private readonly client: ClickHouseClient,
@@ -228,6 +243,25 @@ export class Queries {
           limit: f.limit,
         },
         { order: f.sort, attributes: f.attributes.map(attributeCondition) },
+      ),
+    );
+  }
+
+  /** The matching traces' count, 95th percentile, slow count at the threshold and histogram (storage/sql/query/explain-durations.sql). */
+  async explainDurations(f: ExplainFilters): Promise<ExplainDurationsRow | undefined> {
+    const [row] = await this.rows<ExplainDurationsRow>(
+      this.sql.render('query/explain-durations', { ...explainParams(f), threshold: f.thresholdNs ?? 0n }, { attributes: f.attributes.map(attributeCondition) }),
+    );
+    return row;
+  }
+
+  /** Attribute values and span paths of a sample of slow and baseline traces, both groups counted (storage/sql/query/explain.sql). */
+  explainCandidates(f: ExplainFilters, thresholdNs: bigint): Promise<ExplainCandidateRow[]> {
+    return this.rows(
+      this.sql.render(
+        'query/explain',
+        { ...explainParams(f), threshold: thresholdNs, perGroup: EXPLAIN_SAMPLE_PER_GROUP, candidates: EXPLAIN_CANDIDATES },
+        { attributes: f.attributes.map(attributeCondition) },
       ),
     );
   }

@@ -14,6 +14,7 @@ import type {
   CompareResponse,
   CriticalPathResponse,
   DependenciesResponse,
+  ExplainResponse,
   OperationsResponse,
   OutliersResponse,
   RedResponse,
@@ -28,7 +29,8 @@ import { anomalyBucketFor, bucketFor } from './buckets';
 import { adjustSummaries, bySlowest } from './skewed-summaries';
 import { dependencyMap, serviceCalls, type ServiceCalls } from './dependencies';
 import { outlierBaselineRange, OUTLIER_MIN_SAMPLES, scoreOutliers, youngBefore } from './outliers';
-import type { Queries, TraceFilters } from './queries';
+import { toExplain } from './explain';
+import type { ExplainFilters, Queries, TraceFilters } from './queries';
 import { toRed } from './red';
 import { toOperationSummary, toServiceSummary, toSpan, toTraceSummary } from './rows';
 
@@ -143,6 +145,18 @@ export class TraceReader {
     const byTrace = new Map<string, Span[]>(found.map((t) => [t.TraceId, []]));
     for (const row of await this.queries.tracesSpans([...byTrace.keys()], spannedRange(found))) byTrace.get(row.TraceId)?.push(toSpan(row));
     return [...byTrace].filter(([, spans]) => spans.length > 0).map(([traceId, spans]) => ({ traceId, spans }));
+  }
+
+  /**
+   * "Why are these slow?": the matching traces' durations and the threshold first (the given
+   * one, or their 95th percentile), then what differs between a sample of the slow traces and
+   * one of the rest, counted in ClickHouse and scored in explain.ts.
+   */
+  async explain(filters: ExplainFilters): Promise<ExplainResponse> {
+    const durations = await this.queries.explainDurations(filters);
+    const matching = Number(durations?.traces ?? 0);
+    const candidates = matching === 0 || durations === undefined ? [] : await this.queries.explainCandidates(filters, BigInt(durations.thresholdNs));
+    return toExplain(durations, candidates, filters.thresholdNs !== undefined);
   }
 
   async services(range: TimeRange): Promise<ServicesResponse> {

@@ -7,12 +7,12 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { HindsightError } from '../../../common/errors';
 import type { Metrics } from '../../../common/metrics';
 import type { TailHub } from '../../tail/hub';
-import type { TraceFilters } from '../../query/queries';
+import type { ExplainFilters, TraceFilters } from '../../query/queries';
 import type { TraceReader } from '../../query/reader';
 import { apiErrorOf } from '../client-errors';
 import { OPENAPI } from '../openapi';
 import { toOtlpJson } from '../otlp-json';
-import { BadParameter, STATUSES, TRACE_SORTS, attributeFilter, limitParam, oneOf, optionalDurationNs, optionalString, stringList, timeRange, traceIdParam, type Query } from '../params';
+import { BadParameter, STATUSES, TRACE_SORTS, attributeFilter, limitParam, oneOf, optionalDurationNs, optionalThresholdNs, optionalString, stringList, timeRange, traceIdParam, type Query } from '../params';
 import type { ApiError, ServerInfoResponse } from '../types';
 import { serviceOf, traceIdOf } from './path-params';
 import { tailHandler } from './tail';
@@ -56,6 +56,10 @@ export function nativeRoutes(reader: TraceReader, server: () => ServerInfoRespon
 
   router.get('/traces', async (req, res) => {
     res.json(await reader.search(traceFilters(req.query)));
+  });
+
+  router.get('/explain', async (req, res) => {
+    res.json(await reader.explain(explainFilters(req.query)));
   });
 
   router.get('/anomalies', async (req, res) => {
@@ -105,7 +109,8 @@ export function nativeErrors(err: unknown, _req: Request, res: Response, _next: 
   res.status(error.httpStatus).json(body);
 }
 
-function traceFilters(query: Query): TraceFilters {
+/** The filters search and explain share. */
+function searchFilters(query: Query): ExplainFilters {
   const minDurationNs = optionalDurationNs(query, 'minDuration');
   const maxDurationNs = optionalDurationNs(query, 'maxDuration');
   if (minDurationNs !== undefined && maxDurationNs !== undefined && minDurationNs > maxDurationNs) {
@@ -119,6 +124,12 @@ function traceFilters(query: Query): TraceFilters {
     minDurationNs,
     maxDurationNs,
     status: oneOf(query, 'status', STATUSES, undefined),
+  };
+}
+
+function traceFilters(query: Query): TraceFilters {
+  return {
+    ...searchFilters(query),
     limit: limitParam(query, 'limit', 20, 1000),
     sort: oneOf(query, 'sort', TRACE_SORTS, 'newest') ?? 'newest',
   };
@@ -129,4 +140,8 @@ function requiredTraceId(query: Query, name: string): string {
   const text = optionalString(query, name);
   if (text === undefined) throw new BadParameter(name, 'required: a trace id of up to 32 hex digits');
   return traceIdParam(text, name);
+}
+
+function explainFilters(query: Query): ExplainFilters {
+  return { ...searchFilters(query), thresholdNs: optionalThresholdNs(query, 'threshold') };
 }

@@ -9,6 +9,7 @@ export type Route =
   | { page: 'dependencies' }
   | { page: 'anomalies' }
   | { page: 'live' }
+  | { page: 'explain' }
   | { page: 'service'; service: string }
   | { page: 'trace'; traceId: string }
   | { page: 'compare'; a: string; b: string }
@@ -20,6 +21,7 @@ function parse(pathname: string): Route {
   if (pathname === '/dependencies') return { page: 'dependencies' };
   if (pathname === '/anomalies') return { page: 'anomalies' };
   if (pathname === '/live') return { page: 'live' };
+  if (pathname === '/explain') return { page: 'explain' };
   const service = /^\/service\/([^/]+)\/?$/.exec(pathname);
   if (service) return { page: 'service', service: decodeURIComponent(service[1]!) };
   const trace = /^\/trace\/([0-9a-fA-F]{1,32})\/?$/.exec(pathname);

@@ -87,6 +87,29 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'most spans, one operation': (n) => sql.render(n, { ...RANGE, operation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_spans', from: 'row' }),
     "most errors, a service's operation": (n) => sql.render(n, { ...RANGE, pairService: 'checkout', pairOperation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_errors', from: 'row' }),
   },
+  'query/explain-durations': {
+    'the 95th percentile, no filter': (n) => sql.render(n, { ...RANGE, threshold: 0n }, { attributes: [] }),
+    'a given threshold, every filter': (n) =>
+      sql.render(
+        n,
+        { ...RANGE, service: 'checkout', operation: 'GET /cart', minDuration: 1_000_000n, maxDuration: 9_000_000_000n, status: 'Error', threshold: 268_000_000n },
+        { attributes: [{ use: 'eq', params: { attrKey: 'region', attrValue: 'eu-west' } }] },
+      ),
+  },
+  'query/explain': {
+    'one operation': (n) => sql.render(n, { ...RANGE, service: 'checkout', operation: 'GET /cart', threshold: 268_000_000n, perGroup: 1000, candidates: 200 }, { attributes: [] }),
+    'every filter': (n) =>
+      sql.render(
+        n,
+        { ...RANGE, service: 'checkout', operation: 'GET /cart', minDuration: 1_000_000n, maxDuration: 9_000_000_000n, status: 'Error', threshold: 268_000_000n, perGroup: 1000, candidates: 200 },
+        {
+          attributes: [
+            { use: 'eq', params: { attrKey: 'region', attrValue: 'eu-west' } },
+            { use: 'gt', params: { attrKey: 'app.items', attrNumber: 3 } },
+          ],
+        },
+      ),
+  },
   'query/dependencies': { range: (n) => sql.render(n, { ...RANGE, liveFrom: 1_700_003_580, from: 1_700_003_580, to: 1_700_003_641, parentFrom: 1_699_999_980, childTo: 1_700_003_941 }) },
   'query/edges-watermark': { '': (n) => sql.render(n, {}) },
   'query/red-series': {

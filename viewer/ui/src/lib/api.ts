@@ -9,6 +9,7 @@ import type {
   AttributeKeysResponse,
   CompareResponse,
   DependenciesResponse,
+  ExplainResponse,
   OperationsResponse,
   RedResponse,
   ServicesResponse,
@@ -127,6 +128,7 @@ export const api = {
   trace: (traceId: string): Promise<TraceResponse> => get(`trace`, `/api/v1/traces/${encodeURIComponent(traceId)}`),
   outliers: (traceId: string): Promise<OutliersResponse> => get('outliers', `/api/v1/traces/${encodeURIComponent(traceId)}/outliers`),
   compare: (a: string, b: string): Promise<CompareResponse> => get('compare', `/api/v1/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`),
+  explain: (params: URLSearchParams): Promise<ExplainResponse> => get('explain', `/api/v1/explain?${params}`),
   anomalies: (lookback: string): Promise<AnomaliesResponse> => get('anomalies', `/api/v1/anomalies?lookback=${encodeURIComponent(lookback)}`),
   /**
    * Whether a trace exists (for links). HEAD: the answer is in the status, and a
