@@ -12,7 +12,21 @@ import type { TraceReader } from '../../query/reader';
 import { apiErrorOf } from '../client-errors';
 import { OPENAPI } from '../openapi';
 import { toOtlpJson } from '../otlp-json';
-import { BadParameter, STATUSES, TRACE_SORTS, attributeFilter, limitParam, oneOf, optionalDurationNs, optionalThresholdNs, optionalString, stringList, timeRange, traceIdParam, type Query } from '../params';
+import {
+  BadParameter,
+  STATUSES,
+  TRACE_SORTS,
+  attributeFilter,
+  limitParam,
+  oneOf,
+  optionalDurationNs,
+  optionalThresholdNs,
+  optionalString,
+  stringList,
+  timeRange,
+  traceIdParam,
+  type Query,
+} from '../params';
 import type { ApiError, ServerInfoResponse } from '../types';
 import { serviceOf, traceIdOf } from './path-params';
 import { tailHandler } from './tail';
