@@ -79,7 +79,13 @@ export const OPENAPI = {
       get: {
         summary: 'Search traces: those with a span meeting every filter',
         parameters: [
-          { name: 'service', in: 'query', schema: { type: 'string' } },
+          {
+            name: 'service',
+            in: 'query',
+            schema: { type: 'array', items: { type: 'string' } },
+            explode: true,
+            description: 'repeatable: traces with spans of every service named (a caller and its callee); `operation` goes with the first',
+          },
           { name: 'operation', in: 'query', schema: { type: 'string' } },
           {
             name: 'attr',

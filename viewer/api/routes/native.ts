@@ -111,9 +111,15 @@ function traceFilters(query: Query): TraceFilters {
   if (minDurationNs !== undefined && maxDurationNs !== undefined && minDurationNs > maxDurationNs) {
     throw new BadParameter('minDuration', 'must not exceed maxDuration');
   }
+  // Repeated, `service` asks for traces with spans of every service named: the first is matched
+  // as a single `service` is (with `operation`, by the same span), the others by the trace.
+  const services = [...new Set(stringList(query, 'service'))];
+  if (services.some((s) => s.length > 1024)) throw new BadParameter('service', 'longer than 1024 characters');
+  const [service, ...others] = services;
   return {
     range: timeRange(query),
-    service: optionalString(query, 'service'),
+    service,
+    withServices: others,
     operation: optionalString(query, 'operation'),
     attributes: stringList(query, 'attr').map((text) => attributeFilter(text)),
     minDurationNs,
