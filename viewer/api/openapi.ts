@@ -30,7 +30,11 @@ export const OPENAPI = {
             otlp: {
               oneOf: [
                 { type: 'null' },
-                { type: 'object', properties: { httpPort: { type: 'integer' }, grpcPort: { type: 'integer' }, tls: { type: 'boolean' } }, required: ['httpPort', 'grpcPort', 'tls'] },
+                {
+                  type: 'object',
+                  properties: { host: { type: 'string' }, httpPort: { type: 'integer' }, grpcPort: { type: 'integer' }, tls: { type: 'boolean' } },
+                  required: ['host', 'httpPort', 'grpcPort', 'tls'],
+                },
               ],
             },
           }),
