@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
+import type { DependenciesResponse } from '../../viewer/api/types';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -87,9 +88,7 @@ test('the dependency map draws services and external peers, a node opens its ser
   await page.waitForURL(`${base}/service/payments`);
   await page.goBack();
   await page.waitForFunction(() => document.querySelector('.graph')?.getAttribute('data-positions')?.includes('cart'));
-  const again = JSON.parse((await page.getAttribute('.graph', 'data-positions'))!) as Record<string, { x: number; y: number }>;
-  const webCart = routes().then((r) => r.find((e) => e.id === 'web→cart→service')!);
-  const mid = (await webCart).mid;
+  const { mid } = (await routes()).find((e) => e.id === 'web→cart→service')!;
   await page.mouse.click(box.x + mid.x, box.y + mid.y);
   // The traces where web calls cart: both services.
   await page.waitForURL(/\/search\?service=web&service=cart&/);
@@ -250,6 +249,12 @@ test('the first-hour shop: layers left to right, no edge through a node, labels 
   const base = `http://127.0.0.1:${server.ports.ui}`;
   const spans = Array.from({ length: 20 }, (_, i) => shopTopology(Date.now() - 120_000 + i * 1_000, i % 2 === 0)).flat();
   expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest(spans), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
+  // The edge job works by whole minutes: wait until the map's API counts all twenty calls.
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const map = (await (await fetch(`${base}/api/v1/dependencies?lookback=1h`)).json()) as DependenciesResponse;
+    if (map.edges.find((e) => e.parent === 'checkout' && e.child === 'payments')?.calls === 20) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   await page.goto(`${base}/dependencies?refresh=5s`);
   await page.waitForFunction(
     (ids) => {
@@ -284,7 +289,7 @@ test('the first-hour shop: layers left to right, no edge through a node, labels 
   const pay = shop.find((r) => r.id === 'checkout→payments→service')!;
   const redAroundLabel = await page.evaluate((at) => {
     let red = 0;
-    for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.graph canvas')) {
+    for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>('.graph canvas'))) {
       const ratio = canvas.width / canvas.clientWidth;
       const pixels = canvas.getContext('2d')!.getImageData(Math.round((at.x - 8) * ratio), Math.round((at.y - 2) * ratio), Math.round(16 * ratio), Math.round(4 * ratio)).data;
       for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3]! > 128 && pixels[i]! > 170 && pixels[i + 1]! < 100 && pixels[i + 2]! < 100) red++;
@@ -296,7 +301,7 @@ test('the first-hour shop: layers left to right, no edge through a node, labels 
   const line = pathPoints(pay).find((p) => Math.hypot(p.x - pay.mid.x, p.y - pay.mid.y) > 60 && Math.hypot(p.x - pay.to.x, p.y - pay.to.y) > 30)!;
   const redOnLine = await page.evaluate((at) => {
     let red = 0;
-    for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.graph canvas')) {
+    for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>('.graph canvas'))) {
       const ratio = canvas.width / canvas.clientWidth;
       const pixels = canvas.getContext('2d')!.getImageData(Math.round((at.x - 3) * ratio), Math.round((at.y - 3) * ratio), Math.round(6 * ratio), Math.round(6 * ratio)).data;
       for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3]! > 128 && pixels[i]! > 170 && pixels[i + 1]! < 100 && pixels[i + 2]! < 100) red++;
