@@ -184,7 +184,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
   readiness.reason = undefined;
 
   const ports: Ports = { otlpHttp: otlpHttp && port(otlpHttp), otlpGrpc: grpcListener?.port, ui: ui && port(ui), clickhouseHttp: clickhouseHttp && port(clickhouseHttp) };
-  if (ports.otlpHttp !== undefined && ports.otlpGrpc !== undefined) receivers = { httpPort: ports.otlpHttp, grpcPort: ports.otlpGrpc, tls: tls !== undefined };
+  if (ports.otlpHttp !== undefined && ports.otlpGrpc !== undefined) receivers = { host: config.host, httpPort: ports.otlpHttp, grpcPort: ports.otlpGrpc, tls: tls !== undefined };
   if (store.engine === 'embedded' && ports.ui !== undefined) {
     writeOwner(config.dataDir, {
       pid: process.pid,

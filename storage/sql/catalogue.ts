@@ -59,6 +59,9 @@ const EXPLAIN_FILTERS = {
   status: optional('query/filters/status'),
   attributes: each(ATTRIBUTE),
 };
+
+/** A further service a searched trace must have spans of (repeated `service`: all of them). */
+const WITH_SERVICE = { service: 'query/filters/trace-has-service' } as const;
 /** A service's requests (its server and consumer spans), or every span of one operation. */
 const RED_SPANS = choice({ requests: 'query/filters/requests', operation: 'query/filters/operation' });
 
@@ -98,6 +101,7 @@ export const CATALOGUE = {
       spanKind: optional('query/filters/span-kind'),
       scopeName: optional('query/filters/scope-name'),
       attributes: each(ATTRIBUTE),
+      withServices: each(WITH_SERVICE),
       columns: SUMMARY_COLUMNS,
       order: ORDER,
     },
@@ -118,6 +122,7 @@ export const CATALOGUE = {
       service: optional('query/filters/trace-service'),
       operation: optional('query/filters/trace-operation'),
       serviceOperation: optional('query/filters/trace-service-operation'),
+      withServices: each(WITH_SERVICE),
       from: choice({ row: 'query/filters/edge/row', hour: 'query/filters/edge/hour' }),
       columns: SUMMARY_COLUMNS,
       order: ORDER,
@@ -144,6 +149,7 @@ export const CATALOGUE = {
   'query/filters/time-range': fragment({ startNs: 'Int64', endNs: 'Int64' }),
   'query/filters/minutes': fragment({ startNs: 'Int64', endNs: 'Int64' }),
   'query/filters/trace-service': fragment({ service: 'String' }),
+  'query/filters/trace-has-service': fragment({ withService: 'String', fromNs: 'Int64', toNs: 'Int64' }),
   'query/filters/trace-operation': fragment({ operation: 'String' }),
   'query/filters/trace-service-operation': fragment({ pairService: 'String', pairOperation: 'String' }),
   'query/filters/edge/row': fragment(),

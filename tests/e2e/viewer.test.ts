@@ -270,11 +270,29 @@ test('with no data yet, the viewer shows the exporter settings to copy', async (
   const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-e2e-empty-'));
   const empty = await startChildServer(emptyDir);
   try {
+    // The ports this server is bound to (the test server's own, never the defaults), with a copy button each.
+    const { otlpHttp, otlpGrpc } = empty.ports;
+    expect([otlpHttp, otlpGrpc]).not.toContain(4318);
+    const context = await browser.newContext({ viewport: { width: 900, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const narrow = await context.newPage();
+    await narrow.goto(`http://127.0.0.1:${empty.ports.ui}/`);
+    await narrow.waitForSelector('section.empty pre');
+    const text = await narrow.textContent('section.empty');
+    expect(text).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${otlpHttp}\nOTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf`);
+    expect(text).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${otlpGrpc}\nOTEL_EXPORTER_OTLP_PROTOCOL=grpc`);
+    expect(text).toContain(`endpoint: http://127.0.0.1:${otlpHttp}`);
+    expect(text).not.toContain(':4318');
+    expect(await narrow.locator('section.empty button.copy').count()).toBe(3);
+    await narrow.click('button[aria-label="Copy OTLP/gRPC settings"]');
+    await narrow.waitForSelector('button[aria-label="Copy OTLP/gRPC settings"]:has-text("Copied")');
+    expect(await narrow.evaluate(() => navigator.clipboard.readText())).toBe(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${otlpGrpc}\nOTEL_EXPORTER_OTLP_PROTOCOL=grpc`);
+    // No code block is cut off at 900 px: each shows all its text, none scrolls sideways.
+    const clipped = await narrow.$$eval('section.empty pre', (pres) => pres.filter((p) => p.scrollWidth > p.clientWidth).map((p) => p.textContent));
+    expect(clipped).toEqual([]);
+    await narrow.screenshot({ path: path.join(SHOTS, 'empty-state-900.png') });
+    await context.close();
     await page.goto(`http://127.0.0.1:${empty.ports.ui}/`);
-    await page.waitForSelector('section.empty');
-    const text = await page.textContent('section.empty');
-    expect(text).toContain('OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318');
-    expect(text).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=grpc');
+    await page.waitForSelector('section.empty pre');
     await shot('empty-state');
   } finally {
     empty.process.kill('SIGTERM');

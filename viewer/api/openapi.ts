@@ -24,6 +24,15 @@ const searchFilters = [
   { name: 'status', in: 'query', schema: { enum: STATUS_FILTERS } },
 ];
 
+/** In a trace search, `service` may repeat. */
+const repeatedService = {
+  name: 'service',
+  in: 'query',
+  schema: { type: 'array', items: { type: 'string' } },
+  explode: true,
+  description: 'repeatable: traces with spans of every service named (a caller and its callee); `operation` goes with the first',
+};
+
 const error = { description: 'Invalid parameter (400, naming it) or unknown trace (404)', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
 const json = (ref: string): object => ({ description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 /** A 200 answer whose body is an object with these properties, described inline. */
@@ -47,7 +56,11 @@ export const OPENAPI = {
             otlp: {
               oneOf: [
                 { type: 'null' },
-                { type: 'object', properties: { httpPort: { type: 'integer' }, grpcPort: { type: 'integer' }, tls: { type: 'boolean' } }, required: ['httpPort', 'grpcPort', 'tls'] },
+                {
+                  type: 'object',
+                  properties: { host: { type: 'string' }, httpPort: { type: 'integer' }, grpcPort: { type: 'integer' }, tls: { type: 'boolean' } },
+                  required: ['host', 'httpPort', 'grpcPort', 'tls'],
+                },
               ],
             },
           }),
@@ -96,7 +109,8 @@ export const OPENAPI = {
       get: {
         summary: 'Search traces: those with a span meeting every filter',
         parameters: [
-          ...searchFilters,
+          repeatedService,
+          ...searchFilters.filter((p) => p.name !== 'service'),
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 20 } },
           { name: 'sort', in: 'query', schema: { enum: TRACE_SORTS, default: 'newest' } },
           ...timeParameters,

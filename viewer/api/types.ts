@@ -34,6 +34,8 @@ export interface ServiceSummary {
 
 /** The OTLP receivers of the process answering, as bound. */
 export interface OtlpReceivers {
+  /** The address both are bound to (--host): 0.0.0.0 or :: for every interface. */
+  host: string;
   /** OTLP/HTTP (POST /v1/traces). */
   httpPort: number;
   /** OTLP/gRPC. */

@@ -17,6 +17,8 @@ import type { RedSeriesRow } from './red';
 export interface TraceFilters {
   range: TimeRange;
   service?: string;
+  /** Further services the trace must also have spans of (the native API's repeated `service`). */
+  withServices?: string[];
   operation?: string;
   attributes: AttributeFilter[];
   minDurationNs?: bigint;
@@ -166,6 +168,11 @@ function explainParams(f: ExplainFilters) {
   };
 }
 
+/** Each further service a search asks for, over the search's range. */
+function withServices(f: TraceFilters) {
+  return (f.withServices ?? []).map((withService) => ({ use: 'service' as const, params: { withService, fromNs: f.range.startNs, toNs: f.range.endNs } }));
+}
+
 export class Queries {
   constructor(
     private readonly client: ClickHouseClient,
@@ -222,7 +229,7 @@ export class Queries {
             edge: candidates - 1,
             limit: f.limit,
           },
-          { order: f.sort, from: f.sort === 'newest' ? 'hour' : 'row' },
+          { order: f.sort, from: f.sort === 'newest' ? 'hour' : 'row', withServices: withServices(f) },
         ),
       );
     }
@@ -242,7 +249,7 @@ export class Queries {
           candidates,
           limit: f.limit,
         },
-        { order: f.sort, attributes: f.attributes.map(attributeCondition) },
+        { order: f.sort, attributes: f.attributes.map(attributeCondition), withServices: withServices(f) },
       ),
     );
   }

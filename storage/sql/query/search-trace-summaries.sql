@@ -1,5 +1,5 @@
--- Traces that started in the range, with a span of the service or operation when asked, read from
--- hindsight_trace_summaries alone. The edge is the sort key of the newest `candidates`-th matching
+-- Traces that started in the range, with a span of the service or operation when asked (and of
+-- each further service asked for), read from hindsight_trace_summaries alone. The edge is the sort key of the newest `candidates`-th matching
 -- row, found reading the key backwards (so the read stops there, whatever the table's size); only
 -- rows from the edge on, of the traces with a matching row there, are then summarized per trace,
 -- sorted and cut.
@@ -9,7 +9,7 @@ WITH (
   SELECT (Bucket, TraceId) FROM {db:Identifier}.hindsight_trace_summaries
   WHERE Bucket >= toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
     AND Start >= fromUnixTimestamp64Nano({startNs:Int64}) AND Start <= fromUnixTimestamp64Nano({endNs:Int64})
-    /*optional service*/ /*optional operation*/ /*optional serviceOperation*/
+    /*optional service*/ /*optional operation*/ /*optional serviceOperation*/ /*each withServices*/
   ORDER BY Bucket DESC, TraceId DESC LIMIT 1 OFFSET {edge:UInt32}
 ) AS edge
 /*include columns*/
@@ -20,7 +20,7 @@ WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64}))
     SELECT TraceId FROM {db:Identifier}.hindsight_trace_summaries
     WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
       AND Start >= fromUnixTimestamp64Nano({startNs:Int64}) AND Start <= fromUnixTimestamp64Nano({endNs:Int64})
-      /*choice from*/ /*optional service*/ /*optional operation*/ /*optional serviceOperation*/
+      /*choice from*/ /*optional service*/ /*optional operation*/ /*optional serviceOperation*/ /*each withServices*/
   )
 GROUP BY TraceId
 HAVING min(Start) >= fromUnixTimestamp64Nano({startNs:Int64}) AND min(Start) <= fromUnixTimestamp64Nano({endNs:Int64})

@@ -3,7 +3,7 @@
 -- ones), which are then summarized from hindsight_trace_summaries, sorted and cut.
 WITH candidates AS (
   SELECT TraceId, toStartOfHour(min(Timestamp)) AS Bucket FROM {db:Identifier}.otel_traces
-  WHERE /*include range*/ /*optional service*/ /*optional operation*/ /*optional minDuration*/ /*optional maxDuration*/ /*optional status*/ /*optional statusNot*/ /*optional spanKind*/ /*optional scopeName*/ /*each attributes*/
+  WHERE /*include range*/ /*optional service*/ /*optional operation*/ /*optional minDuration*/ /*optional maxDuration*/ /*optional status*/ /*optional statusNot*/ /*optional spanKind*/ /*optional scopeName*/ /*each attributes*/ /*each withServices*/
   GROUP BY TraceId ORDER BY max(Timestamp) DESC LIMIT {candidates:UInt32}
 )
 -- Each candidate trace summarized over all its rows in hindsight_trace_summaries, found by the

@@ -124,15 +124,21 @@ export function nativeErrors(err: unknown, _req: Request, res: Response, _next: 
 }
 
 /** The filters search and explain share. */
-function searchFilters(query: Query): ExplainFilters {
+function searchFilters(query: Query): ExplainFilters & Pick<TraceFilters, 'withServices'> {
   const minDurationNs = optionalDurationNs(query, 'minDuration');
   const maxDurationNs = optionalDurationNs(query, 'maxDuration');
   if (minDurationNs !== undefined && maxDurationNs !== undefined && minDurationNs > maxDurationNs) {
     throw new BadParameter('minDuration', 'must not exceed maxDuration');
   }
+  // Repeated, `service` asks for traces with spans of every service named: the first is matched
+  // as a single `service` is (with `operation`, by the same span), the others by the trace.
+  const services = [...new Set(stringList(query, 'service'))];
+  if (services.some((s) => s.length > 1024)) throw new BadParameter('service', 'longer than 1024 characters');
+  const [service, ...others] = services;
   return {
     range: timeRange(query),
-    service: optionalString(query, 'service'),
+    service,
+    withServices: others,
     operation: optionalString(query, 'operation'),
     attributes: stringList(query, 'attr').map((text) => attributeFilter(text)),
     minDurationNs,
@@ -157,5 +163,8 @@ function requiredTraceId(query: Query, name: string): string {
 }
 
 function explainFilters(query: Query): ExplainFilters {
-  return { ...searchFilters(query), thresholdNs: optionalThresholdNs(query, 'threshold') };
+  const { withServices, ...filters } = searchFilters(query);
+  // Explain's statements match one service's spans; a second would be dropped without a word.
+  if (withServices !== undefined && withServices.length > 0) throw new BadParameter('service', 'one service only here');
+  return { ...filters, thresholdNs: optionalThresholdNs(query, 'threshold') };
 }

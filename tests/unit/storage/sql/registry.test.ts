@@ -97,6 +97,7 @@ describe('rendering', () => {
       { ...RANGE, candidates: 10, limit: 5 },
       {
         order: 'newest',
+        withServices: [],
         attributes: [
           { use: 'exists', params: { attrKey: 'a' } },
           { use: 'eq', params: { attrKey: 'b', attrValue: 'c' } },

@@ -30,13 +30,15 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'one service': (n) => sql.render(n, { ...RANGE, service: 'checkout' }),
   },
   'query/search-traces': {
-    'newest, one attribute': (n) => sql.render(n, { ...RANGE, candidates: 20, limit: 20 }, { order: 'newest', attributes: [{ use: 'eq', params: { attrKey: 'http.method', attrValue: 'GET' } }] }),
+    'newest, one attribute': (n) =>
+      sql.render(n, { ...RANGE, candidates: 20, limit: 20 }, { order: 'newest', withServices: [], attributes: [{ use: 'eq', params: { attrKey: 'http.method', attrValue: 'GET' } }] }),
     'slowest, every filter': (n) =>
       sql.render(
         n,
         { ...RANGE, service: 'checkout', operation: 'GET /cart', minDuration: 1_000_000n, maxDuration: 9_000_000n, status: 'Error', candidates: 10_000, limit: 20 },
         {
           order: 'slowest',
+          withServices: [],
           attributes: [
             { use: 'exists', params: { attrKey: 'http.route' } },
             { use: 'eq', params: { attrKey: 'http.method', attrValue: 'GET' } },
@@ -45,13 +47,14 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
           ],
         },
       ),
-    'most errors, a span duration': (n) => sql.render(n, { ...RANGE, minDuration: 1_000_000n, candidates: 10_000, limit: 20 }, { order: 'most_errors', attributes: [] }),
+    'most errors, a span duration': (n) => sql.render(n, { ...RANGE, minDuration: 1_000_000n, candidates: 10_000, limit: 20 }, { order: 'most_errors', withServices: [], attributes: [] }),
     'numeric attribute comparisons': (n) =>
       sql.render(
         n,
         { ...RANGE, candidates: 20, limit: 20 },
         {
           order: 'newest',
+          withServices: [],
           attributes: [
             { use: 'gt', params: { attrKey: 'app.amount', attrNumber: 300 } },
             { use: 'ge', params: { attrKey: 'app.amount', attrNumber: 300.5 } },
@@ -64,7 +67,7 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
       sql.render(
         n,
         { ...RANGE, statusNot: 'Error', spanKind: 'Server', scopeName: 'io.opentelemetry.http', candidates: 100, limit: 100 },
-        { order: 'newest', attributes: [{ use: 'tag', params: { attrKey: 'exception.type', attrValue: 'IOError' } }] },
+        { order: 'newest', withServices: [], attributes: [{ use: 'tag', params: { attrKey: 'exception.type', attrValue: 'IOError' } }] },
       ),
   },
   'query/tail-spans': {
@@ -82,10 +85,11 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
       ),
   },
   'query/search-trace-summaries': {
-    'newest, no filter': (n) => sql.render(n, { ...RANGE, edge: 19, limit: 20 }, { order: 'newest', from: 'hour' }),
-    'slowest, one service': (n) => sql.render(n, { ...RANGE, service: 'checkout', edge: 9_999, limit: 20 }, { order: 'slowest', from: 'row' }),
-    'most spans, one operation': (n) => sql.render(n, { ...RANGE, operation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_spans', from: 'row' }),
-    "most errors, a service's operation": (n) => sql.render(n, { ...RANGE, pairService: 'checkout', pairOperation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_errors', from: 'row' }),
+    'newest, no filter': (n) => sql.render(n, { ...RANGE, edge: 19, limit: 20 }, { order: 'newest', withServices: [], from: 'hour' }),
+    'slowest, one service': (n) => sql.render(n, { ...RANGE, service: 'checkout', edge: 9_999, limit: 20 }, { order: 'slowest', withServices: [], from: 'row' }),
+    'most spans, one operation': (n) => sql.render(n, { ...RANGE, operation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_spans', withServices: [], from: 'row' }),
+    "most errors, a service's operation": (n) =>
+      sql.render(n, { ...RANGE, pairService: 'checkout', pairOperation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_errors', withServices: [], from: 'row' }),
   },
   'query/explain-durations': {
     'the 95th percentile, no filter': (n) => sql.render(n, { ...RANGE, threshold: 0n }, { attributes: [] }),

@@ -1,5 +1,5 @@
 import type { DependenciesResponse } from '../../../../viewer/api/types';
-import { graphChange, graphElements, refreshChoice } from '../../../../viewer/ui/src/lib/dependency-graph';
+import { edgeSearch, graphChange, graphElements, refreshChoice } from '../../../../viewer/ui/src/lib/dependency-graph';
 
 const edge = (parent: string, child: string, kind: 'service' | 'external' | 'messaging', calls: number): DependenciesResponse['edges'][number] => ({
   parent,
@@ -24,7 +24,7 @@ test('each node and each edge (per kind) is one element, named by its ends', () 
   expect(elements[2]!.data).toMatchObject({ source: 'web', target: 'kafka orders', kind: 'external', label: '4 calls · p99 3ms' });
 });
 
-test('a refresh adds what is new, updates what is drawn, removes what is gone, and lays out only for a new node', () => {
+test('a refresh adds what is new, updates what is drawn, removes what is gone, and lays out only for a new element', () => {
   const before = graphElements({ nodes: [node('web'), node('cart')], edges: [edge('web', 'cart', 'service', 1)], windowSeconds: 60 });
   const drawn = new Set(before.map((e) => e.data.id));
   const same = graphChange(drawn, graphElements({ nodes: [node('web'), node('cart')], edges: [edge('web', 'cart', 'service', 9)], windowSeconds: 60 }));
@@ -35,10 +35,8 @@ test('a refresh adds what is new, updates what is drawn, removes what is gone, a
   expect(grown.add.map((e) => e.data.id)).toEqual(['pay', 'web→pay→service']);
   expect(grown.remove).toEqual(['cart', 'web→cart→service']);
   expect(grown.layout).toBe(true);
-  // An edge between nodes already drawn needs no layout.
-  expect(graphChange(drawn, graphElements({ nodes: [node('web'), node('cart')], edges: [edge('web', 'cart', 'service', 1), edge('cart', 'web', 'service', 1)], windowSeconds: 60 })).layout).toBe(
-    false,
-  );
+  // A new edge between nodes already drawn changes the layers and the routes: a layout too.
+  expect(graphChange(drawn, graphElements({ nodes: [node('web'), node('cart')], edges: [edge('web', 'cart', 'service', 1), edge('cart', 'web', 'service', 1)], windowSeconds: 60 })).layout).toBe(true);
 });
 
 test('the refresh menu: a known choice, else every 10 s', () => {
@@ -46,4 +44,17 @@ test('the refresh menu: a known choice, else every 10 s', () => {
   expect(refreshChoice('5s')).toBe('5s');
   expect(refreshChoice('7s')).toBe('10s');
   expect(refreshChoice(null)).toBe('10s');
+});
+
+test("hovering shows the figures: an edge its rate, errors and percentiles, a node its rate, errors and each caller's latency", () => {
+  const failing = { ...edge('web', 'cart', 'service', 120), errors: 3, errorRate: 0.025 };
+  const elements = graphElements({ nodes: [node('web'), { id: 'cart', kind: 'service', calls: 120, errors: 3, requestRate: 2 }], edges: [failing], windowSeconds: 60 });
+  expect(String(elements[2]!.data['tip']).split('\n')).toEqual(['web → cart', '2/s · 120 calls', '3 errors (2.5%)', 'p50 1ms · p95 2ms · p99 3ms']);
+  expect(String(elements[1]!.data['tip']).split('\n')).toEqual(['cart', '2/s · 120 calls in', '3 errors (2.5%)', 'from web: p50 1ms · p95 2ms · p99 3ms']);
+});
+
+test('an edge searches the traces of both its services; an external peer or a broker side is left out', () => {
+  expect(edgeSearch({ source: 'web', target: 'cart', kind: 'service' }, '1h').toString()).toBe('service=web&service=cart&lookback=1h');
+  expect(edgeSearch({ source: 'payments', target: 'api.stripe.com', kind: 'external' }, '6h').toString()).toBe('service=payments&lookback=6h');
+  expect(edgeSearch({ source: 'kafka orders', target: 'shipping', kind: 'messaging' }, '1h').toString()).toBe('service=shipping&lookback=1h');
 });

@@ -30,6 +30,13 @@ describe('URL state', () => {
     expect(decodeSearch(encodeSearch(custom))).toEqual(custom);
   });
 
+  test("a map edge's search: repeated services, the first the service, the rest the traces must also have", () => {
+    const both = decodeSearch(new URLSearchParams('service=checkout&service=cart&service=checkout&lookback=1h'));
+    expect([both.service, both.withServices]).toEqual(['checkout', ['cart']]);
+    expect(encodeSearch(both).toString()).toBe('service=checkout&service=cart');
+    expect(decodeSearch(encodeSearch({ ...DEFAULT_SEARCH, withServices: ['cart'] })).withServices).toEqual([]);
+  });
+
   test('defaults stay out of the URL, and invalid values fall back to defaults', () => {
     expect(encodeSearch(DEFAULT_SEARCH).toString()).toBe('');
     expect(decodeSearch(new URLSearchParams('status=bogus&sort=up&limit=-3'))).toEqual(DEFAULT_SEARCH);

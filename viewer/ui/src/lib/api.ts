@@ -5,6 +5,7 @@
  * page open through a restart fills in by itself.
  */
 import type {
+  ServerInfoResponse,
   ApiError,
   AttributeKeysResponse,
   CompareResponse,
@@ -115,6 +116,8 @@ export async function openTail(params: URLSearchParams, onEvent: (event: TailEve
 }
 
 export const api = {
+  /** The OTLP ports this process receives on, as bound (null for a viewer-only process). */
+  server: (): Promise<ServerInfoResponse> => get('server', '/api/v1/server'),
   services: (lookback = '1h'): Promise<ServicesResponse> => get('services', `/api/v1/services?lookback=${encodeURIComponent(lookback)}`),
   /** The services of the last week, for handing out their colours (a kind of its own: a page's services request does not abort it). */
   knownServices: (): Promise<ServicesResponse> => get('knownServices', '/api/v1/services?lookback=7d'),

@@ -1,9 +1,9 @@
 /**
  * The dependency map's elements, and what a refresh changes in a graph already drawn: the
  * page updates the elements in place rather than drawing a new graph, so a refresh keeps the
- * user's zoom, pan and selection, and lays the graph out again only when a node is new.
+ * user's zoom, pan and selection, and lays the graph out again only when a node or an edge is new.
  */
-import type { DependenciesResponse } from '../../../api/types';
+import type { DependenciesResponse, DependencyEdge, DependencyNode } from '../../../api/types';
 import { formatDuration } from '../../../model/format';
 import { errorColor, scaleLog } from './graph-style';
 
@@ -18,7 +18,14 @@ export function graphElements(data: DependenciesResponse): GraphElement[] {
   return [
     ...data.nodes.map((n) => ({
       group: 'nodes' as const,
-      data: { id: n.id, label: n.id, kind: n.kind, size: scaleLog(n.requestRate, maxRate, 28, 70), color: n.kind === 'external' ? '#8c8c8c' : errorColor(n.calls === 0 ? 0 : n.errors / n.calls) },
+      data: {
+        id: n.id,
+        label: n.id,
+        kind: n.kind,
+        size: scaleLog(n.requestRate, maxRate, 28, 70),
+        color: n.kind === 'external' ? '#8c8c8c' : errorColor(n.calls === 0 ? 0 : n.errors / n.calls),
+        tip: nodeFigures(n, data).join('\n'),
+      },
     })),
     ...data.edges.map((e) => ({
       group: 'edges' as const,
@@ -30,9 +37,55 @@ export function graphElements(data: DependenciesResponse): GraphElement[] {
         width: scaleLog(e.calls, maxCalls, 1.5, 10),
         color: errorColor(e.errorRate),
         label: `${e.calls} calls · p99 ${formatDuration(e.p99Ns)}${e.errors ? ` · ${(e.errorRate * 100).toFixed(1)}% err` : ''}`,
+        tip: edgeFigures(e, data.windowSeconds).join('\n'),
       },
     })),
   ];
+}
+
+/** Calls per second, to two significant digits at most. */
+export function formatRate(calls: number, windowSeconds: number): string {
+  const rate = windowSeconds > 0 ? calls / windowSeconds : 0;
+  return `${rate >= 10 ? Math.round(rate) : Number(rate.toPrecision(2))}/s`;
+}
+
+function errorFigures(errors: number, calls: number): string {
+  return `${errors} error${errors === 1 ? '' : 's'} (${calls === 0 ? '0' : ((errors / calls) * 100).toFixed(1)}%)`;
+}
+
+/** What hovering an edge shows: its calls, errors and the callee side's latency. */
+export function edgeFigures(e: DependencyEdge, windowSeconds: number): string[] {
+  return [
+    `${e.parent} → ${e.child}`,
+    `${formatRate(e.calls, windowSeconds)} · ${e.calls} calls`,
+    errorFigures(e.errors, e.calls),
+    `p50 ${formatDuration(e.p50Ns)} · p95 ${formatDuration(e.p95Ns)} · p99 ${formatDuration(e.p99Ns)}`,
+  ];
+}
+
+/**
+ * What hovering a node shows: its request rate and errors, and the latency of its calls from
+ * each caller (the map measures latency per edge; percentiles of different edges do not add up
+ * to the node's).
+ */
+export function nodeFigures(n: DependencyNode, data: DependenciesResponse): string[] {
+  const callers = data.edges.filter((e) => e.child === n.id).sort((a, b) => b.calls - a.calls);
+  const lines = [n.id, `${formatRate(n.calls, data.windowSeconds)} · ${n.calls} calls in`, errorFigures(n.errors, n.calls)];
+  for (const e of callers.slice(0, 4)) lines.push(`from ${e.parent}: p50 ${formatDuration(e.p50Ns)} · p95 ${formatDuration(e.p95Ns)} · p99 ${formatDuration(e.p99Ns)}`);
+  if (callers.length > 4) lines.push(`and ${callers.length - 4} more callers`);
+  return lines;
+}
+
+/**
+ * The search an edge opens: traces where the caller calls the callee, so both services (a
+ * repeated `service`). An external peer or a broker sends no spans: its side is left out.
+ */
+export function edgeSearch(e: { source: string; target: string; kind: DependencyEdge['kind'] }, lookback: string): URLSearchParams {
+  const services = e.kind === 'external' ? [e.source] : e.kind === 'messaging' ? [e.target] : [e.source, e.target];
+  const params = new URLSearchParams();
+  for (const s of services) params.append('service', s);
+  params.set('lookback', lookback);
+  return params;
 }
 
 export interface GraphChange {
@@ -41,7 +94,7 @@ export interface GraphChange {
   update: GraphElement[];
   /** Ids of drawn elements no longer in the data. */
   remove: string[];
-  /** A node was added: the graph needs a layout. */
+  /** An element was added: the graph needs a layout (a new edge can change the layers and every route). */
   layout: boolean;
 }
 
@@ -52,7 +105,7 @@ export function graphChange(drawn: ReadonlySet<string>, next: readonly GraphElem
     add,
     update: next.filter((e) => drawn.has(e.data.id)),
     remove: [...drawn].filter((id) => !ids.has(id)),
-    layout: add.some((e) => e.group === 'nodes'),
+    layout: add.length > 0,
   };
 }
 

@@ -8,6 +8,8 @@ import { STAT_COLUMNS, STAT_GROUPINGS, type StatColumn, type StatGrouping } from
 
 export interface SearchState {
   service: string;
+  /** Further services the traces must also have spans of (repeated `service` in the URL, as the map's edges ask). */
+  withServices: string[];
   operation: string;
   attrs: string[];
   minDuration: string;
@@ -25,6 +27,7 @@ export interface SearchState {
 
 export const DEFAULT_SEARCH: SearchState = {
   service: '',
+  withServices: [],
   operation: '',
   attrs: [],
   minDuration: '',
@@ -51,8 +54,10 @@ export function decodeSearch(params: URLSearchParams): SearchState {
   const limit = Number(params.get('limit') ?? DEFAULT_SEARCH.limit);
   const start = UNIX_MS.test(params.get('start') ?? '') ? params.get('start')! : '';
   const end = start && UNIX_MS.test(params.get('end') ?? '') ? params.get('end')! : '';
+  const [service = '', ...withServices] = params.getAll('service').filter((s) => s !== '');
   return {
-    service: params.get('service') ?? '',
+    service,
+    withServices: service ? [...new Set(withServices)].filter((s) => s !== service) : [],
     operation: params.get('operation') ?? '',
     attrs: params.getAll('attr').filter((a) => a !== ''),
     minDuration: params.get('minDuration') ?? '',
@@ -69,7 +74,10 @@ export function decodeSearch(params: URLSearchParams): SearchState {
 /** Only what differs from the defaults, so URLs stay short; the API takes the same names. */
 export function encodeSearch(state: SearchState): URLSearchParams {
   const params = new URLSearchParams();
-  if (state.service) params.set('service', state.service);
+  if (state.service) {
+    params.set('service', state.service);
+    for (const s of state.withServices) params.append('service', s);
+  }
   if (state.operation) params.set('operation', state.operation);
   for (const a of state.attrs) params.append('attr', a);
   if (state.minDuration) params.set('minDuration', state.minDuration);
