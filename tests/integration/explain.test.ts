@@ -117,6 +117,7 @@ test.each([
   ['lookback=forever', 'lookback'],
   ['status=broken', 'status'],
   ['start=2024-01-02T00:00:00Z&end=2024-01-01T00:00:00Z', 'start'],
+  ['service=shop-other', 'service'],
 ])('%s is a 400 naming %s', async (query, parameter) => {
   const { status, body } = await get<ApiError>(`/api/v1/explain?service=shop-region&${query}`);
   expect(status).toBe(400);
