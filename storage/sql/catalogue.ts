@@ -139,7 +139,7 @@ export const CATALOGUE = {
   'query/edges-watermark': statement(),
   'query/red-series': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { range: RANGE, spans: RED_SPANS } }),
   'query/red-series-minutes': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { minutes: MINUTES, spans: RED_SPANS } }),
-  'query/baselines': statement({ params: { baseStartNs: 'Int64', endNs: 'Int64', minSamples: 'UInt32' } }),
+  'query/baselines': statement({ params: { baseStartNs: 'Int64', endNs: 'Int64', exactFromNs: 'Int64', minSamples: 'UInt32' } }),
   'query/operation-windows': statement({ params: { bucket: 'UInt32', rollup: identifier([OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE]) }, slots: { minutes: MINUTES } }),
   'query/operation-windows-hours': statement({ params: { startNs: 'Int64', endNs: 'Int64', bucket: 'UInt32' } }),
   'query/trace-spans': statement({ params: { traceId: 'String' }, slots: { columns: SPAN_COLUMNS_SELECT } }),

@@ -109,6 +109,13 @@ const request = record('orders', 'GET /orders', requestStart, 1000);
 const queryAt = (z: number): SdkSpan => record(QUERY.service, QUERY.name, requestStart + 1, QUERY.medianMs * Math.exp(QUERY.sigma * z), { parent: request, kind: SpanKind.CLIENT });
 const requestQueries = { critical: queryAt(12), warning: queryAt(4), usual: queryAt(0) };
 
+// An operation first seen 50 minutes into an hour three hours ago: its baseline's age must be
+// read to the minute, not from the hourly rollup's row, which would date it from the hour's start.
+const HOUR = 60 * MINUTE;
+const newcomerHour = Math.floor(NOW / HOUR) * HOUR - 3 * HOUR;
+const newcomerFirst = newcomerHour + 50 * MINUTE;
+for (let i = 0; i < 40; i++) record('newcomer', 'GET /new', newcomerFirst + i * 10_000, 20);
+
 let server: TestServer;
 let queries: Queries;
 let reader: TraceReader;
@@ -195,6 +202,19 @@ test('outliers: baselines of the week up to now, at least OUTLIER_MIN_SAMPLES sp
     expect(o.z).toBeGreaterThan(PLATEAU_Z_OF_1S * 0.75);
     expect(Math.abs(o.baselineP50Ns / 100_000_000 - 1)).toBeLessThan(0.03);
   }
+});
+
+test("a baseline's first span is read to the minute where it decides youth, to the hour before that", async () => {
+  const since = async (endMs: number, youngSeconds: number): Promise<number | undefined> => {
+    const rows = await queries.baselines({ startNs: ns(endMs - 10 * MINUTE), endNs: ns(endMs) }, ns(NOW - 7 * DAY), 1, youngSeconds);
+    return rows.find((r) => r.service === 'newcomer')?.since;
+  };
+  // Twenty minutes old at the end of the range: young under an hour's minimum, and dated exactly.
+  expect(await since(newcomerHour + 70 * MINUTE, 3600)).toBe(newcomerFirst / 1000);
+  // Two and a half hours later, an hour's minimum needs no minutes of that hour: the hourly row dates it.
+  expect(await since(newcomerHour + 220 * MINUTE, 3600)).toBe(newcomerHour / 1000);
+  // A longer minimum reaches back to it again.
+  expect(await since(newcomerHour + 220 * MINUTE, 4 * 3600)).toBe(newcomerFirst / 1000);
 });
 
 test('a search with spans leaves out a trace whose spans are gone by the time they are read', async () => {

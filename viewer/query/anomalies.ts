@@ -43,7 +43,7 @@ export async function findAnomalies(queries: Queries, range: TimeRange, options:
   const { baselineDays, bucketSeconds, minBaselineSeconds } = options;
   const baseStartNs = range.startNs - BigInt(baselineDays) * 86_400_000_000_000n;
   const endSeconds = Number(range.endNs / 1_000_000_000n);
-  const [baseRows, windowRows] = await Promise.all([queries.baselines(range, baseStartNs, MIN_BASELINE_SAMPLES), queries.operationWindows(range, bucketSeconds)]);
+  const [baseRows, windowRows] = await Promise.all([queries.baselines(range, baseStartNs, MIN_BASELINE_SAMPLES, minBaselineSeconds), queries.operationWindows(range, bucketSeconds)]);
   const key = (service: string, operation: string): string => `${service}\u0000${operation}`;
   const baselines = new Map<string, OperationBaseline & { traces: number; since: number }>(
     baseRows.map((r) => [

@@ -324,11 +324,12 @@ export class Queries {
    * Per (service, operation) with at least `minSamples` spans over the baseline range, from the
    * hourly rollup and the minutes at its ends: median and robust spread of ln(duration), p50 and
    * p95 from the per-trace weighted histogram (one batch trace of thousands of spans weighs as one
-   * request), error rate, traces and the first second with spans.
+   * request), error rate, traces and the first second with spans: exact to the minute when it is
+   * less than `youngSeconds` before the range's end, the age that decides whether a baseline is young.
    */
-  async baselines(range: TimeRange, baseStartNs: bigint, minSamples: number): Promise<OperationBaselineRow[]> {
+  async baselines(range: TimeRange, baseStartNs: bigint, minSamples: number, youngSeconds: number): Promise<OperationBaselineRow[]> {
     const rows = await this.rows<{ service: string; operation: string; samples: string; errors: string; traceBuckets: number[]; traceCounts: number[]; since: string } & HistogramColumns>(
-      this.sql.render('query/baselines', { baseStartNs, endNs: range.endNs, minSamples }),
+      this.sql.render('query/baselines', { baseStartNs, endNs: range.endNs, exactFromNs: range.endNs - BigInt(youngSeconds) * 1_000_000_000n, minSamples }),
     );
     return rows.map((r) => {
       const latency = histogramOf(r.traceBuckets, r.traceCounts);

@@ -99,7 +99,7 @@ export class TraceReader {
   async outliers(traceId: string): Promise<OutliersResponse> {
     const { spans } = await this.trace(traceId);
     const { window, historyStartNs } = outlierBaselineRange(this.now());
-    const baselines = await this.queries.baselines(window, historyStartNs, OUTLIER_MIN_SAMPLES);
+    const baselines = await this.queries.baselines(window, historyStartNs, OUTLIER_MIN_SAMPLES, this.options.minBaselineSeconds);
     return { traceId, outliers: scoreOutliers(spans, baselines, youngBefore(window.endNs, this.options.minBaselineSeconds)) };
   }
 

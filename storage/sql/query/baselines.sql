@@ -1,5 +1,8 @@
 -- Per (service, operation) over the baseline range, to the minute: the whole hours from the
--- hourly rollup, the minutes at either end from the per-minute one. Spans, errors, their latency
+-- hourly rollup, the minutes at either end from the per-minute one. The end's minutes reach back
+-- to the hour holding {exactFromNs} (the range's end less the age under which a baseline is
+-- young), so a young baseline's first minute is exact: from the hourly rollup alone, a baseline
+-- begun ten minutes ago would date from the hour's start, up to 59 minutes too old. Spans, errors, their latency
 -- histogram and the per-trace weighted one (each trace weighing 1; rows written before migration 8
 -- have none, and count their spans instead), and the first minute with spans, for the baseline's
 -- age. viewer/query/latency-histogram.ts reads the median and spread. A 7-day baseline reads 168
@@ -7,7 +10,7 @@
 WITH toStartOfMinute(fromUnixTimestamp64Nano({baseStartNs:Int64})) AS first,
      fromUnixTimestamp64Nano({endNs:Int64}) AS last,
      if(toStartOfHour(first) = first, first, toStartOfHour(first) + INTERVAL 1 HOUR) AS firstHour,
-     toStartOfHour(last) AS lastHour
+     toStartOfHour(least(last, fromUnixTimestamp64Nano({exactFromNs:Int64}))) AS lastHour
 SELECT service, operation, sum(calls) AS samples, sum(errors) AS errors, mapKeys(sumMap(latency)) AS buckets, mapValues(sumMap(latency)) AS counts,
        mapKeys(sumMap(weighted)) AS traceBuckets, mapValues(sumMap(weighted)) AS traceCounts, toString(toUnixTimestamp(min(at))) AS since
 FROM (

@@ -124,7 +124,7 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     "the service's requests": (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 60 }, { spans: 'requests' }),
     'one operation': (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 1800, operation: 'GET /cart' }, { spans: 'operation' }),
   },
-  'query/baselines': { 'seven days': (n) => sql.render(n, { baseStartNs: RANGE.startNs - 604_800_000_000_000n, endNs: RANGE.endNs, minSamples: 50 }) },
+  'query/baselines': { 'seven days': (n) => sql.render(n, { baseStartNs: RANGE.startNs - 604_800_000_000_000n, endNs: RANGE.endNs, exactFromNs: RANGE.endNs - 3_600_000_000_000n, minSamples: 50 }) },
   'query/operation-windows': {
     minutes: (n) => sql.render(n, { ...RANGE, bucket: 60, rollup: 'hindsight_operations_1m' }),
     'fifteen minutes': (n) => sql.render(n, { ...RANGE, bucket: 900, rollup: 'hindsight_operations_5m' }),

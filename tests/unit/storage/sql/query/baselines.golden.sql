@@ -1,9 +1,9 @@
 -- seven days
--- parameters: {"baseStartNs":"1699395200000000000","endNs":"1700003600000000000","minSamples":50}
+-- parameters: {"baseStartNs":"1699395200000000000","endNs":"1700003600000000000","exactFromNs":"1700000000000000000","minSamples":50}
 WITH toStartOfMinute(fromUnixTimestamp64Nano({baseStartNs:Int64})) AS first,
      fromUnixTimestamp64Nano({endNs:Int64}) AS last,
      if(toStartOfHour(first) = first, first, toStartOfHour(first) + INTERVAL 1 HOUR) AS firstHour,
-     toStartOfHour(last) AS lastHour
+     toStartOfHour(least(last, fromUnixTimestamp64Nano({exactFromNs:Int64}))) AS lastHour
 SELECT service, operation, sum(calls) AS samples, sum(errors) AS errors, mapKeys(sumMap(latency)) AS buckets, mapValues(sumMap(latency)) AS counts,
        mapKeys(sumMap(weighted)) AS traceBuckets, mapValues(sumMap(weighted)) AS traceCounts, toString(toUnixTimestamp(min(at))) AS since
 FROM (
