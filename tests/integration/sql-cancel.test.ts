@@ -101,22 +101,26 @@ describe('with a 1 s execution limit', () => {
 
 describe('the event loop keeps turning while the engine plans', () => {
   /**
-   * The longest gap between /healthz answers while `work` ran. The server runs in
-   * this process, so a stalled event loop stalls this loop too, whether a
-   * request was in flight or not.
+   * The longest gap between /healthz answers while `work` ran, and how long it ran. The
+   * server runs in this process, so a stalled event loop stalls this loop too, whether a
+   * request was in flight or not: a loop blocked by the engine would leave one gap as
+   * long as the whole query.
    */
-  async function worstHealthzGapDuring(work: Promise<unknown>): Promise<number> {
+  async function healthzGapsDuring(work: Promise<unknown>): Promise<{ worst: number; elapsed: number; answers: number }> {
     let finished = false;
     void work.finally(() => (finished = true));
+    const started = Date.now();
     let worst = 0;
-    let last = Date.now();
+    let answers = 0;
+    let last = started;
     while (!finished) {
       expect((await fetch(`${server.uiUrl}/healthz`)).status).toBe(200);
+      answers++;
       await delay(50);
       worst = Math.max(worst, Date.now() - last);
       last = Date.now();
     }
-    return worst;
+    return { worst, elapsed: Date.now() - started, answers };
   }
 
   test.each([
@@ -124,8 +128,12 @@ describe('the event loop keeps turning while the engine plans', () => {
     ['a constant folded for seconds', 'SELECT arrayFold((acc, x) -> acc + x, range(150000), toUInt64(0)) AS n'],
   ])('%s', async (_name, query) => {
     const answered = post(server, query).then(async (response) => ({ status: response.status, text: await response.text() }));
-    const worst = await worstHealthzGapDuring(answered);
+    const gaps = await healthzGapsDuring(answered);
     expect((await answered).status).toBe(200);
-    expect(worst).toBeLessThan(1500);
+    // Relative to the query's own time, so a loaded machine (slower query, slower
+    // answers) does not fail it: the loop answered many times, never stalled for most of it.
+    expect(gaps.elapsed).toBeGreaterThan(1000);
+    expect(gaps.answers).toBeGreaterThanOrEqual(5);
+    expect(gaps.worst).toBeLessThan(gaps.elapsed / 2);
   });
 });
