@@ -22,6 +22,8 @@ function startServer(dataDir, extraArgs, nodeArgs = []) {
       '0',
       '--ui-port',
       '0',
+      '--clickhouse-http-port',
+      '0',
       ...extraArgs,
     ],
     {
