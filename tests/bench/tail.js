@@ -238,7 +238,7 @@ async function main() {
   const payloads = makeRequests(30, SPANS_PER_REQUEST);
   const nextBody = distinctRequests(payloads);
   const dataDir = fs.mkdtempSync(`${os.tmpdir()}/hindsight-bench-tail-`);
-  const server = await startServer(dataDir, ['--clickhouse-http-port', '0']);
+  const server = await startServer(dataDir, []);
   try {
     const ingest = await overhead(server.ports, server.child.pid, nextBody);
     const latency = await delivery(server.ports);
