@@ -49,8 +49,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
-  // The benchmark of the viewer runs functions in Chromium through page.evaluate.
-  { files: ['tests/bench/viewer.js'], languageOptions: { globals: globals.browser } },
+  // The benchmark of the viewer and the screenshot tour run functions in Chromium through page.evaluate.
+  { files: ['tests/bench/viewer.js', 'scripts/tour.js'], languageOptions: { globals: globals.browser } },
 
   // ---- import boundaries (docs/ARCHITECTURE.md, "Import rules") ----
   boundary(['common/**'], refuse('storage|collector|viewer|cmd', 'common/ is the bottom layer: it imports nothing else of Hindsight.')),

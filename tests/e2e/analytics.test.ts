@@ -245,7 +245,7 @@ const SHOP_EDGES = [
   'frontend→catalog',
 ].map((e) => `${e}→service`);
 
-test('the first-hour shop: layers left to right, no edge through a node, labels on a background, figures on hover, an edge opens the traces of both its services', async () => {
+test('the first-hour shop: layers left to right, no edge through a node nor a label over one, labels on a background, figures on hover, an edge opens the traces of both its services', async () => {
   const base = `http://127.0.0.1:${server.ports.ui}`;
   const spans = Array.from({ length: 20 }, (_, i) => shopTopology(Date.now() - 120_000 + i * 1_000, i % 2 === 0)).flat();
   expect((await post(`http://127.0.0.1:${server.ports.otlpHttp}/v1/traces`, protobufRequest(spans), { 'Content-Type': 'application/x-protobuf' })).status).toBe(200);
@@ -282,6 +282,18 @@ test('the first-hour shop: layers left to right, no edge through a node, labels 
     }
   }
   expect(crossings).toEqual([]);
+  // No edge's label covers a node or its edge's arrowhead. Cytoscape's arrowhead is 0.3 ×
+  // max((width × 13.37)^0.9, 29) long: at most 25 units for the widest edge (10).
+  const labels = JSON.parse((await page.getAttribute('.graph', 'data-labels'))!) as Record<string, Box>;
+  const zoom = Number(await page.getAttribute('.graph', 'data-zoom'));
+  const covered: string[] = [];
+  for (const r of drawn) {
+    const l = labels[r.id]!;
+    for (const [id, b] of Object.entries(boxes)) if (l.x1 < b.x2 && b.x1 < l.x2 && l.y1 < b.y2 && b.y1 < l.y2) covered.push(`${r.id} label over ${id}`);
+    const tip = pathPoints(r).filter((p) => Math.hypot(p.x - r.to.x, p.y - r.to.y) < 25 * zoom);
+    if (tip.some((p) => p.x > l.x1 && p.x < l.x2 && p.y > l.y1 && p.y < l.y2)) covered.push(`${r.id} label over its arrowhead`);
+  }
+  expect(covered).toEqual([]);
   await page.screenshot({ path: path.join(SHOTS, 'dependencies-shop.png') });
 
   // The label of the failing checkout → payments edge (red) sits on a background box: no red

@@ -1,8 +1,9 @@
 /**
  * Search and the service page as a new user met them (issue 18), in Debian's Chromium: a new
  * service re-runs the search, a histogram bar fills the duration filters in units people read,
- * empty buckets are drawn, a point of the duration chart opens its traces slowest first, and
- * one old or slow result does not squash the scatter plot.
+ * empty buckets are drawn, the service page's charts fit the page and read the 24-hour clock, a
+ * point of the duration chart opens its traces slowest first, and one old or slow result does
+ * not squash the scatter plot (nor hide under its notes).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -82,6 +83,20 @@ test('the histogram draws empty buckets, and a bar fills the duration filters in
   await page.waitForFunction(() => document.querySelectorAll('a.result').length === 10);
 });
 
+test("the service page's two charts share the width inside its margins, and their time is on the 24-hour clock", async () => {
+  await page.goto(`${base}/service/frontend`);
+  await page.waitForSelector('.chart >> nth=1 >> .u-over');
+  const [left, right] = await page.locator('.chart').evaluateAll((charts) => charts.map((c) => c.getBoundingClientRect().toJSON() as DOMRect));
+  const margin = await page.locator('.charts').evaluate((grid) => grid.getBoundingClientRect().left);
+  // A plot as wide as its box's padding too pushed the right chart to the window's edge.
+  expect(Math.round(right!.width)).toBe(Math.round(left!.width));
+  expect(Math.round(1440 - right!.right)).toBe(Math.round(margin));
+  // uPlot's legend writes the time under the pointer from its own templates, 12-hour by default.
+  const over = (await page.locator('.chart >> nth=0 >> .u-over').boundingBox())!;
+  await page.mouse.move(over.x + over.width / 2, over.y + over.height / 2);
+  expect(await page.textContent('.chart >> nth=0 >> .u-legend .u-series >> nth=0 >> .u-value')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+});
+
 test('a point of the duration chart opens the traces of its bucket, slowest first', async () => {
   await page.goto(`${base}/service/frontend`);
   await page.waitForSelector('.chart >> nth=1 >> .u-over');
@@ -109,6 +124,15 @@ test('one old and one slow result do not squash the scatter plot: they are pinne
   expect(await page.textContent('svg.scatter .clip-note.older')).toBe('◂ 1 older, at the left edge');
   expect(await page.textContent('svg.scatter .clip-note.slower')).toMatch(/^▴ 1 slower than \d+ms, at the top$/);
   expect(await page.locator('svg.scatter circle.clipped').count()).toBe(2);
+  // The notes sit above the plot: no point, pinned or not, is under their text.
+  const covered = await page.$$eval('svg.scatter', ([svg]) => {
+    const notes = Array.from(svg!.querySelectorAll<SVGTextElement>('.clip-note')).map((n) => n.getBBox());
+    const hit = (a: DOMRect, b: DOMRect): boolean => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    return Array.from(svg!.querySelectorAll<SVGCircleElement>('circle'))
+      .filter((c) => notes.some((n) => hit(n, c.getBBox())))
+      .map((c) => c.dataset['traceId']);
+  });
+  expect(covered).toEqual([]);
   // The other ten spread across the plot instead of sitting in a few pixels at one edge.
   const xs = await page.$$eval('svg.scatter circle:not(.clipped)', (cs) => cs.map((c) => Number(c.getAttribute('cx'))));
   const ys = await page.$$eval('svg.scatter circle:not(.clipped)', (cs) => cs.map((c) => Number(c.getAttribute('cy'))));

@@ -9,8 +9,12 @@
  * - outliers: five checkouts of about 9 s, caused by a slow Stripe call (`stripe.charge`);
  * - consumer: fulfillment `orders process` 6× slower for 4 minutes.
  * Timestamps are explicit, so two hours of traffic are made in seconds.
+ * With `declines`, that share of the steady checkouts has its card declined by Stripe: the error
+ * (with its exception) runs up from `stripe.charge` to the frontend's root and nothing is
+ * published. Declines draw from a generator of their own, so a seed's other traffic is the same
+ * with or without them.
  */
-import { context, SpanKind, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type IdGenerator, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { mulberry32 } from './mutate';
@@ -37,6 +41,8 @@ export interface Shop {
   steadyCheckout: string;
   /** The trace ids of the slow checkouts, and of the batch trace. */
   slowCheckouts: string[];
+  /** The checkouts whose card was declined (with `declines`). */
+  declinedCheckouts: string[];
   batchTrace: string;
 }
 
@@ -48,8 +54,14 @@ const VIEWS_PER_SECOND = 2;
 const CHECKOUTS_PER_SECOND = 0.4;
 const HISTORY_MS = 2 * 3_600_000;
 
-export function makeShop(seed: number, endMs: number): Shop {
+export interface ShopOptions {
+  /** The share of steady checkouts whose card is declined (errors); none by default. */
+  declines?: number;
+}
+
+export function makeShop(seed: number, endMs: number, options: ShopOptions = {}): Shop {
   const random = mulberry32(seed);
+  const declineRandom = mulberry32(seed ^ 0x5eed);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const ms = (median: number, sigma: number): number => median * Math.exp(sigma * normal());
   const hex = (bytes: number): string =>
@@ -90,6 +102,11 @@ export function makeShop(seed: number, endMs: number): Shop {
       const served = span(to, `${method} ${route}`, SpanKind.SERVER, t0 + 0.3, client, { 'http.request.method': method, 'http.route': route }, serverBody).end;
       return served + 0.3;
     }).end;
+  /** A server span that answers 402 because the card was declined. */
+  const failed = (s: Span, message: string): void => {
+    s.setAttribute('http.response.status_code', 402);
+    s.setStatus({ code: SpanStatusCode.ERROR, message });
+  };
   const sql = (service: Service, statement: string, t: number, parent: Span, duration: number): number =>
     leaf(service, statement, SpanKind.CLIENT, t, parent, duration, { 'db.system': 'postgresql', 'db.statement': `${statement} WHERE id = $1` });
 
@@ -107,16 +124,38 @@ export function makeShop(seed: number, endMs: number): Shop {
 
   let steadyCheckout = '';
   const slowCheckouts: string[] = [];
+  const declinedCheckouts: string[] = [];
   const checkout = (t: number, slow: boolean): string => {
     let traceId = '';
+    const declined = !slow && options.declines !== undefined && declineRandom() < options.declines;
     span('frontend', 'POST /checkout', SpanKind.SERVER, t, undefined, { 'http.route': '/checkout' }, (t0, root) => {
       traceId = root.spanContext().traceId;
       const served = call('frontend', 'checkout', 'POST', '/checkout', t0 + ms(3, 0.3), root, (t1, server) => {
         let now = call('checkout', 'inventory', 'GET', '/stock', t1 + ms(2, 0.3), server, (t2, stock) => sql('inventory', 'SELECT inventory.stock', t2 + ms(1, 0.3), stock, ms(4, 0.3)) + ms(2, 0.3));
         now = call('checkout', 'payment', 'POST', '/charge', now + ms(1, 0.3), server, (t2, charge) => {
           const stripe = slow ? ms(8_700, 0.05) : ms(200, 0.3);
-          return leaf('payment', 'stripe.charge', SpanKind.CLIENT, t2 + ms(3, 0.3), charge, stripe, { 'http.request.method': 'POST', 'server.address': 'api.stripe.com' }) + ms(2, 0.3);
+          const attributes = { 'http.request.method': 'POST', 'server.address': 'api.stripe.com' };
+          if (!declined) return leaf('payment', 'stripe.charge', SpanKind.CLIENT, t2 + ms(3, 0.3), charge, stripe, attributes) + ms(2, 0.3);
+          const charged = span('payment', 'stripe.charge', SpanKind.CLIENT, t2 + ms(3, 0.3), charge, { ...attributes, 'http.response.status_code': 402 }, (t3, client) => {
+            const end = t3 + stripe;
+            const failure = new Error('Your card was declined.');
+            failure.name = 'CardError';
+            failure.stack = [
+              'CardError: Your card was declined.',
+              '    at StripeClient.charge (/srv/payment/src/stripe.js:88:13)',
+              '    at async chargeOrder (/srv/payment/src/routes/charge.js:41:20)',
+            ].join('\n');
+            client.recordException(failure, end);
+            client.setStatus({ code: SpanStatusCode.ERROR, message: 'card_declined' });
+            return end;
+          }).end;
+          failed(charge, 'card_declined');
+          return charged + ms(2, 0.3);
         });
+        if (declined) {
+          failed(server, 'payment declined');
+          return now + ms(2, 0.3);
+        }
         const published = span(
           'checkout',
           'orders publish',
@@ -133,6 +172,10 @@ export function makeShop(seed: number, endMs: number): Shop {
         });
         return published.end + ms(4, 0.3);
       });
+      if (declined) {
+        failed(root, 'payment declined');
+        declinedCheckouts.push(traceId);
+      }
       return served + ms(2, 0.3);
     });
     return traceId;
@@ -154,9 +197,9 @@ export function makeShop(seed: number, endMs: number): Shop {
   for (let t = first; t < endMs - 20_000; t += (-Math.log(1 - random()) / VIEWS_PER_SECOND) * 1000) productView(t);
   for (let t = first; t < endMs - 20_000; t += (-Math.log(1 - random()) / CHECKOUTS_PER_SECOND) * 1000) {
     const id = checkout(t, false);
-    if (steadyCheckout === '' && t > start + 600_000) steadyCheckout = id;
+    if (steadyCheckout === '' && t > start + 600_000 && declinedCheckouts.at(-1) !== id) steadyCheckout = id;
   }
   for (const t of outlierTimes) slowCheckouts.push(checkout(t, true));
   const batchTrace = batch(at(0.1 + random() * 0.2));
-  return { spans: memory.getFinishedSpans(), start, end: endMs, steadyCheckout, slowCheckouts, batchTrace };
+  return { spans: memory.getFinishedSpans(), start, end: endMs, steadyCheckout, slowCheckouts, declinedCheckouts, batchTrace };
 }

@@ -1,4 +1,4 @@
-import { labelPlacement, ticks, timeScale, toPercent } from '../../../../viewer/ui/src/lib/layout';
+import { indentOf, labelPlacement, ticks, timeScale, toPercent } from '../../../../viewer/ui/src/lib/layout';
 
 describe('time scale', () => {
   test('the whole trace, or the minimap window of it', () => {
@@ -41,5 +41,18 @@ describe('duration label placement', () => {
     ['a bar before the zoom window', -50, -10, { side: 'after', at: 0 }],
   ] as const)('%s', (_name, start, end, expected) => {
     expect(labelPlacement(start, end, 10)).toEqual(expected);
+  });
+});
+
+describe('row indent', () => {
+  test('14 px a level while the name column has room, then the same indent and the depth said', () => {
+    expect(indentOf(0, 500)).toEqual({ px: 0, capped: false });
+    expect(indentOf(10, 500)).toEqual({ px: 140, capped: false });
+    // 500 px keep 260 for the name: 240 px of indent, 17 levels.
+    expect(indentOf(17, 500)).toEqual({ px: 238, capped: false });
+    expect(indentOf(18, 500)).toEqual({ px: 240, capped: true });
+    expect(indentOf(9999, 500)).toEqual({ px: 240, capped: true });
+    // A column narrower than what a name keeps indents nothing.
+    expect(indentOf(1, 200)).toEqual({ px: 0, capped: true });
   });
 });

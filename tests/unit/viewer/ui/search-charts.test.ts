@@ -1,5 +1,6 @@
 import { withEmptyBuckets } from '../../../../viewer/ui/src/lib/histogram';
 import { scatterScale } from '../../../../viewer/ui/src/lib/scatter';
+import { clock24 } from '../../../../viewer/ui/src/lib/clock';
 
 test('every power-of-two bucket between the fastest and the slowest is drawn, empty ones with 0', () => {
   expect(
@@ -43,4 +44,12 @@ describe('scatter scale', () => {
     ).toMatchObject({ x: [now - 9 * minute, now], yMax: 1e9, older: new Set(), slower: new Set() });
     expect(scatterScale([now - 90 * minute, now], [1, 1e9])).toMatchObject({ older: new Set(), slower: new Set() });
   });
+});
+
+test("uPlot's date templates are put on the 24-hour clock; dates and seconds are left as they are", () => {
+  expect(clock24('{h}:{mm}{aa}')).toBe('{HH}:{mm}');
+  expect(clock24('{h}{aa}')).toBe('{HH}:00');
+  expect(clock24('\n{M}/{D}/{YY} {h}:{mm}{aa}')).toBe('\n{M}/{D}/{YY} {HH}:{mm}');
+  expect(clock24('{YYYY}-{MM}-{DD} {h}:{mm}{aa}')).toBe('{YYYY}-{MM}-{DD} {HH}:{mm}');
+  expect(clock24(':{ss}.{fff}')).toBe(':{ss}.{fff}');
 });

@@ -50,3 +50,19 @@ export function labelPlacement(startPct: number, endPct: number, labelPct = 10):
 }
 
 const clamp = (pct: number): number => Math.min(100, Math.max(0, pct));
+
+/** Pixels of indent per level of the span tree. */
+export const INDENT_PX = 14;
+/** What a row keeps of its name column however deep it is: the toggle, the swatch, the depth and some name. */
+const KEPT_FOR_NAME_PX = 260;
+
+/**
+ * A row's indent in a name column `namesPx` wide. Past the depth the column has room for, the
+ * indent stops growing and the row says its depth instead (`capped`): an indent of depth × 14 px
+ * took a 60-deep row's whole column, and the rows of a 10,000-deep chain were blank, their
+ * names and bars pushed out of the waterfall.
+ */
+export function indentOf(depth: number, namesPx: number): { px: number; capped: boolean } {
+  const most = Math.max(0, namesPx - KEPT_FOR_NAME_PX);
+  return depth * INDENT_PX > most ? { px: most, capped: true } : { px: depth * INDENT_PX, capped: false };
+}
