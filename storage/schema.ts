@@ -55,7 +55,8 @@ export interface Backfill {
   select: BackfillSelect;
 }
 
-export type BackfillSelect = 'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m' | 'schema/views/select/hindsight_operations_1m_v7';
+export type BackfillSelect =
+  'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m' | 'schema/views/select/hindsight_operations_1m_v7' | 'schema/views/select/hindsight_operations_1m_v8';
 
 export const TRACES_TABLE = 'otel_traces';
 export const TRACE_ID_TS_TABLE = 'otel_traces_trace_id_ts';
@@ -172,10 +173,26 @@ function traceWeightedRollups(o: SchemaOptions): string[] {
     ...add(OPERATIONS_1M),
     ...add(OPERATIONS_5M),
     ...add(OPERATIONS_1H),
-    o.sql.render('schema/modify-view-query', { view: OPERATIONS_1M_VIEW, cluster: o.cluster, select: backfillSelect(o, OPERATIONS_BACKFILL.select, { cutoff: o.cutoff }) }).query,
+    perMinuteQuery(o, 'schema/views/select/hindsight_operations_1m_v8'),
     rollup(OPERATIONS_5M_VIEW, 'schema/views/select/hindsight_operations_5m'),
     rollup(OPERATIONS_1H_VIEW, 'schema/views/select/hindsight_operations_1h'),
   ];
+}
+
+/** The per-minute view's new query, keeping this run's cutoff (see traceWeightedRollups). */
+function perMinuteQuery(o: SchemaOptions, select: BackfillSelect): string {
+  return o.sql.render('schema/modify-view-query', { view: OPERATIONS_1M_VIEW, cluster: o.cluster, select: backfillSelect(o, select, { cutoff: o.cutoff }) }).query;
+}
+
+/**
+ * Migration 9: the root spans among the per-minute rollup's calls (Roots, RootErrors), by which the
+ * dependency map measures a service with no server or consumer spans, such as a batch job. Only the
+ * per-minute table: the map reads nothing else, and the coarser views keep naming their columns.
+ * The view's cutoff is kept as in migration 8. Rows written before it count no root spans.
+ */
+function rootCounts(o: SchemaOptions): string[] {
+  const tables = o.cluster === undefined ? [OPERATIONS_1M.name] : [localTable(OPERATIONS_1M.name), OPERATIONS_1M.name];
+  return [...tables.map((table) => o.sql.render('schema/add-root-counts', { table, cluster: o.cluster }).query), perMinuteQuery(o, OPERATIONS_BACKFILL.select)];
 }
 
 /** Lifts a backfilled view's cutoff: from now on it takes every span inserted, whatever its time. */
@@ -241,6 +258,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 8,
     name: 'a per-trace weighted latency histogram on the operations rollups, so one big trace cannot set a baseline',
     statements: traceWeightedRollups,
+  },
+  {
+    version: 9,
+    name: 'root span counts on the per-minute operations rollup, so the dependency map can measure a batch job',
+    statements: rootCounts,
   },
 ];
 

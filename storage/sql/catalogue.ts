@@ -137,6 +137,7 @@ export const CATALOGUE = {
     slots: { service: include('jobs/edges/service'), external: include('jobs/edges/external'), messaging: include('jobs/edges/messaging') },
   }),
   'query/edges-watermark': statement(),
+  'query/service-requests': statement({ slots: { minutes: MINUTES } }),
   'query/red-series': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { range: RANGE, spans: RED_SPANS } }),
   'query/red-series-minutes': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { minutes: MINUTES, spans: RED_SPANS } }),
   'query/baselines': statement({ params: { baseStartNs: 'Int64', endNs: 'Int64', exactFromNs: 'Int64', minSamples: 'UInt32' } }),
@@ -226,6 +227,7 @@ export const CATALOGUE = {
   'schema/views/select/hindsight_trace_summaries': backfillSelect,
   'schema/views/select/hindsight_operations_1m': backfillSelect,
   'schema/views/select/hindsight_operations_1m_v7': backfillSelect,
+  'schema/views/select/hindsight_operations_1m_v8': backfillSelect,
   'schema/views/select/hindsight_operations_5m': statement({ params: { source: identifier(either(OPERATIONS_1M_TABLE)) }, literal: true }),
   'schema/views/select/hindsight_operations_1h': statement({ params: { source: identifier(either(OPERATIONS_1M_TABLE)) }, literal: true }),
   'schema/add-trace-latency': statement({
@@ -233,6 +235,7 @@ export const CATALOGUE = {
     slots: { onCluster },
     literal: true,
   }),
+  'schema/add-root-counts': statement({ params: { table: identifier(either(OPERATIONS_1M_TABLE)) }, slots: { onCluster }, literal: true }),
   'schema/views/filters/since': fragment({ cutoff: 'UInt32' }, { literal: true }),
   'schema/views/filters/hours': fragment({ from: 'UInt32', to: 'UInt32' }, { literal: true }),
   'schema/views/hindsight_trace_summaries_mv': statement({ params: { target: identifier(either(SUMMARIES_TABLE)), select: 'Statement' }, slots: { onCluster }, literal: true }),

@@ -323,14 +323,24 @@ test('the first-hour shop: layers left to right, no edge through a node nor a la
   expect(redOnLine).toBeGreaterThan(0);
 
   // Hover: a node shows its rate, errors and its callers' latency; an edge its rate, errors and percentiles.
+  // payments served the first test's hundred requests (server spans); the shop's spans of it are
+  // internal ones, which reach it as calls from checkout.
   const box = (await page.locator('.graph').boundingBox())!;
   const positions = JSON.parse((await page.getAttribute('.graph', 'data-positions'))!) as Record<string, Point>;
   await page.mouse.move(box.x + positions['payments']!.x, box.y + positions['payments']!.y);
   await page.waitForSelector('[role="tooltip"][data-for="payments"]');
   const nodeTip = await page.textContent('[role="tooltip"]');
-  expect(nodeTip).toMatch(/\/s · \d+ calls in/);
-  expect(nodeTip).toMatch(/\d+ errors \(\d+\.\d%\)/);
+  expect(nodeTip).toMatch(/\/s · 100 requests/);
+  expect(nodeTip).toContain('2 errors (2.0%)');
+  expect(nodeTip).toContain('120 calls in from 2 callers');
   expect(nodeTip).toContain('from checkout: p50');
+  // frontend, which nothing calls, is measured by the twenty requests it served: as big as
+  // api-gateway, whose only figures are frontend's twenty calls into it.
+  await page.mouse.move(box.x + positions['frontend']!.x, box.y + positions['frontend']!.y);
+  await page.waitForSelector('[role="tooltip"][data-for="frontend"]');
+  expect(await page.textContent('[role="tooltip"]')).toMatch(/\/s · 20 requests/);
+  const width = (id: string): number => boxes[id]!.x2 - boxes[id]!.x1;
+  expect(width('frontend')).toBeCloseTo(width('api-gateway'), 0);
   await page.mouse.move(box.x + pay.mid.x, box.y + pay.mid.y);
   await page.waitForSelector('[role="tooltip"][data-for="checkout→payments→service"]');
   const edgeTip = (await page.textContent('[role="tooltip"]'))!;

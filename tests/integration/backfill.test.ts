@@ -40,8 +40,10 @@ const TRACE_TRUTH = `SELECT TraceId, toString(min(Timestamp)) AS start, toString
   argMinIf(ServiceName, Timestamp, ParentSpanId = '') AS root FROM {db:Identifier}.otel_traces GROUP BY TraceId ORDER BY TraceId`;
 const TRACE_SUMMARIES = `SELECT TraceId, toString(min(Start)) AS start, toString(toUnixTimestamp64Nano(max(End))) AS endNs, sum(Spans) AS spans, sum(Errors) AS errors, min(Root).Service AS root
   FROM {db:Identifier}.hindsight_trace_summaries GROUP BY TraceId ORDER BY TraceId`;
-const OPERATION_TRUTH = `SELECT ServiceName, SpanName, toStartOfMinute(Timestamp) AS m, count() AS calls, countIf(StatusCode = 'Error') AS errors FROM {db:Identifier}.otel_traces GROUP BY ALL ORDER BY ALL`;
-const OPERATION_ROLLUP = `SELECT ServiceName, SpanName, Minute AS m, sum(Calls) AS calls, sum(Errors) AS errors FROM {db:Identifier}.hindsight_operations_1m GROUP BY ALL ORDER BY ALL`;
+const OPERATION_TRUTH = `SELECT ServiceName, SpanName, toStartOfMinute(Timestamp) AS m, count() AS calls, countIf(StatusCode = 'Error') AS errors,
+  countIf(ParentSpanId = '') AS roots, countIf(ParentSpanId = '' AND StatusCode = 'Error') AS rootErrors FROM {db:Identifier}.otel_traces GROUP BY ALL ORDER BY ALL`;
+const OPERATION_ROLLUP = `SELECT ServiceName, SpanName, Minute AS m, sum(Calls) AS calls, sum(Errors) AS errors, sum(Roots) AS roots, sum(RootErrors) AS rootErrors
+  FROM {db:Identifier}.hindsight_operations_1m GROUP BY ALL ORDER BY ALL`;
 const HOURLY_TRUTH = `SELECT ServiceName, SpanName, toStartOfHour(Timestamp) AS h, count() AS calls, sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS latency
   FROM {db:Identifier}.otel_traces GROUP BY ALL ORDER BY ALL`;
 const FIVE_MINUTE_TRUTH = `SELECT ServiceName, SpanName, toStartOfFiveMinutes(Timestamp) AS m, count() AS calls, sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS latency, max(Duration) AS slowest

@@ -1,5 +1,5 @@
 /** The native API's OpenAPI 3.1 description, served at /api/v1/openapi.json. */
-import { COMPARE_PRESENCES, SPAN_KINDS, STATUS_CODES, STATUS_FILTERS, TRACE_SORTS } from './types';
+import { COMPARE_PRESENCES, DEPENDENCY_NODE_COUNTS, SPAN_KINDS, STATUS_CODES, STATUS_FILTERS, TRACE_SORTS } from './types';
 
 const timeParameters = [
   { name: 'start', in: 'query', schema: { type: 'string' }, description: 'Unix milliseconds or RFC 3339; default end minus lookback' },
@@ -93,9 +93,9 @@ export const OPENAPI = {
     },
     '/api/v1/dependencies': {
       get: {
-        summary: 'The service dependency map: nodes and edges with calls, errors and child-side latency percentiles',
+        summary: 'The service dependency map: nodes with the requests each service served (calls in for external peers), edges with calls, errors and child-side latency percentiles',
         parameters: timeParameters,
-        responses: { '200': { description: 'OK', content: { 'application/json': {} } }, '400': error },
+        responses: { '200': json('DependenciesResponse'), '400': error },
       },
     },
     '/api/v1/attributes/keys': {
@@ -221,6 +221,46 @@ export const OPENAPI = {
           services: {
             type: 'array',
             items: { type: 'object', properties: { name: { type: 'string' }, spanCount: { type: 'integer' }, errorCount: { type: 'integer' }, errorRate: { type: 'number' } } },
+          },
+        },
+      },
+      DependenciesResponse: {
+        type: 'object',
+        properties: {
+          windowSeconds: { type: 'integer' },
+          nodes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                kind: { enum: ['service', 'external'] },
+                calls: { type: 'integer', description: "a service's requests served (server and consumer spans; with none, root spans); an external node's calls in. `counts` says which" },
+                errors: { type: 'integer' },
+                requestRate: { type: 'number', description: 'calls per second over the window' },
+                errorRate: { type: 'number' },
+                counts: { enum: DEPENDENCY_NODE_COUNTS, description: 'what calls and errors count: server and consumer spans, root spans, or the calls into the node along the edges' },
+                callsIn: { type: 'integer', description: 'the calls into the node along the edges' },
+                errorsIn: { type: 'integer' },
+              },
+            },
+          },
+          edges: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                parent: { type: 'string' },
+                child: { type: 'string' },
+                kind: { enum: ['service', 'external', 'messaging'] },
+                calls: { type: 'integer' },
+                errors: { type: 'integer' },
+                errorRate: { type: 'number' },
+                p50Ns: { type: 'integer' },
+                p95Ns: { type: 'integer' },
+                p99Ns: { type: 'integer' },
+              },
+            },
           },
         },
       },

@@ -230,12 +230,28 @@ export interface DependencyNode {
   id: string;
   /** A service that sends spans, or an external peer (database, API, message broker) named by client or producer spans. */
   kind: 'service' | 'external';
-  /** Calls into it in the window (from edges), and those that failed. */
+  /**
+   * Its work in the window, and what of it failed (`counts` says which). A service: the requests
+   * it served, its server and consumer spans, or, with none (a batch job), its root spans, whether
+   * or not anything on the map calls it. An external node, and a service with neither (its spans
+   * are internal or client children of other services' spans, or were stored before migration 9
+   * counted root spans): the calls into it along the map's edges, as `callsIn` and `errorsIn`.
+   */
   calls: number;
   errors: number;
   /** calls per second over the window. */
   requestRate: number;
+  /** errors / calls; 0 with no calls. */
+  errorRate: number;
+  /** What calls and errors count: server and consumer spans, root spans, or the calls into the node along the map's edges. */
+  counts: DependencyNodeCounts;
+  /** The calls into it along the map's edges, and those that failed (calls and errors of an external node). */
+  callsIn: number;
+  errorsIn: number;
 }
+
+export const DEPENDENCY_NODE_COUNTS = ['requests', 'roots', 'calls-in'] as const;
+export type DependencyNodeCounts = (typeof DEPENDENCY_NODE_COUNTS)[number];
 
 export interface DependencyEdge {
   parent: string;

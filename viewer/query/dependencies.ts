@@ -1,4 +1,8 @@
-/** Edge rows to the dependency map (nodes with their incoming calls, edges with child-side latency) and to Jaeger's call counts. */
+/**
+ * Edge rows and each service's own requests to the dependency map (service nodes measured by the
+ * requests they served, external nodes by the calls into them, edges with child-side latency), and
+ * edge rows to Jaeger's call counts.
+ */
 import type { TimeRange } from '../api/params';
 import type { DependenciesResponse, DependencyNode } from '../api/types';
 
@@ -9,6 +13,17 @@ export interface EdgeRow {
   calls: string;
   errors: string;
   latency: [number, number, number];
+}
+
+/** A service's own incoming work over the map's minutes (query/service-requests.sql), counts as strings. */
+export interface ServiceRequestsRow {
+  service: string;
+  /** Its server and consumer spans, and those that failed. */
+  requests: string;
+  requestErrors: string;
+  /** Its root spans, and those that failed. */
+  roots: string;
+  rootErrors: string;
 }
 
 /**
@@ -50,12 +65,19 @@ export function liveWindow(range: TimeRange, watermark: number | undefined): Liv
   return { liveFrom, from, to: Math.max(from, to), parentFrom: from - horizon, childTo: to + CHILD_HORIZON_SECONDS };
 }
 
-export function dependencyMap(rows: EdgeRow[], range: TimeRange): DependenciesResponse {
+/**
+ * The map: edges as stored, and nodes. A service node counts the requests it served (its server and
+ * consumer spans), or, with none in the window (a batch job), its root spans, so an entry service
+ * that nobody calls is measured by the traffic it receives. An external peer or broker, which
+ * sends no spans, and a service with neither (only child spans of other kinds, or rows written
+ * before the rollup counted root spans) count the calls into them along the edges.
+ */
+export function dependencyMap(rows: EdgeRow[], requests: ServiceRequestsRow[], range: TimeRange): DependenciesResponse {
   const windowSeconds = Math.max(1, Number((range.endNs - range.startNs) / 1_000_000_000n));
   const nodes = new Map<string, DependencyNode>();
   const node = (id: string, kind: DependencyNode['kind']): DependencyNode => {
     let n = nodes.get(id);
-    if (!n) nodes.set(id, (n = { id, kind, calls: 0, errors: 0, requestRate: 0 }));
+    if (!n) nodes.set(id, (n = { id, kind, calls: 0, errors: 0, requestRate: 0, errorRate: 0, counts: 'calls-in', callsIn: 0, errorsIn: 0 }));
     return n;
   };
   const edges = rows.map((r) => {
@@ -65,13 +87,26 @@ export function dependencyMap(rows: EdgeRow[], range: TimeRange): DependenciesRe
     // A messaging edge leaves a broker, the external node its producers' edges enter.
     node(r.parent, kind === 'messaging' ? 'external' : 'service');
     const child = node(r.child, kind === 'external' ? 'external' : 'service');
-    child.calls += calls;
-    child.errors += errors;
+    child.callsIn += calls;
+    child.errorsIn += errors;
     const [p50, p95, p99] = r.latency;
     return { parent: r.parent, child: r.child, kind, calls, errors, errorRate: calls === 0 ? 0 : errors / calls, p50Ns: Math.round(p50), p95Ns: Math.round(p95), p99Ns: Math.round(p99) } as const;
   });
-  for (const n of nodes.values()) n.requestRate = n.calls / windowSeconds;
+  const served = new Map(requests.map((r) => [r.service, r]));
+  for (const n of nodes.values()) {
+    const own = n.kind === 'service' ? servedFigures(served.get(n.id)) : undefined;
+    const { counts, calls, errors } = own ?? { counts: 'calls-in' as const, calls: n.callsIn, errors: n.errorsIn };
+    Object.assign(n, { counts, calls, errors, requestRate: calls / windowSeconds, errorRate: calls === 0 ? 0 : errors / calls });
+  }
   return { nodes: [...nodes.values()].sort((a, b) => a.id.localeCompare(b.id)), edges, windowSeconds };
+}
+
+/** A service's requests, else its root spans; undefined when it has neither in the window. */
+function servedFigures(r: ServiceRequestsRow | undefined): Pick<DependencyNode, 'counts' | 'calls' | 'errors'> | undefined {
+  if (r === undefined) return undefined;
+  if (Number(r.requests) > 0) return { counts: 'requests', calls: Number(r.requests), errors: Number(r.requestErrors) };
+  if (Number(r.roots) > 0) return { counts: 'roots', calls: Number(r.roots), errors: Number(r.rootErrors) };
+  return undefined;
 }
 
 /** Calls from one service to another over the range, of any kind: Jaeger's dependency link. */

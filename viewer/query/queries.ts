@@ -10,7 +10,7 @@ import type { Rendered, SqlRegistry } from '../../storage/sql/registry';
 import type { AttributeFilter, TimeRange } from '../api/params';
 import type { SpanKind, StatusCode, StatusFilter, TraceSort } from '../api/types';
 import { histogramOf, logStats, quantile, total, type LatencyHistogram } from './latency-histogram';
-import { liveWindow, type EdgeRow } from './dependencies';
+import { liveWindow, type EdgeRow, type ServiceRequestsRow } from './dependencies';
 import { EXPLAIN_CANDIDATES, EXPLAIN_SAMPLE_PER_GROUP, type ExplainCandidateRow, type ExplainDurationsRow } from './explain';
 import type { RedSeriesRow } from './red';
 
@@ -305,6 +305,11 @@ export class Queries {
     const watermark = mark !== undefined && Number(mark.n) > 0 ? Number(mark.w) : undefined;
     const { liveFrom, from, to, parentFrom, childTo } = liveWindow(range, watermark);
     return this.rows(this.sql.render('query/dependencies', { ...range, liveFrom, from, to, parentFrom, childTo }));
+  }
+
+  /** Each service's requests and root spans over the whole minutes of the range, for the map's nodes (see dependencyMap). */
+  serviceRequests(range: TimeRange): Promise<ServiceRequestsRow[]> {
+    return this.rows(this.sql.render('query/service-requests', range));
   }
 
   /**

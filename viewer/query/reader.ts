@@ -183,7 +183,8 @@ export class TraceReader {
   }
 
   async dependencies(range: TimeRange): Promise<DependenciesResponse> {
-    return dependencyMap(await this.queries.dependencies(range), range);
+    const [edges, requests] = await Promise.all([this.queries.dependencies(range), this.queries.serviceRequests(range)]);
+    return dependencyMap(edges, requests, range);
   }
 
   /** Calls per pair of services, for Jaeger's dependency links. */

@@ -355,3 +355,42 @@ ALTER TABLE otel.hindsight_operations_1h_mv ON CLUSTER hindsight MODIFY QUERY SE
     argMaxMergeState(Slowest) AS Slowest
 FROM otel.hindsight_operations_1m_local
 GROUP BY Hour, ServiceName, SpanName, SpanKind;
+
+ALTER TABLE otel.hindsight_operations_1m_local ON CLUSTER hindsight
+ADD COLUMN IF NOT EXISTS Roots SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)) AFTER Errors,
+ADD COLUMN IF NOT EXISTS RootErrors SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)) AFTER Roots;
+
+ALTER TABLE otel.hindsight_operations_1m ON CLUSTER hindsight
+ADD COLUMN IF NOT EXISTS Roots SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)) AFTER Errors,
+ADD COLUMN IF NOT EXISTS RootErrors SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)) AFTER Roots;
+
+ALTER TABLE otel.hindsight_operations_1m_mv ON CLUSTER hindsight MODIFY QUERY SELECT
+    Minute,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    sum(n) AS Calls,
+    sum(e) AS Errors,
+    sum(r) AS Roots,
+    sum(re) AS RootErrors,
+    sumMap(m) AS Latency,
+    sumMap(mapApply((bucket, count) -> (bucket, count / n), m)) AS TraceLatency,
+    argMaxState((TraceId, slowest), slowest) AS Slowest
+FROM (
+    SELECT
+        toStartOfMinute(Timestamp) AS Minute,
+        ServiceName,
+        SpanName,
+        SpanKind,
+        TraceId,
+        count() AS n,
+        countIf(StatusCode = 'Error') AS e,
+        countIf(ParentSpanId = '') AS r,
+        countIf(ParentSpanId = '' AND StatusCode = 'Error') AS re,
+        sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS m,
+        max(Duration) AS slowest
+    FROM otel.otel_traces_local
+    WHERE true
+    GROUP BY Minute, ServiceName, SpanName, SpanKind, TraceId
+)
+GROUP BY Minute, ServiceName, SpanName, SpanKind;

@@ -319,3 +319,39 @@ ALTER TABLE otel.hindsight_operations_1h_mv MODIFY QUERY SELECT
     argMaxMergeState(Slowest) AS Slowest
 FROM otel.hindsight_operations_1m
 GROUP BY Hour, ServiceName, SpanName, SpanKind;
+
+-- migration 9: root span counts on the per-minute operations rollup, so the dependency map can measure a batch job
+ALTER TABLE otel.hindsight_operations_1m
+ADD COLUMN IF NOT EXISTS Roots SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)) AFTER Errors,
+ADD COLUMN IF NOT EXISTS RootErrors SimpleAggregateFunction(sum, UInt64) CODEC(T64, ZSTD(1)) AFTER Roots;
+
+ALTER TABLE otel.hindsight_operations_1m_mv MODIFY QUERY SELECT
+    Minute,
+    ServiceName,
+    SpanName,
+    SpanKind,
+    sum(n) AS Calls,
+    sum(e) AS Errors,
+    sum(r) AS Roots,
+    sum(re) AS RootErrors,
+    sumMap(m) AS Latency,
+    sumMap(mapApply((bucket, count) -> (bucket, count / n), m)) AS TraceLatency,
+    argMaxState((TraceId, slowest), slowest) AS Slowest
+FROM (
+    SELECT
+        toStartOfMinute(Timestamp) AS Minute,
+        ServiceName,
+        SpanName,
+        SpanKind,
+        TraceId,
+        count() AS n,
+        countIf(StatusCode = 'Error') AS e,
+        countIf(ParentSpanId = '') AS r,
+        countIf(ParentSpanId = '' AND StatusCode = 'Error') AS re,
+        sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS m,
+        max(Duration) AS slowest
+    FROM otel.otel_traces
+    WHERE true
+    GROUP BY Minute, ServiceName, SpanName, SpanKind, TraceId
+)
+GROUP BY Minute, ServiceName, SpanName, SpanKind;

@@ -116,6 +116,7 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   },
   'query/dependencies': { range: (n) => sql.render(n, { ...RANGE, liveFrom: 1_700_003_580, from: 1_700_003_580, to: 1_700_003_641, parentFrom: 1_699_999_980, childTo: 1_700_003_941 }) },
   'query/edges-watermark': { '': (n) => sql.render(n, {}) },
+  'query/service-requests': { minutes: (n) => sql.render(n, RANGE) },
   'query/red-series': {
     "the service's requests": (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 10 }, { spans: 'requests' }),
     'one operation': (n) => sql.render(n, { ...RANGE, service: 'checkout', bucket: 30, operation: 'GET /cart' }, { spans: 'operation' }),
@@ -185,11 +186,16 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   'schema/views/select/hindsight_trace_summaries': selects(),
   'schema/views/select/hindsight_operations_1m': selects(),
   'schema/views/select/hindsight_operations_1m_v7': selects(),
+  'schema/views/select/hindsight_operations_1m_v8': selects(),
   'schema/views/select/hindsight_operations_5m': { 'one node': (n) => sql.render(n, { source: 'hindsight_operations_1m' }) },
   'schema/views/select/hindsight_operations_1h': { 'a cluster': (n) => sql.render(n, { source: 'hindsight_operations_1m_local' }) },
   'schema/add-trace-latency': {
     'one node': (n) => sql.render(n, { table: 'hindsight_operations_1m' }),
     'a cluster': (n) => sql.render(n, { table: 'hindsight_operations_1h_local', cluster: CLUSTER }),
+  },
+  'schema/add-root-counts': {
+    'one node': (n) => sql.render(n, { table: 'hindsight_operations_1m' }),
+    'a cluster': (n) => sql.render(n, { table: 'hindsight_operations_1m_local', cluster: CLUSTER }),
   },
   'schema/views/hindsight_trace_summaries_mv': {
     'one node': (n) => sql.render(n, { target: 'hindsight_trace_summaries', select: selectOf('schema/views/select/hindsight_trace_summaries', {}) }),
@@ -263,7 +269,8 @@ function tables(): Pick<typeof SAMPLES, TableStatement> {
   };
 }
 
-type ViewSelect = 'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m' | 'schema/views/select/hindsight_operations_1m_v7';
+type ViewSelect =
+  'schema/views/select/hindsight_trace_summaries' | 'schema/views/select/hindsight_operations_1m' | 'schema/views/select/hindsight_operations_1m_v7' | 'schema/views/select/hindsight_operations_1m_v8';
 
 function selectOf(name: ViewSelect, spans: { cutoff?: number; from?: number }, source = 'otel_traces'): SqlText {
   const hours = spans.from === undefined ? {} : { from: spans.from, to: spans.from + 3600 };

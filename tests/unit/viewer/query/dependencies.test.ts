@@ -1,4 +1,5 @@
-import { dependencyMap, LIVE_MAX_SECONDS, liveWindow, serviceCalls } from '../../../../viewer/query/dependencies';
+import type { DependencyNode } from '../../../../viewer/api/types';
+import { dependencyMap, LIVE_MAX_SECONDS, liveWindow, serviceCalls, type EdgeRow, type ServiceRequestsRow } from '../../../../viewer/query/dependencies';
 
 test("Jaeger's links: calls summed per parent and child, whatever the kind of edge", () => {
   expect(
@@ -38,19 +39,54 @@ describe('liveWindow: the minutes the edge job has not covered', () => {
   });
 });
 
+const latency: [number, number, number] = [1e6, 2e6, 3e6];
+const edgeRow = (parent: string, child: string, kind: string, calls: number, errors = 0): EdgeRow => ({ parent, child, kind, calls: String(calls), errors: String(errors), latency });
+const served = (service: string, requests: number, requestErrors: number, roots = 0, rootErrors = 0): ServiceRequestsRow => ({
+  service,
+  requests: String(requests),
+  requestErrors: String(requestErrors),
+  roots: String(roots),
+  rootErrors: String(rootErrors),
+});
+const MINUTE = { startNs: ns(END - 60), endNs: ns(END) };
+
 test('a messaging edge leaves a broker: an external node, whichever edge names it first', () => {
-  const latency: [number, number, number] = [1e6, 2e6, 3e6];
-  const map = dependencyMap(
-    [
-      { parent: 'kafka orders', child: 'billing', kind: 'messaging', calls: '3', errors: '1', latency },
-      { parent: 'orders', child: 'kafka orders', kind: 'external', calls: '1', errors: '0', latency },
-    ],
-    { startNs: ns(END - 60), endNs: ns(END) },
-  );
+  const map = dependencyMap([edgeRow('kafka orders', 'billing', 'messaging', 3, 1), edgeRow('orders', 'kafka orders', 'external', 1)], [], MINUTE);
   expect(map.nodes).toEqual([
-    { id: 'billing', kind: 'service', calls: 3, errors: 1, requestRate: 3 / 60 },
-    { id: 'kafka orders', kind: 'external', calls: 1, errors: 0, requestRate: 1 / 60 },
-    { id: 'orders', kind: 'service', calls: 0, errors: 0, requestRate: 0 },
+    { id: 'billing', kind: 'service', calls: 3, errors: 1, requestRate: 3 / 60, errorRate: 1 / 3, counts: 'calls-in', callsIn: 3, errorsIn: 1 },
+    { id: 'kafka orders', kind: 'external', calls: 1, errors: 0, requestRate: 1 / 60, errorRate: 0, counts: 'calls-in', callsIn: 1, errorsIn: 0 },
+    { id: 'orders', kind: 'service', calls: 0, errors: 0, requestRate: 0, errorRate: 0, counts: 'calls-in', callsIn: 0, errorsIn: 0 },
   ]);
   expect(map.edges.map((e) => e.kind)).toEqual(['messaging', 'external']);
+});
+
+describe("a service node: the requests it served, not its callers' calls", () => {
+  test('an entry service nobody calls is measured by its server spans, a callee by its own too', () => {
+    const map = dependencyMap(
+      [edgeRow('frontend', 'cart', 'service', 40, 2), edgeRow('cart', 'postgresql shop', 'external', 90, 9)],
+      [served('frontend', 120, 6, 120, 6), served('cart', 50, 2)],
+      MINUTE,
+    );
+    const node = (id: string): DependencyNode => map.nodes.find((n) => n.id === id)!;
+    expect(node('frontend')).toEqual({ id: 'frontend', kind: 'service', calls: 120, errors: 6, requestRate: 2, errorRate: 0.05, counts: 'requests', callsIn: 0, errorsIn: 0 });
+    // Ten of cart's requests came from outside the map: its node counts all fifty, its edge in the forty.
+    expect(node('cart')).toMatchObject({ calls: 50, errors: 2, counts: 'requests', callsIn: 40, errorsIn: 2 });
+    // An external peer sends no spans: the calls into it, even when a service of its name had requests.
+    expect(node('postgresql shop')).toMatchObject({ kind: 'external', calls: 90, errors: 9, errorRate: 0.1, counts: 'calls-in' });
+  });
+
+  test('a service with no server or consumer spans (a batch job) is measured by its root spans', () => {
+    const map = dependencyMap([edgeRow('nightly-report', 'postgresql shop', 'external', 500)], [served('nightly-report', 0, 0, 2, 1)], MINUTE);
+    expect(map.nodes.find((n) => n.id === 'nightly-report')).toMatchObject({ calls: 2, errors: 1, requestRate: 2 / 60, errorRate: 0.5, counts: 'roots' });
+  });
+
+  test('a service with neither, or no row at all, keeps the calls into it', () => {
+    const map = dependencyMap([edgeRow('web', 'worker', 'service', 7, 7), edgeRow('web', 'mailer', 'service', 3)], [served('worker', 0, 0), served('web', 10, 0)], MINUTE);
+    expect(map.nodes.find((n) => n.id === 'worker')).toMatchObject({ calls: 7, errors: 7, errorRate: 1, counts: 'calls-in' });
+    expect(map.nodes.find((n) => n.id === 'mailer')).toMatchObject({ calls: 3, errors: 0, counts: 'calls-in' });
+  });
+
+  test("requests served of a service not on the map add no node: the map's nodes are its edges' ends", () => {
+    expect(dependencyMap([edgeRow('web', 'cart', 'service', 1)], [served('lonely', 5, 0)], MINUTE).nodes.map((n) => n.id)).toEqual(['cart', 'web']);
+  });
 });

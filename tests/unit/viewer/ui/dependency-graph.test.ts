@@ -12,7 +12,17 @@ const edge = (parent: string, child: string, kind: 'service' | 'external' | 'mes
   p95Ns: 2e6,
   p99Ns: 3e6,
 });
-const node = (id: string, kind: 'service' | 'external' = 'service'): DependenciesResponse['nodes'][number] => ({ id, kind, calls: 1, errors: 0, requestRate: 1 });
+const node = (id: string, kind: 'service' | 'external' = 'service'): DependenciesResponse['nodes'][number] => ({
+  id,
+  kind,
+  calls: 1,
+  errors: 0,
+  requestRate: 1,
+  errorRate: 0,
+  counts: kind === 'service' ? 'requests' : 'calls-in',
+  callsIn: 1,
+  errorsIn: 0,
+});
 
 test('each node and each edge (per kind) is one element, named by its ends', () => {
   const elements = graphElements({ nodes: [node('web'), node('kafka orders', 'external')], edges: [edge('web', 'kafka orders', 'external', 4)], windowSeconds: 60 });
@@ -46,11 +56,26 @@ test('the refresh menu: a known choice, else every 10 s', () => {
   expect(refreshChoice(null)).toBe('10s');
 });
 
-test("hovering shows the figures: an edge its rate, errors and percentiles, a node its rate, errors and each caller's latency", () => {
+test("hovering shows the figures: an edge its rate, errors and percentiles, a node its rate, errors, callers and each caller's latency", () => {
   const failing = { ...edge('web', 'cart', 'service', 120), errors: 3, errorRate: 0.025 };
-  const elements = graphElements({ nodes: [node('web'), { id: 'cart', kind: 'service', calls: 120, errors: 3, requestRate: 2 }], edges: [failing], windowSeconds: 60 });
+  const cart = { ...node('cart'), calls: 180, errors: 9, requestRate: 3, errorRate: 0.05, callsIn: 120, errorsIn: 3 };
+  const elements = graphElements({ nodes: [node('web'), cart], edges: [failing], windowSeconds: 60 });
   expect(String(elements[2]!.data['tip']).split('\n')).toEqual(['web → cart', '2/s · 120 calls', '3 errors (2.5%)', 'p50 1ms · p95 2ms · p99 3ms']);
-  expect(String(elements[1]!.data['tip']).split('\n')).toEqual(['cart', '2/s · 120 calls in', '3 errors (2.5%)', 'from web: p50 1ms · p95 2ms · p99 3ms']);
+  expect(String(elements[1]!.data['tip']).split('\n')).toEqual(['cart', '3/s · 180 requests', '9 errors (5.0%)', '120 calls in from its caller', 'from web: p50 1ms · p95 2ms · p99 3ms']);
+  // A batch job's root spans, and an external peer's calls in (nothing more to say about its callers).
+  const batch = graphElements({
+    nodes: [{ ...node('report'), counts: 'roots', calls: 6, errors: 0, requestRate: 0.1 }, node('db', 'external')],
+    edges: [edge('report', 'db', 'external', 1)],
+    windowSeconds: 60,
+  });
+  expect(String(batch[0]!.data['tip']).split('\n')).toEqual(['report', '0.1/s · 6 root spans', '0 errors (0.0%)']);
+  expect(String(batch[1]!.data['tip']).split('\n')).toEqual(['db', '0.017/s · 1 calls in', '0 errors (0.0%)', 'from report: p50 1ms · p95 2ms · p99 3ms']);
+});
+
+test("a service node's colour is its own error rate, whatever its callers' edges say", () => {
+  const entry = { ...node('frontend'), calls: 1000, errors: 29, errorRate: 0.029, callsIn: 0 };
+  const [drawn] = graphElements({ nodes: [entry], edges: [], windowSeconds: 60 });
+  expect(drawn!.data['color']).toBe('#f0a020');
 });
 
 test('an edge searches the traces of both its services; an external peer or a broker side is left out', () => {

@@ -23,7 +23,7 @@ export function graphElements(data: DependenciesResponse): GraphElement[] {
         label: n.id,
         kind: n.kind,
         size: scaleLog(n.requestRate, maxRate, 28, 70),
-        color: n.kind === 'external' ? '#8c8c8c' : errorColor(n.calls === 0 ? 0 : n.errors / n.calls),
+        color: n.kind === 'external' ? '#8c8c8c' : errorColor(n.errorRate),
         tip: nodeFigures(n, data).join('\n'),
       },
     })),
@@ -63,14 +63,19 @@ export function edgeFigures(e: DependencyEdge, windowSeconds: number): string[] 
   ];
 }
 
+/** What a node's calls are, by what the map counted for it. */
+const COUNTED: Record<DependencyNode['counts'], string> = { requests: 'requests', roots: 'root spans', 'calls-in': 'calls in' };
+
 /**
- * What hovering a node shows: its request rate and errors, and the latency of its calls from
- * each caller (the map measures latency per edge; percentiles of different edges do not add up
- * to the node's).
+ * What hovering a node shows: its rate and errors (a service's requests served, or a batch job's
+ * root spans; the calls into an external peer), the calls its callers on the map make, and the
+ * latency of those calls from each caller (the map measures latency per edge; percentiles of
+ * different edges do not add up to the node's).
  */
 export function nodeFigures(n: DependencyNode, data: DependenciesResponse): string[] {
   const callers = data.edges.filter((e) => e.child === n.id).sort((a, b) => b.calls - a.calls);
-  const lines = [n.id, `${formatRate(n.calls, data.windowSeconds)} · ${n.calls} calls in`, errorFigures(n.errors, n.calls)];
+  const lines = [n.id, `${formatRate(n.calls, data.windowSeconds)} · ${n.calls} ${COUNTED[n.counts]}`, errorFigures(n.errors, n.calls)];
+  if (n.counts !== 'calls-in' && callers.length > 0) lines.push(`${n.callsIn} calls in from ${callers.length === 1 ? 'its caller' : `${callers.length} callers`}`);
   for (const e of callers.slice(0, 4)) lines.push(`from ${e.parent}: p50 ${formatDuration(e.p50Ns)} · p95 ${formatDuration(e.p95Ns)} · p99 ${formatDuration(e.p99Ns)}`);
   if (callers.length > 4) lines.push(`and ${callers.length - 4} more callers`);
   return lines;

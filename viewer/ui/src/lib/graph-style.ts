@@ -1,7 +1,7 @@
 /**
- * How the dependency map encodes its data: node size by request rate, edge width
- * by calls (both on a log scale, so one busy edge does not flatten the rest),
- * colour by error rate.
+ * How the dependency map encodes its data: node size by request rate (a service's
+ * requests served, an external peer's calls in), edge width by calls (both on a log
+ * scale, so one busy edge does not flatten the rest), colour by error rate.
  */
 export function errorColor(errorRate: number): string {
   if (errorRate >= 0.05) return '#d93838';

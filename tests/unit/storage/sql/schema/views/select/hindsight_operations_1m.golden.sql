@@ -6,6 +6,8 @@ SELECT
     SpanKind,
     sum(n) AS Calls,
     sum(e) AS Errors,
+    sum(r) AS Roots,
+    sum(re) AS RootErrors,
     sumMap(m) AS Latency,
     sumMap(mapApply((bucket, count) -> (bucket, count / n), m)) AS TraceLatency,
     argMaxState((TraceId, slowest), slowest) AS Slowest
@@ -18,6 +20,8 @@ FROM (
         TraceId,
         count() AS n,
         countIf(StatusCode = 'Error') AS e,
+        countIf(ParentSpanId = '') AS r,
+        countIf(ParentSpanId = '' AND StatusCode = 'Error') AS re,
         sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS m,
         max(Duration) AS slowest
     FROM otel.otel_traces
@@ -34,6 +38,8 @@ SELECT
     SpanKind,
     sum(n) AS Calls,
     sum(e) AS Errors,
+    sum(r) AS Roots,
+    sum(re) AS RootErrors,
     sumMap(m) AS Latency,
     sumMap(mapApply((bucket, count) -> (bucket, count / n), m)) AS TraceLatency,
     argMaxState((TraceId, slowest), slowest) AS Slowest
@@ -46,6 +52,8 @@ FROM (
         TraceId,
         count() AS n,
         countIf(StatusCode = 'Error') AS e,
+        countIf(ParentSpanId = '') AS r,
+        countIf(ParentSpanId = '' AND StatusCode = 'Error') AS re,
         sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS m,
         max(Duration) AS slowest
     FROM otel.otel_traces
@@ -62,6 +70,8 @@ SELECT
     SpanKind,
     sum(n) AS Calls,
     sum(e) AS Errors,
+    sum(r) AS Roots,
+    sum(re) AS RootErrors,
     sumMap(m) AS Latency,
     sumMap(mapApply((bucket, count) -> (bucket, count / n), m)) AS TraceLatency,
     argMaxState((TraceId, slowest), slowest) AS Slowest
@@ -74,6 +84,8 @@ FROM (
         TraceId,
         count() AS n,
         countIf(StatusCode = 'Error') AS e,
+        countIf(ParentSpanId = '') AS r,
+        countIf(ParentSpanId = '' AND StatusCode = 'Error') AS re,
         sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS m,
         max(Duration) AS slowest
     FROM otel.otel_traces
