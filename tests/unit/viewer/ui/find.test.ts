@@ -38,6 +38,27 @@ describe('find in trace', () => {
     expect(finder.find('nothing like it')).toEqual([]);
   });
 
+  test('prepare builds the index a slice at a time while there is time, and the finder answers the same before, during and after', () => {
+    const many = Array.from({ length: 1_000 }, (_, i) => makeSpan({ spanId: String(i), name: `op ${i % 50}` }));
+    const expected = findSpans(many, 'op 7');
+    const finder = createFinder(many);
+    let asks = 0;
+    // No time at all: nothing is done, and the index is not complete.
+    expect(finder.prepare(() => false)).toBe(false);
+    // Time for two slices: not yet complete, and a search meanwhile finishes the index itself.
+    expect(finder.prepare(() => ++asks <= 2)).toBe(false);
+    expect(asks).toBe(3);
+    const halfway = createFinder(many);
+    let slices = 0;
+    halfway.prepare(() => ++slices <= 1);
+    expect(halfway.find('op 7')).toEqual(expected);
+    expect(halfway.prepare(() => true)).toBe(true);
+    // Unlimited time completes it; then it stays complete without asking.
+    expect(finder.prepare(() => true)).toBe(true);
+    expect(finder.prepare(() => false)).toBe(true);
+    expect(finder.find('op 7')).toEqual(expected);
+  });
+
   test('50,000 spans: a query over the index takes milliseconds, not a frame budget', () => {
     const many = Array.from({ length: 50_000 }, (_, i) => makeSpan({ spanId: String(i), name: `op ${i % 50}`, attributes: { 'app.index': String(i), 'app.kind': `k${i % 7}` } }));
     const finder = createFinder(many);

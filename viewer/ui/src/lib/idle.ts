@@ -1,0 +1,42 @@
+/**
+ * Work done in the browser's idle time, a slice at a time, so that it never holds up a frame:
+ * the find index of a big trace is built this way once the trace is drawn.
+ */
+
+/** Runs `callback` when the page is idle, with a way to ask how long it may work; returns a cancel. */
+export type IdleScheduler = (callback: (timeLeftMs: () => number) => void) => () => void;
+
+/**
+ * requestIdleCallback where there is one; elsewhere (Safari) a timer with an 8 ms budget, a
+ * half frame, late enough to come after the page's first paint.
+ */
+export const browserIdle: IdleScheduler = (callback) => {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback((deadline) => callback(() => deadline.timeRemaining()));
+    return () => cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(() => {
+    const until = performance.now() + 8;
+    callback(() => until - performance.now());
+  }, 50);
+  return () => clearTimeout(timer);
+};
+
+/**
+ * Calls `work` in idle periods until it says it is done. `work` gets `more()`, true while the
+ * period has time left (1 ms kept back for the browser); it should do a little at a time and
+ * ask again. Returns a cancel, for when the work is no longer wanted.
+ */
+export function runWhenIdle(work: (more: () => boolean) => boolean, schedule: IdleScheduler = browserIdle): () => void {
+  let cancel = (): void => undefined;
+  let cancelled = false;
+  const step = (timeLeftMs: () => number): void => {
+    if (cancelled || work(() => timeLeftMs() > 1)) return;
+    cancel = schedule(step);
+  };
+  cancel = schedule(step);
+  return () => {
+    cancelled = true;
+    cancel();
+  };
+}
