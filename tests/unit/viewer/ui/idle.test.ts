@@ -1,4 +1,4 @@
-import { runWhenIdle, type IdleScheduler } from '../../../../viewer/ui/src/lib/idle';
+import { browserIdle, IDLE_SLICE_MS, runWhenIdle, type IdleScheduler } from '../../../../viewer/ui/src/lib/idle';
 
 /** Idle periods run by hand, each with the time it offers. */
 function idlePeriods(): { schedule: IdleScheduler; pending: () => number; run: (ms: number) => void } {
@@ -51,4 +51,15 @@ test('a cancel stops the work before its next period', () => {
   expect(idle.pending()).toBe(0);
   idle.run(5);
   expect(calls).toBe(1);
+});
+
+test('without requestIdleCallback (Node here, Safari in the field) a timer offers at most a slice of time', async () => {
+  expect(typeof (globalThis as { requestIdleCallback?: unknown }).requestIdleCallback).toBe('undefined');
+  const offered = await new Promise<number>((resolve) => browserIdle((timeLeftMs) => resolve(timeLeftMs())));
+  expect(offered).toBeGreaterThan(0);
+  expect(offered).toBeLessThanOrEqual(IDLE_SLICE_MS);
+  let ran = false;
+  browserIdle(() => (ran = true))();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(ran).toBe(false);
 });
