@@ -13,17 +13,26 @@ export type IdleScheduler = (callback: (timeLeftMs: () => number) => void) => ()
  */
 export const IDLE_SLICE_MS = 5;
 
+/** The part of the browser's idle API used here. */
+interface IdleApi {
+  requestIdleCallback(callback: (deadline: { timeRemaining(): number }) => void): number;
+  cancelIdleCallback(handle: number): void;
+}
+
+// Through globalThis: the unit tests import this module in Node, where there is no idle API.
+const idleApi = (globalThis as Partial<IdleApi>).requestIdleCallback ? (globalThis as unknown as IdleApi) : undefined;
+
 /**
  * requestIdleCallback where there is one; elsewhere (Safari) a timer, late enough to come
  * after the page's first paint. Either way at most IDLE_SLICE_MS of work at a time.
  */
 export const browserIdle: IdleScheduler = (callback) => {
-  if (typeof requestIdleCallback === 'function') {
-    const handle = requestIdleCallback((deadline) => {
+  if (idleApi) {
+    const handle = idleApi.requestIdleCallback((deadline) => {
       const until = performance.now() + IDLE_SLICE_MS;
       callback(() => Math.min(deadline.timeRemaining(), until - performance.now()));
     });
-    return () => cancelIdleCallback(handle);
+    return () => idleApi.cancelIdleCallback(handle);
   }
   const timer = setTimeout(() => {
     const until = performance.now() + IDLE_SLICE_MS;
