@@ -14,7 +14,7 @@
  * 50,000 of them in one loop and a click finds its frame by binary search.
  */
 import { selfTimeOf } from './self-time';
-import type { TraceTree } from './trace-tree';
+import type { SpanNode, TraceTree } from './trace-tree';
 
 export interface FlameFrame {
   id: number;
@@ -45,28 +45,44 @@ export interface FlameGraph {
 export function buildFlame(tree: Pick<TraceTree, 'nodes'>): FlameGraph {
   const frames: FlameFrame[] = [];
   const firstStart: number[] = [];
-  const childKeys: Map<string, number>[] = [];
-  const rootKeys = new Map<string, number>();
-  const frameOf = new Map<string, number>();
+  // Each frame's child frames, in the order they were made (undefined: none yet), and the roots.
+  const children: (number[] | undefined)[] = [];
+  const roots: number[] = [];
+  // A frame is found by a number: its parent frame and the number of its service and
+  // operation. A Map per frame and a text key per span (parent, service and name joined)
+  // cost a 50,000-frame graph most of its time, in allocation.
+  const pathIds = new Map<string, Map<string, number>>();
+  let pathCount = 0;
+  const pathId = (service: string, name: string): number => {
+    let names = pathIds.get(service);
+    if (names === undefined) pathIds.set(service, (names = new Map()));
+    let id = names.get(name);
+    if (id === undefined) names.set(name, (id = pathCount++));
+    return id;
+  };
+  // Fewer paths than nodes, and fewer frames: (parent + 1) * (nodes + 1) + path is unique, and exact below 2^53.
+  const stride = tree.nodes.length + 1;
+  const byKey = new Map<number, number>();
+  const frameOf = new Map<SpanNode, number>();
   for (const node of tree.nodes) {
-    const parentFrame = node.parent ? frameOf.get(node.parent.span.spanId) : undefined;
-    const keys = parentFrame === undefined ? rootKeys : childKeys[parentFrame]!;
-    const key = `${node.span.service}\u0000${node.span.name}`;
-    let id = keys.get(key);
+    const parentFrame = node.parent ? (frameOf.get(node.parent) ?? -1) : -1;
+    const key = (parentFrame + 1) * stride + pathId(node.span.service, node.span.name);
+    let id = byKey.get(key);
     if (id === undefined) {
       id = frames.length;
-      keys.set(key, id);
-      const depth = parentFrame === undefined ? 0 : frames[parentFrame]!.depth + 1;
-      frames.push({ id, parent: parentFrame ?? -1, depth, service: node.span.service, name: node.span.name, x: 0, width: 0, selfNs: 0, spanIds: [], errors: 0 });
+      byKey.set(key, id);
+      frames.push({ id, parent: parentFrame, depth: 0, service: node.span.service, name: node.span.name, x: 0, width: 0, selfNs: 0, spanIds: [], errors: 0 });
       firstStart.push(node.start);
-      childKeys.push(new Map());
+      children.push(undefined);
+      if (parentFrame < 0) roots.push(id);
+      else (children[parentFrame] ??= []).push(id);
     }
     const frame = frames[id]!;
     frame.selfNs += selfTimeOf(node);
     frame.spanIds.push(node.span.spanId);
     if (node.span.statusCode === 'Error') frame.errors++;
-    firstStart[id] = Math.min(firstStart[id]!, node.start);
-    frameOf.set(node.span.spanId, id);
+    if (node.start < firstStart[id]!) firstStart[id] = node.start;
+    frameOf.set(node, id);
   }
   // Children come after their parent: widths add up from the last frame back.
   for (let id = frames.length - 1; id >= 0; id--) {
@@ -74,24 +90,32 @@ export function buildFlame(tree: Pick<TraceTree, 'nodes'>): FlameGraph {
     frame.width += frame.selfNs;
     if (frame.parent >= 0) frames[frame.parent]!.width += frame.width;
   }
+  // Depth first, children left to right in the order they first started: each frame gets its
+  // depth and x, and each depth's row comes out in x order (a click's binary search needs that).
   const byStart = (a: number, b: number): number => firstStart[a]! - firstStart[b]!;
+  const rows: number[][] = [];
+  const stack: number[] = [];
   let total = 0;
-  for (const id of [...rootKeys.values()].sort(byStart)) {
+  for (const id of roots.sort(byStart)) {
     frames[id]!.x = total;
     total += frames[id]!.width;
   }
-  for (const frame of frames) {
+  for (let i = roots.length - 1; i >= 0; i--) stack.push(roots[i]!);
+  while (stack.length > 0) {
+    const frame = frames[stack.pop()!]!;
+    if (frame.parent >= 0) frame.depth = frames[frame.parent]!.depth + 1;
+    (rows[frame.depth] ??= []).push(frame.id);
+    const kids = children[frame.id];
+    if (kids === undefined) continue;
+    if (kids.length > 1) kids.sort(byStart);
     let x = frame.x;
-    for (const id of [...childKeys[frame.id]!.values()].sort(byStart)) {
+    for (const id of kids) {
       frames[id]!.x = x;
       x += frames[id]!.width;
     }
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
-  const depth = frames.reduce((d, f) => Math.max(d, f.depth + 1), 0);
-  const rows: number[][] = Array.from({ length: depth }, () => []);
-  for (const frame of frames) rows[frame.depth]!.push(frame.id);
-  for (const row of rows) row.sort((a, b) => frames[a]!.x - frames[b]!.x);
-  return { frames, total, depth, rows };
+  return { frames, total, depth: rows.length, rows };
 }
 
 /** The frame at a depth covering a point of the axis, by binary search; undefined over a gap. */

@@ -27,6 +27,27 @@ test('sibling spans of one path merge; widths are self time of the subtree, chil
   expect(g.rows.map((r) => r.map((id) => g.frames[id]!.name))).toEqual([['root'], ['work', 'cache'], ['db']]);
 });
 
+test('a path is its service and operation under its parent frame: the same operation under two parents is two frames, and names never run together', () => {
+  const g = buildFlame(
+    buildTree([
+      span('r', '', 'root', 0, 100),
+      span('a', 'r', 'a', 0, 40),
+      span('b', 'r', 'b', 50, 40),
+      span('xa', 'a', 'x', 10, 10),
+      span('xb', 'b', 'x', 60, 10),
+      // Service "s" with operation "q\u0000t" against service "s\u0000q" with operation "t".
+      span('n1', 'r', 'q\u0000t', 91, 1, 's'),
+      span('n2', 'r', 't', 93, 1, 's\u0000q'),
+    ]),
+  );
+  const xs = g.frames.filter((f) => f.name === 'x');
+  expect(xs.map((f) => [g.frames[f.parent]!.name, f.spanIds])).toEqual([
+    ['a', ['xa']],
+    ['b', ['xb']],
+  ]);
+  expect(g.frames.filter((f) => f.depth === 1)).toHaveLength(4);
+});
+
 test('parallel children never overflow their parent: widths add up', () => {
   const g = buildFlame(buildTree([span('r', '', 'root', 0, 10), span('a', 'r', 'a', 0, 10), span('b', 'r', 'b', 0, 10)]));
   const [root, a, b] = g.frames;

@@ -2,7 +2,7 @@ import type { Span } from '../../../../viewer/api/types';
 import { serviceColor } from '../../../../viewer/ui/src/lib/colors';
 import { findSpans } from '../../../../viewer/ui/src/lib/find';
 import { DEFAULT_SEARCH, DEFAULT_TRACE_VIEW, decodeSearch, decodeTraceView, encodeSearch, encodeTraceView, searchApiParams } from '../../../../viewer/ui/src/lib/url-state';
-import { rowWindow, scrollToRow } from '../../../../viewer/ui/src/lib/virtual';
+import { rowWindow, scrollToRow, slotKey, windowSlots } from '../../../../viewer/ui/src/lib/virtual';
 
 describe('rowWindow', () => {
   test('renders the rows in view plus overscan', () => {
@@ -13,6 +13,41 @@ describe('rowWindow', () => {
   test('never passes the end of the list', () => {
     expect(rowWindow(49_990 * 26, 520, 26, 50_000, 10)).toEqual({ start: 49_980, end: 50_000, offset: 49_980 * 26 });
     expect(rowWindow(0, 500, 26, 0)).toEqual({ start: 0, end: 0, offset: 0 });
+  });
+
+  test('a window never holds more rows than the slots, so its slot keys are distinct at every scroll position', () => {
+    for (const [height, overscan] of [
+      [260, 5],
+      [566, 4],
+      [25, 0],
+      [900, 10],
+    ] as const) {
+      const slots = windowSlots(height, 26, overscan);
+      let largest = 0;
+      for (let top = 0; top < 26 * 200; top += 7) {
+        const w = rowWindow(top, height, 26, 50_000, overscan);
+        const keys = Array.from({ length: w.end - w.start }, (_, i) => slotKey(w.start + i, slots));
+        expect(new Set(keys).size).toBe(keys.length);
+        largest = Math.max(largest, keys.length);
+      }
+      // Not more slots than a window can fill: each is a row element kept alive.
+      expect(largest).toBe(slots);
+    }
+  });
+
+  test('a small scroll keeps the keys of the rows that stay (their elements are left alone); those that enter reuse freed keys', () => {
+    const slots = windowSlots(260, 26, 2);
+    const keys = (top: number): Map<number, number> => {
+      const w = rowWindow(top, 260, 26, 1_000, 2);
+      return new Map(Array.from({ length: w.end - w.start }, (_, i) => [w.start + i, slotKey(w.start + i, slots)]));
+    };
+    const before = keys(26 * 100);
+    const after = keys(26 * 103);
+    for (const [row, key] of after) if (before.has(row)) expect(before.get(row)).toBe(key);
+    const freed = new Set([...Array(slots).keys()].filter((key) => ![...after].some(([row, k]) => before.has(row) && k === key)));
+    const entered = [...after].filter(([row]) => !before.has(row)).map(([, key]) => key);
+    expect(entered.length).toBeGreaterThan(0);
+    for (const key of entered) expect(freed.has(key)).toBe(true);
   });
 
   test('scrolls a row into view only when needed', () => {
