@@ -10,6 +10,22 @@ const fs = require('node:fs');
 
 const TICKS_PER_S = 100;
 
+/** utime + stime, in ticks, from a /proc stat line (fields 14 and 15; after pid and comm, 11 and 12). */
+function statTicks(stat) {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** The CPU seconds of process `pid` so far, all its threads, ended ones included. */
+function processCpuSeconds(pid) {
+  return statTicks(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')) / TICKS_PER_S;
+}
+
+/** The CPU seconds of `pid`'s main thread (Node's event loop) so far. */
+function mainThreadCpuSeconds(pid) {
+  return statTicks(fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')) / TICKS_PER_S;
+}
+
 /** CPU ticks (user + system) of every thread of `pid`, by thread id, with its name. */
 function threadTicks(pid) {
   const threads = new Map();
@@ -23,9 +39,7 @@ function threadTicks(pid) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime are fields 14 and 15 of stat; here after pid and comm, 11 and 12.
-      threads.set(tid, { name: tid === String(pid) ? 'node main' : name === 'node' ? 'node other' : name, ticks: Number(fields[11]) + Number(fields[12]) });
+      threads.set(tid, { name: tid === String(pid) ? 'node main' : name === 'node' ? 'node other' : name, ticks: statTicks(stat) });
     } catch {
       // the thread ended in between
     }
@@ -96,4 +110,4 @@ async function activeParts(uiPort, database = 'otel') {
   return { parts: Number(row.parts), mean_rows: Math.round(Number(row.total_rows) / Math.max(1, Number(row.parts))), largest_rows: Number(row.largest) };
 }
 
-module.exports = { threadTicks, coresByThread, engineEvents, engineActivity, activeParts };
+module.exports = { processCpuSeconds, mainThreadCpuSeconds, threadTicks, coresByThread, engineEvents, engineActivity, activeParts };

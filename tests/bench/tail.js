@@ -36,7 +36,7 @@ const os = require('node:os');
 const http = require('node:http');
 const { makeRequests, distinctRequests } = require('./payloads');
 const { startServer, ROOT } = require('./server');
-const { threadTicks } = require('./server-profile');
+const { processCpuSeconds, mainThreadCpuSeconds } = require('./server-profile');
 const path = require('node:path');
 const { percentile, postOnce } = require('./client');
 
@@ -46,8 +46,6 @@ const PROBES = Number(process.env.BENCH_TAIL_PROBES ?? 50);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SPANS_PER_REQUEST = 1000;
 const OVERHEAD_LIMIT_PCT = 5;
-/** USER_HZ: /proc's CPU times are in these ticks (100 on Linux everywhere Node runs). */
-const CLOCK_TICKS = 100;
 
 const log = (...args) => process.stderr.write(`[bench tail] ${args.join(' ')}\n`);
 
@@ -82,13 +80,6 @@ function subscribe(port, query, onSpan = () => undefined) {
   });
 }
 
-/** The server's CPU seconds so far, all threads (utime + stime from /proc/<pid>/stat). */
-function cpuSeconds(pid) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
 async function load(port, nextBody) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let accepted = 0;
@@ -112,7 +103,6 @@ async function overhead(ports, pid, nextBody) {
   const kinds = { off: [], all: [], attr: [] };
   const cpu = { off: { seconds: 0, node: 0, spans: 0 }, all: { seconds: 0, node: 0, spans: 0 }, attr: { seconds: 0, node: 0, spans: 0 } };
   // The tail's work runs on Node's main thread; chDB's merges (on their own threads) carry over from phase to phase.
-  const nodeSeconds = () => (threadTicks(pid).get(String(pid))?.ticks ?? 0) / CLOCK_TICKS;
   const order = ['off', 'all', 'attr'];
   const delivered = { all: { events: 0, represents: 0 }, attr: { events: 0, represents: 0 } };
   // A first phase warms the server up (JIT, chDB's caches) and is not counted.
@@ -122,13 +112,13 @@ async function overhead(ports, pid, nextBody) {
     for (const kind of [...order.slice(round % 3), ...order.slice(0, round % 3)]) {
       const query = kind === 'all' ? '' : 'service=frontend&attr=http.route%3D%2Fapi%2Fcart';
       const sub = kind === 'off' ? undefined : await subscribe(ports.ui, query);
-      const cpuBefore = cpuSeconds(pid);
-      const nodeBefore = nodeSeconds();
+      const cpuBefore = processCpuSeconds(pid);
+      const nodeBefore = mainThreadCpuSeconds(pid);
       const result = await load(ports.otlpHttp, nextBody);
       // Events of the phase's last inserts come a moment after their acknowledgement.
       await new Promise((r) => setTimeout(r, 300));
-      cpu[kind].seconds += cpuSeconds(pid) - cpuBefore;
-      cpu[kind].node += nodeSeconds() - nodeBefore;
+      cpu[kind].seconds += processCpuSeconds(pid) - cpuBefore;
+      cpu[kind].node += mainThreadCpuSeconds(pid) - nodeBefore;
       cpu[kind].spans += result.accepted;
       sub?.close();
       if (sub) {
