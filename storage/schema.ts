@@ -63,6 +63,7 @@ export const TRACE_ID_TS_TABLE = 'otel_traces_trace_id_ts';
 export const TRACE_ID_TS_VIEW = 'otel_traces_trace_id_ts_mv';
 export const MIGRATIONS_TABLE = 'hindsight_schema_migrations';
 export const EDGES_TABLE = 'hindsight_service_edges_1m';
+export const EDGES_1H_TABLE = 'hindsight_service_edges_1h';
 export const JOBS_TABLE = 'hindsight_jobs';
 export const ARRIVALS_TABLE = 'hindsight_late_arrivals';
 export const ARRIVALS_VIEW = 'hindsight_late_arrivals_mv';
@@ -120,6 +121,7 @@ const sharded = (shardingKey: Extract<Placement, { kind: 'sharded' }>['shardingK
 const TRACES: TableSpec = { name: TRACES_TABLE, statement: 'schema/tables/otel_traces', placement: sharded('traceId'), ttl: TRACES_TABLE };
 const TRACE_ID_TS: TableSpec = { name: TRACE_ID_TS_TABLE, statement: 'schema/tables/otel_traces_trace_id_ts', placement: sharded('traceId'), ttl: TRACE_ID_TS_TABLE };
 const EDGES: TableSpec = { name: EDGES_TABLE, statement: 'schema/tables/hindsight_service_edges_1m', placement: sharded('edge'), ttl: EDGES_TABLE };
+const EDGES_1H: TableSpec = { name: EDGES_1H_TABLE, statement: 'schema/tables/hindsight_service_edges_1h', placement: sharded('edge'), ttl: EDGES_1H_TABLE };
 const JOBS: TableSpec = { name: JOBS_TABLE, statement: 'schema/tables/hindsight_jobs', placement: { kind: 'global' } };
 const ARRIVALS: TableSpec = { name: ARRIVALS_TABLE, statement: 'schema/tables/hindsight_late_arrivals', placement: sharded('any'), ttl: ARRIVALS_TABLE };
 const MIGRATIONS_SPEC: TableSpec = { name: MIGRATIONS_TABLE, statement: 'schema/tables/hindsight_schema_migrations', placement: { kind: 'global' } };
@@ -127,7 +129,7 @@ const SUMMARIES: TableSpec = { name: SUMMARIES_TABLE, statement: 'schema/tables/
 const OPERATIONS_1M: TableSpec = { name: OPERATIONS_1M_TABLE, statement: 'schema/tables/hindsight_operations_1m', placement: sharded('any'), ttl: OPERATIONS_1M_TABLE };
 const OPERATIONS_5M: TableSpec = { name: OPERATIONS_5M_TABLE, statement: 'schema/tables/hindsight_operations_5m', placement: sharded('any'), ttl: OPERATIONS_5M_TABLE };
 const OPERATIONS_1H: TableSpec = { name: OPERATIONS_1H_TABLE, statement: 'schema/tables/hindsight_operations_1h', placement: sharded('any'), ttl: OPERATIONS_1H_TABLE };
-const TABLES = [TRACES, TRACE_ID_TS, EDGES, JOBS, ARRIVALS, MIGRATIONS_SPEC, SUMMARIES, OPERATIONS_1M, OPERATIONS_5M, OPERATIONS_1H];
+const TABLES = [TRACES, TRACE_ID_TS, EDGES, EDGES_1H, JOBS, ARRIVALS, MIGRATIONS_SPEC, SUMMARIES, OPERATIONS_1M, OPERATIONS_5M, OPERATIONS_1H];
 
 /** How old a span must be when it arrives to mark its minute for recomputation; the edge job's lag must exceed it. */
 export const ARRIVAL_LATE_SECONDS = 30;
@@ -193,6 +195,16 @@ function perMinuteQuery(o: SchemaOptions, select: BackfillSelect): string {
 function rootCounts(o: SchemaOptions): string[] {
   const tables = o.cluster === undefined ? [OPERATIONS_1M.name] : [localTable(OPERATIONS_1M.name), OPERATIONS_1M.name];
   return [...tables.map((table) => o.sql.render('schema/add-root-counts', { table, cluster: o.cluster }).query), perMinuteQuery(o, OPERATIONS_BACKFILL.select)];
+}
+
+/**
+ * Migration 10: the per-minute edges' latency as a log-bucket histogram beside their t-digest, which
+ * the map reads instead (a day of digests cost a merge of every duration in it), and the hourly
+ * edge table the edge job rolls whole hours up into (collector/jobs/edges.ts).
+ */
+function edgeHours(o: SchemaOptions): string[] {
+  const tables = o.cluster === undefined ? [EDGES.name] : [localTable(EDGES.name), EDGES.name];
+  return [...tables.map((table) => o.sql.render('schema/add-edge-histogram', { table, cluster: o.cluster }).query), ...createTable(o, EDGES_1H)];
 }
 
 /** Lifts a backfilled view's cutoff: from now on it takes every span inserted, whatever its time. */
@@ -263,6 +275,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 9,
     name: 'root span counts on the per-minute operations rollup, so the dependency map can measure a batch job',
     statements: rootCounts,
+  },
+  {
+    version: 10,
+    name: 'service dependency edges per hour, and edge latency as a log-bucket histogram, so a day-long map adds 24 small rows per edge',
+    statements: edgeHours,
   },
 ];
 

@@ -27,17 +27,28 @@
  *   broker, and a CONSUMER span whose parent or link is a producer span of another
  *   service is an edge from the broker (Kind 'messaging').
  *
+ * Whole hours the job has covered are rolled up into hindsight_service_edges_1h (a third
+ * watermark, `service_edges_hours`), and rewritten when late spans change one of their minutes,
+ * so a day-long map merges 24 latency digests per edge instead of 1,440.
+ *
  * The selects (storage/sql/jobs/edges/) are shared with the live map
  * (viewer/query/queries.ts), which computes the minutes past the watermark the same way.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../../common/log';
-import { EDGES_TABLE, localTable } from '../../storage/schema';
+import { EDGES_1H_TABLE, EDGES_TABLE, localTable } from '../../storage/schema';
 import type { SqlRegistry } from '../../storage/sql/registry';
 import { selectRows } from '../../storage/sql/select';
 
 const JOB = 'service_edges';
 const LATE_JOB = 'service_edges_late';
+/** Hours from HOURS_START to it are rolled up into the hourly edge table (viewer/query/dependencies.ts reads them there). */
+const HOURS_JOB = 'service_edges_hours';
+/** The first hour rolled up, set once: the minutes before it stay in the per-minute table only. */
+const HOURS_START = 'service_edges_hours_start';
+const HOUR = 3600;
+/** Hours rolled up per statement: a day of per-minute rows. */
+const MAX_HOUR_STEP_SECONDS = 24 * HOUR;
 /** The cursor through one second of arrivals too large for one run; see MAX_LATE_MINUTES_PER_RUN. */
 const lateCursor = (second: number): string => `service_edges_late_cursor/${second}`;
 /** How far before a child its parent may have started, and how late a child may start after its client span. */
@@ -58,7 +69,7 @@ const MAX_STEP_SECONDS = 3600;
 const MAX_LATE_MINUTES_PER_RUN = 6 * 60;
 const MAX_ARRIVAL_SECONDS_PER_RUN = 10_000;
 
-/** Whole minutes [from, to) in Unix seconds. */
+/** Whole minutes or hours [from, to) in Unix seconds. */
 type Range = [from: number, to: number];
 
 export interface EdgeJobOptions {
@@ -78,10 +89,9 @@ export interface EdgeJobOptions {
   settleSeconds: number;
 }
 
-/** Where edges are deleted: the table itself, or on a cluster its local tables on every node. */
+/** Where edges are deleted: the tables themselves, or on a cluster (its name) their local tables on every node. */
 interface EdgeStorage {
-  table: string;
-  cluster?: string;
+  cluster: string | undefined;
 }
 
 export class EdgeJob {
@@ -132,6 +142,8 @@ export class EdgeJob {
     if (!this.resumed) {
       // A run that stopped between its insert and its watermark left edges past it.
       await this.deleteEdges(from, undefined);
+      const hours = await this.watermark(HOURS_JOB);
+      if (hours !== undefined) await this.deleteHourEdges(hours, undefined);
       this.resumed = true;
     }
     let minutes = 0;
@@ -142,6 +154,7 @@ export class EdgeJob {
       minutes += (to - from) / 60;
       from = to;
     }
+    await this.rollHours(from);
     const recomputed = await this.recomputeLate(from);
     if (recomputed > 0) this.logger.debug({ minutes: recomputed }, 'service edges recomputed for late spans');
     return minutes;
@@ -188,12 +201,19 @@ export class EdgeJob {
       }
       if (cursor !== undefined) break;
     }
-    for (const [from, to] of minuteRanges(dirty)) {
+    for (const [from, to] of spanRanges(dirty, 60)) {
       for (let start = from; start < to; start += MAX_STEP_SECONDS) {
         const end = Math.min(to, start + MAX_STEP_SECONDS);
         await this.deleteEdges(start, end);
         await this.insertEdges(start, end);
       }
+    }
+    // The rolled-up hours holding a recomputed minute, rolled up again from their minutes.
+    const [first, rolled] = [(await this.watermark(HOURS_START)) ?? Infinity, (await this.watermark(HOURS_JOB)) ?? -Infinity];
+    const hours = new Set([...dirty].map((m) => Math.floor(m / HOUR) * HOUR).filter((h) => h >= first && h < rolled));
+    for (const [from, to] of spanRanges(hours, HOUR)) {
+      await this.deleteHourEdges(from, to);
+      await this.client.command(this.sql.render('jobs/hour-edges', { from, to }));
     }
     if (cursor !== undefined) {
       await this.setWatermark(lateCursor(cursor.second), cursor.minute);
@@ -201,6 +221,32 @@ export class EdgeJob {
     }
     await this.setWatermark(LATE_JOB, next);
     return dirty.size;
+  }
+
+  /**
+   * Rolls up every hour the job has covered whole (before `watermark`) and not rolled up yet,
+   * moving its own watermark; the first time, from the first hour of per-minute edges, which it
+   * records (HOURS_START) for the map.
+   */
+  private async rollHours(watermark: number): Promise<void> {
+    const until = Math.floor(watermark / HOUR) * HOUR;
+    let from = await this.watermark(HOURS_JOB);
+    if (from === undefined) {
+      from = await this.firstEdgeHour();
+      if (from === undefined || from >= until) return;
+      await this.setWatermark(HOURS_START, from);
+    }
+    while (from < until) {
+      const to = Math.min(until, from + MAX_HOUR_STEP_SECONDS);
+      await this.client.command(this.sql.render('jobs/hour-edges', { from, to }));
+      await this.setWatermark(HOURS_JOB, to);
+      from = to;
+    }
+  }
+
+  private async firstEdgeHour(): Promise<number | undefined> {
+    const rows = await selectRows<{ h: number; n: string }>(this.client, this.sql.render('jobs/first-edge-hour', {}));
+    return rows[0] && Number(rows[0].n) > 0 ? Number(rows[0].h) : undefined;
   }
 
   /** The oldest minute already recomputed of one second's late arrivals, when a run stopped inside it. */
@@ -235,19 +281,26 @@ export class EdgeJob {
    * right after. Between the two a reader sees those minutes empty, never counted twice.
    */
   private async deleteEdges(from: number, to: number | undefined): Promise<void> {
-    await this.client.command(this.sql.render('jobs/delete-edges', { ...(await this.deletable()), from, to }));
+    const { cluster } = await this.deletable();
+    await this.client.command(this.sql.render('jobs/delete-edges', { table: cluster === undefined ? EDGES_TABLE : localTable(EDGES_TABLE), cluster, from, to }));
+  }
+
+  /** Deletes the hourly edges of hours [from, to), or from `from` on, as deleteEdges does minutes. */
+  private async deleteHourEdges(from: number, to: number | undefined): Promise<void> {
+    const { cluster } = await this.deletable();
+    await this.client.command(this.sql.render('jobs/delete-hour-edges', { table: cluster === undefined ? EDGES_1H_TABLE : localTable(EDGES_1H_TABLE), cluster, from, to }));
   }
 
   /**
-   * A Distributed table takes no DELETE: on a cluster (the edge table is
-   * Distributed), rows are deleted from its local tables on every node. The
+   * A Distributed table takes no DELETE: on a cluster (the edge tables are
+   * Distributed), rows are deleted from their local tables on every node. The
    * cluster's name is the one the schema was created with, read back from it.
    */
   private deletable(): Promise<EdgeStorage> {
     this.edgeStorage ??= (async () => {
       const rows = await selectRows<{ engine_full: string }>(this.client, this.sql.render('jobs/edge-table-engine', {}));
       const cluster = /^Distributed\('?([A-Za-z_][A-Za-z0-9_]*)'?,/.exec(rows[0]?.engine_full ?? '')?.[1];
-      return cluster === undefined ? { table: EDGES_TABLE } : { table: localTable(EDGES_TABLE), cluster };
+      return { cluster };
     })().catch((err: unknown) => {
       this.edgeStorage = undefined;
       throw err;
@@ -267,13 +320,13 @@ export class EdgeJob {
   }
 }
 
-/** Minutes (Unix seconds) as runs of consecutive minutes [from, to), in order. */
-function minuteRanges(minutes: ReadonlySet<number>): Range[] {
+/** Starts of periods `length` seconds long as runs of consecutive periods [from, to), in order. */
+function spanRanges(starts: ReadonlySet<number>, length: number): Range[] {
   const ranges: Range[] = [];
-  for (const minute of [...minutes].sort((a, b) => a - b)) {
+  for (const start of [...starts].sort((a, b) => a - b)) {
     const last = ranges.at(-1);
-    if (last !== undefined && last[1] === minute) last[1] = minute + 60;
-    else ranges.push([minute, minute + 60]);
+    if (last !== undefined && last[1] === start) last[1] = start + length;
+    else ranges.push([start, start + length]);
   }
   return ranges;
 }

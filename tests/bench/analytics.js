@@ -8,8 +8,8 @@
  * (its default threshold, the 95th percentile). In-run baseline: a plain `SELECT count()`
  * over the last 24 h.
  *
- * Last, the dependency maps, 1 h and 24 h, native (/api/v1/dependencies) and Jaeger's
- * (/api/dependencies), three ways:
+ * Last, the dependency maps, 1 h and 24 h, native (/api/v1/dependencies, also over the whole
+ * week) and Jaeger's (/api/dependencies), three ways:
  * - ending now, nothing stored past the edge job's watermark (the top-level figures);
  * - ending now, with a live part: fresh traces sent over OTLP (live-spans.js) after the
  *   watermark. The server runs no edge job, so those spans stay in the live part, read from
@@ -66,12 +66,12 @@ async function timedTogether(urls, runs) {
 
 const timed = async (url, runs) => (await timedTogether([url], runs))[0];
 
-/** The four dependency answers, native and Jaeger's, 1 h and 24 h, each ending at `endMs` (Unix ms), or now. */
+/** The dependency answers, native (1 h, 24 h and the whole week) and Jaeger's (1 h and 24 h), each ending at `endMs` (Unix ms), or now. */
 function dependencyUrls(api, endMs) {
   const end = () => endMs ?? Date.now();
   const native = (lookback) => (endMs === undefined ? `${api}/api/v1/dependencies?lookback=${lookback}` : `${api}/api/v1/dependencies?end=${endMs}&lookback=${lookback}`);
   const jaeger = (lookbackMs) => () => `${api}/api/dependencies?endTs=${end()}&lookback=${lookbackMs}`;
-  return { dependencies_1h: native('1h'), dependencies_24h: native('24h'), jaeger_dependencies_1h: jaeger(3_600_000), jaeger_dependencies_24h: jaeger(86_400_000) };
+  return { dependencies_1h: native('1h'), dependencies_24h: native('24h'), dependencies_7d: native('168h'), jaeger_dependencies_1h: jaeger(3_600_000), jaeger_dependencies_24h: jaeger(86_400_000) };
 }
 
 /** Per dependency answer, the calls from LIVE_SERVICE it holds: its edges' calls, or Jaeger's links' callCount. */

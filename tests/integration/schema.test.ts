@@ -79,6 +79,7 @@ test('a changed retention is applied to every table with a TTL at the next start
     'hindsight_operations_1h',
     'hindsight_operations_1m',
     'hindsight_operations_5m',
+    'hindsight_service_edges_1h',
     'hindsight_service_edges_1m',
     'hindsight_trace_summaries',
     'otel_traces',

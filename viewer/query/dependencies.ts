@@ -5,6 +5,7 @@
  */
 import type { TimeRange } from '../api/params';
 import type { DependenciesResponse, DependencyNode } from '../api/types';
+import { histogramOf, quantile, sum, total, type LatencyHistogram } from './latency-histogram';
 
 export interface EdgeRow {
   parent: string;
@@ -12,7 +13,53 @@ export interface EdgeRow {
   kind: string;
   calls: string;
   errors: string;
+  /** p50, p95 and p99 of the child side's durations, ns. */
   latency: [number, number, number];
+}
+
+/** An edge with its latency histogram, as query/dependencies.sql and dependencies-live.sql return it (counts as strings). */
+export interface EdgeHistogramRow extends Omit<EdgeRow, 'latency'> {
+  buckets: (number | string)[];
+  counts: (number | string)[];
+}
+
+/** An edge's quantiles from the t-digests of its rows written before migration 10 (query/dependencies-digests.sql). */
+export interface EdgeDigestRow extends Pick<EdgeRow, 'parent' | 'child' | 'kind'> {
+  digest: [number, number, number];
+}
+
+const edgeKey = (e: Pick<EdgeRow, 'parent' | 'child' | 'kind'>): string => `${e.parent}\u0000${e.child}\u0000${e.kind}`;
+
+/** Edges whose rows carry no latency histogram: those written before migration 10, whose t-digests then give the quantiles. */
+export function withoutHistogram(rows: readonly EdgeHistogramRow[]): boolean {
+  return rows.some((r) => total(histogramOf(r.buckets, r.counts)) === 0);
+}
+
+/**
+ * The stored edges and the live part's, one row per (parent, child, kind), the most called first:
+ * calls and errors added, histograms added, quantiles read from the sum. An edge with no histogram
+ * at all (all its rows written before migration 10) takes the quantiles of their t-digests, until
+ * those rows expire.
+ */
+export function mergeEdges(stored: readonly EdgeHistogramRow[], live: readonly EdgeHistogramRow[], digests: readonly EdgeDigestRow[] = []): EdgeRow[] {
+  const edges = new Map<string, { row: EdgeHistogramRow; calls: number; errors: number; histograms: LatencyHistogram[] }>();
+  for (const row of [...stored, ...live]) {
+    const key = edgeKey(row);
+    const edge = edges.get(key) ?? { row, calls: 0, errors: 0, histograms: [] };
+    edge.calls += Number(row.calls);
+    edge.errors += Number(row.errors);
+    edge.histograms.push(histogramOf(row.buckets, row.counts));
+    edges.set(key, edge);
+  }
+  const digest = new Map(digests.map((d) => [edgeKey(d), d.digest]));
+  return [...edges.entries()]
+    .map(([key, { row, calls, errors, histograms }]) => {
+      const h = sum(histograms);
+      const old = digest.get(key);
+      const latency: [number, number, number] = total(h) === 0 && old !== undefined ? old : [quantile(h, 0.5), quantile(h, 0.95), quantile(h, 0.99)];
+      return { parent: row.parent, child: row.child, kind: row.kind, calls: String(calls), errors: String(errors), latency };
+    })
+    .sort((a, b) => Number(b.calls) - Number(a.calls));
 }
 
 /** A service's own incoming work over the map's minutes (query/service-requests.sql), counts as strings. */
@@ -63,6 +110,32 @@ export function liveWindow(range: TimeRange, watermark: number | undefined): Liv
   // An empty window reads no spans: no parent or producer an hour back either.
   const horizon = from < to ? PARENT_HORIZON_SECONDS : 0;
   return { liveFrom, from, to: Math.max(from, to), parentFrom: from - horizon, childTo: to + CHILD_HORIZON_SECONDS };
+}
+
+/** Unix seconds: whole hours [hourFrom, hourTo) read from the hourly edge table; empty when hourTo is hourFrom. */
+export interface HourWindow {
+  hourFrom: number;
+  hourTo: number;
+}
+
+/** The hours the edge job has rolled up, [from, until) in Unix seconds. */
+export interface RolledHours {
+  from: number;
+  until: number;
+}
+
+/**
+ * The whole hours of a range that the edge job has rolled up (none before its first roll-up) and
+ * that end before the live part: the map reads them from the hourly table, and only the minutes
+ * at either end (and any before the roll-up's first hour) from the per-minute one.
+ */
+export function hourWindow(range: TimeRange, rolled: RolledHours | undefined, live: Pick<LiveWindow, 'liveFrom'>): HourWindow {
+  const startMinute = Math.floor(Number(range.startNs / 1_000_000_000n) / 60) * 60;
+  const lastMinute = Math.floor(Number(range.endNs / 1_000_000_000n) / 60) * 60;
+  if (rolled === undefined) return { hourFrom: startMinute, hourTo: startMinute };
+  const hourFrom = Math.ceil(Math.max(startMinute, rolled.from) / 3600) * 3600;
+  const hourTo = Math.floor(Math.min(lastMinute + 60, live.liveFrom, rolled.until) / 3600) * 3600;
+  return { hourFrom, hourTo: Math.max(hourFrom, hourTo) };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Rendered, SqlRegistry } from '../../storage/sql/registry';
 import type { AttributeFilter, TimeRange } from '../api/params';
 import type { SpanKind, StatusCode, StatusFilter, TraceSort } from '../api/types';
 import { histogramOf, logStats, quantile, total, type LatencyHistogram } from './latency-histogram';
-import { liveWindow, type EdgeRow, type ServiceRequestsRow } from './dependencies';
+import { hourWindow, liveWindow, mergeEdges, withoutHistogram, type EdgeDigestRow, type EdgeHistogramRow, type EdgeRow, type ServiceRequestsRow } from './dependencies';
 import { EXPLAIN_CANDIDATES, EXPLAIN_SAMPLE_PER_GROUP, type ExplainCandidateRow, type ExplainDurationsRow } from './explain';
 import type { RedSeriesRow } from './red';
 
@@ -296,15 +296,26 @@ export class Queries {
   }
 
   /**
-   * Service edges over the range: the minutes the edge job has covered from its table, the
-   * few after its watermark from spans (see liveWindow). The watermark is read first, and the
-   * table is read only before it, so a minute the job covers meanwhile is counted once.
+   * Service edges over the range: the whole hours the edge job has rolled up from the hourly
+   * table (see hourWindow), its other covered minutes from the per-minute one, the few after its
+   * watermark from spans (see liveWindow), merged by mergeEdges. The watermarks are read first,
+   * and each table only before its own, so a minute or an hour the job covers meanwhile is
+   * counted once.
    */
   async dependencies(range: TimeRange): Promise<EdgeRow[]> {
-    const [mark] = await this.rows<{ w: number; n: string }>(this.sql.render('query/edges-watermark', {}));
+    const [mark] = await this.rows<{ w: number; n: string; hs: number; h: number; rolled: number | boolean }>(this.sql.render('query/edges-watermark', {}));
     const watermark = mark !== undefined && Number(mark.n) > 0 ? Number(mark.w) : undefined;
+    const rolled = mark !== undefined && Boolean(mark.rolled) ? { from: Number(mark.hs), until: Number(mark.h) } : undefined;
     const { liveFrom, from, to, parentFrom, childTo } = liveWindow(range, watermark);
-    return this.rows(this.sql.render('query/dependencies', { ...range, liveFrom, from, to, parentFrom, childTo }));
+    const { hourFrom, hourTo } = hourWindow(range, rolled, { liveFrom });
+    // Side by side on the reader pool (embedded chDB plans them one at a time, a server runs them at once).
+    const [stored, live] = await Promise.all([
+      this.rows<EdgeHistogramRow>(this.sql.render('query/dependencies', { ...range, liveFrom, hourFrom, hourTo })),
+      from < to ? this.rows<EdgeHistogramRow>(this.sql.render('query/dependencies-live', { from, to, parentFrom, childTo })) : [],
+    ]);
+    // Only while minutes written before migration 10 are in the range: their latency is a t-digest.
+    const digests = withoutHistogram(stored) ? await this.rows<EdgeDigestRow>(this.sql.render('query/dependencies-digests', { ...range, liveFrom })) : [];
+    return mergeEdges(stored, live, digests);
   }
 
   /** Each service's requests and root spans over the whole minutes of the range, for the map's nodes (see dependencyMap). */

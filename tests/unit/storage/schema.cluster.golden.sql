@@ -394,3 +394,28 @@ FROM (
     GROUP BY Minute, ServiceName, SpanName, SpanKind, TraceId
 )
 GROUP BY Minute, ServiceName, SpanName, SpanKind;
+
+ALTER TABLE otel.hindsight_service_edges_1m_local ON CLUSTER hindsight
+ADD COLUMN IF NOT EXISTS LatencyHistogram SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(1));
+
+ALTER TABLE otel.hindsight_service_edges_1m ON CLUSTER hindsight
+ADD COLUMN IF NOT EXISTS LatencyHistogram SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(1));
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_service_edges_1h_local ON CLUSTER hindsight
+(
+    Hour DateTime CODEC(Delta, ZSTD(1)),
+    Parent LowCardinality(String),
+    Child LowCardinality(String),
+    Kind LowCardinality(String),
+    Calls SimpleAggregateFunction(sum, UInt64),
+    Errors SimpleAggregateFunction(sum, UInt64),
+    LatencyHistogram SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(1))
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/otel/hindsight_service_edges_1h_local', '{replica}')
+PARTITION BY toYYYYMM(Hour)
+ORDER BY (Hour, Parent, Child, Kind)
+TTL Hour + toIntervalDay(7)
+SETTINGS index_granularity = 8192;
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_service_edges_1h ON CLUSTER hindsight AS otel.hindsight_service_edges_1h_local
+ENGINE = Distributed(hindsight, otel, hindsight_service_edges_1h_local, cityHash64(Parent, Child));

@@ -355,3 +355,23 @@ FROM (
     GROUP BY Minute, ServiceName, SpanName, SpanKind, TraceId
 )
 GROUP BY Minute, ServiceName, SpanName, SpanKind;
+
+-- migration 10: service dependency edges per hour, and edge latency as a log-bucket histogram, so a day-long map adds 24 small rows per edge
+ALTER TABLE otel.hindsight_service_edges_1m
+ADD COLUMN IF NOT EXISTS LatencyHistogram SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(1));
+
+CREATE TABLE IF NOT EXISTS otel.hindsight_service_edges_1h
+(
+    Hour DateTime CODEC(Delta, ZSTD(1)),
+    Parent LowCardinality(String),
+    Child LowCardinality(String),
+    Kind LowCardinality(String),
+    Calls SimpleAggregateFunction(sum, UInt64),
+    Errors SimpleAggregateFunction(sum, UInt64),
+    LatencyHistogram SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) CODEC(ZSTD(1))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(Hour)
+ORDER BY (Hour, Parent, Child, Kind)
+TTL Hour + toIntervalDay(7)
+SETTINGS index_granularity = 8192;

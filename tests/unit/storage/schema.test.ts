@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import {
   ARRIVALS_TABLE,
   bootstrapStatements,
+  EDGES_1H_TABLE,
   EDGES_TABLE,
   JOBS_TABLE,
   localTable,
@@ -44,7 +45,7 @@ test('migration versions are unique and increasing', () => {
 
 test('retention is rendered into every TTL', () => {
   const ddl = MIGRATIONS.flatMap((m) => m.statements({ sql: SqlRegistry.load('db'), retentionDays: 30 })).join('\n');
-  expect(ddl.match(/toIntervalDay\(30\)/g)).toHaveLength(8);
+  expect(ddl.match(/toIntervalDay\(30\)/g)).toHaveLength(9);
   expect(ddl).toContain('ttl_only_drop_parts = 1');
 });
 
@@ -101,6 +102,7 @@ describe('the cluster schema', () => {
       'CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1m ON CLUSTER hindsight AS otel.hindsight_operations_1m_local\nENGINE = Distributed(hindsight, otel, hindsight_operations_1m_local, rand())',
       'CREATE TABLE IF NOT EXISTS otel.hindsight_operations_5m ON CLUSTER hindsight AS otel.hindsight_operations_5m_local\nENGINE = Distributed(hindsight, otel, hindsight_operations_5m_local, rand())',
       'CREATE TABLE IF NOT EXISTS otel.hindsight_operations_1h ON CLUSTER hindsight AS otel.hindsight_operations_1h_local\nENGINE = Distributed(hindsight, otel, hindsight_operations_1h_local, rand())',
+      'CREATE TABLE IF NOT EXISTS otel.hindsight_service_edges_1h ON CLUSTER hindsight AS otel.hindsight_service_edges_1h_local\nENGINE = Distributed(hindsight, otel, hindsight_service_edges_1h_local, cityHash64(Parent, Child))',
     ]);
     const readable = (o: SchemaOptions): string[] =>
       [
@@ -132,13 +134,24 @@ describe('the cluster schema', () => {
       'otel_traces_local',
       'otel_traces_trace_id_ts_local',
       'hindsight_service_edges_1m_local',
+      'hindsight_service_edges_1h_local',
       'hindsight_late_arrivals_local',
       'hindsight_trace_summaries_local',
       'hindsight_operations_1m_local',
       'hindsight_operations_5m_local',
       'hindsight_operations_1h_local',
     ]);
-    expect(Object.keys(retentionTtls(single))).toEqual([TRACES_TABLE, TRACE_ID_TS_TABLE, EDGES_TABLE, ARRIVALS_TABLE, SUMMARIES_TABLE, OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE, OPERATIONS_1H_TABLE]);
+    expect(Object.keys(retentionTtls(single))).toEqual([
+      TRACES_TABLE,
+      TRACE_ID_TS_TABLE,
+      EDGES_TABLE,
+      EDGES_1H_TABLE,
+      ARRIVALS_TABLE,
+      SUMMARIES_TABLE,
+      OPERATIONS_1M_TABLE,
+      OPERATIONS_5M_TABLE,
+      OPERATIONS_1H_TABLE,
+    ]);
     expect(retentionStatement(cluster, 'otel_traces_local')).toBe('ALTER TABLE otel.otel_traces_local ON CLUSTER hindsight MODIFY TTL toDateTime(Timestamp) + toIntervalDay(7)');
   });
 });

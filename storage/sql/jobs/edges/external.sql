@@ -4,7 +4,7 @@
 -- names its broker (messaging.system, with the destination) goes to the broker whether or not
 -- a consumer child follows: the messaging edges go on from the broker to the consumers.
 SELECT toStartOfMinute(Timestamp) AS Minute, ServiceName AS Parent, Child, 'external' AS Kind,
-       count() AS Calls, countIf(StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(Duration) AS Latency
+       count() AS Calls, countIf(StatusCode = 'Error') AS Errors, sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS LatencyHistogram
 FROM (
     SELECT TraceId, SpanId, Timestamp, ServiceName, StatusCode, Duration,
            if(SpanAttributes['messaging.destination.name'] != '', SpanAttributes['messaging.destination.name'], SpanAttributes['messaging.destination']) AS Destination,

@@ -3,7 +3,7 @@
 -- started up to an hour before it ({parentFrom}). Counted once per consumer span, however many
 -- producers it links to (a batch receive).
 SELECT toStartOfMinute(Timestamp) AS Minute, Broker AS Parent, ServiceName AS Child, 'messaging' AS Kind,
-       count() AS Calls, countIf(StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(Duration) AS Latency
+       count() AS Calls, countIf(StatusCode = 'Error') AS Errors, sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS LatencyHistogram
 FROM (
     SELECT any(c.Timestamp) AS Timestamp, any(c.Broker) AS Broker, any(c.ServiceName) AS ServiceName,
            any(c.StatusCode) AS StatusCode, any(c.Duration) AS Duration

@@ -3,7 +3,7 @@
 -- read for them, so a few live minutes do not hash an hour of spans. A consumer child of a
 -- producer, with a broker named, is left to the messaging edges (producer -> broker -> consumer).
 SELECT toStartOfMinute(c.Timestamp) AS Minute, p.ServiceName AS Parent, c.ServiceName AS Child, 'service' AS Kind,
-       count() AS Calls, countIf(c.StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(c.Duration) AS Latency
+       count() AS Calls, countIf(c.StatusCode = 'Error') AS Errors, sumMap(map(toUInt16(floor(8 * log2(greatest(c.Duration, 1)))), toUInt64(1))) AS LatencyHistogram
 FROM {db:Identifier}.otel_traces AS c
 INNER JOIN (
     SELECT TraceId, SpanId, ServiceName, SpanKind FROM {db:Identifier}.otel_traces

@@ -114,7 +114,9 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
         },
       ),
   },
-  'query/dependencies': { range: (n) => sql.render(n, { ...RANGE, liveFrom: 1_700_003_580, from: 1_700_003_580, to: 1_700_003_641, parentFrom: 1_699_999_980, childTo: 1_700_003_941 }) },
+  'query/dependencies': { range: (n) => sql.render(n, { ...RANGE, liveFrom: 1_700_003_580, hourFrom: 1_700_002_800, hourTo: 1_700_002_800 }) },
+  'query/dependencies-digests': { range: (n) => sql.render(n, { ...RANGE, liveFrom: 1_700_003_580 }) },
+  'query/dependencies-live': { '': (n) => sql.render(n, { from: 1_700_003_580, to: 1_700_003_641, parentFrom: 1_699_999_980, childTo: 1_700_003_941 }) },
   'query/edges-watermark': { '': (n) => sql.render(n, {}) },
   'query/service-requests': { minutes: (n) => sql.render(n, RANGE) },
   'query/red-series': {
@@ -149,6 +151,12 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   'jobs/delete-edges': {
     'minutes on one node': (n) => sql.render(n, { table: 'hindsight_service_edges_1m', from: 1_700_000_040, to: 1_700_003_640 }),
     'from a minute on, on a cluster': (n) => sql.render(n, { table: 'hindsight_service_edges_1m_local', cluster: CLUSTER, from: 1_700_000_040 }),
+  },
+  'jobs/first-edge-hour': { '': (n) => sql.render(n, {}) },
+  'jobs/hour-edges': { '': (n) => sql.render(n, { from: 1_699_999_200, to: 1_700_002_800 }) },
+  'jobs/delete-hour-edges': {
+    'hours on one node': (n) => sql.render(n, { table: 'hindsight_service_edges_1h', from: 1_699_999_200, to: 1_700_002_800 }),
+    'from an hour on, on a cluster': (n) => sql.render(n, { table: 'hindsight_service_edges_1h_local', cluster: CLUSTER, from: 1_699_999_200 }),
   },
   'jobs/service-edges': { '': (n) => sql.render(n, { from: 1_700_000_040, to: 1_700_003_640, parentFrom: 1_699_996_440 }) },
   'jobs/external-edges': { '': (n) => sql.render(n, { from: 1_700_000_040, to: 1_700_003_640, childTo: 1_700_003_940 }) },
@@ -196,6 +204,10 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   'schema/add-root-counts': {
     'one node': (n) => sql.render(n, { table: 'hindsight_operations_1m' }),
     'a cluster': (n) => sql.render(n, { table: 'hindsight_operations_1m_local', cluster: CLUSTER }),
+  },
+  'schema/add-edge-histogram': {
+    'one node': (n) => sql.render(n, { table: 'hindsight_service_edges_1m' }),
+    'a cluster': (n) => sql.render(n, { table: 'hindsight_service_edges_1m_local', cluster: CLUSTER }),
   },
   'schema/views/hindsight_trace_summaries_mv': {
     'one node': (n) => sql.render(n, { target: 'hindsight_trace_summaries', select: selectOf('schema/views/select/hindsight_trace_summaries', {}) }),
@@ -258,6 +270,7 @@ function tables(): Pick<typeof SAMPLES, TableStatement> {
   return {
     'schema/tables/otel_traces': create('otel_traces'),
     'schema/tables/otel_traces_trace_id_ts': create('otel_traces_trace_id_ts'),
+    'schema/tables/hindsight_service_edges_1h': create('hindsight_service_edges_1h'),
     'schema/tables/hindsight_service_edges_1m': create('hindsight_service_edges_1m'),
     'schema/tables/hindsight_jobs': create('hindsight_jobs', true),
     'schema/tables/hindsight_late_arrivals': create('hindsight_late_arrivals'),

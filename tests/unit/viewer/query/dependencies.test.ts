@@ -1,5 +1,5 @@
 import type { DependencyNode } from '../../../../viewer/api/types';
-import { dependencyMap, LIVE_MAX_SECONDS, liveWindow, serviceCalls, type EdgeRow, type ServiceRequestsRow } from '../../../../viewer/query/dependencies';
+import { dependencyMap, hourWindow, mergeEdges, withoutHistogram, LIVE_MAX_SECONDS, liveWindow, serviceCalls, type EdgeRow, type ServiceRequestsRow } from '../../../../viewer/query/dependencies';
 
 test("Jaeger's links: calls summed per parent and child, whatever the kind of edge", () => {
   expect(
@@ -36,6 +36,68 @@ describe('liveWindow: the minutes the edge job has not covered', () => {
     expect(w.from).toBe(w.to);
     expect(w.parentFrom).toBe(w.from);
     expect(w.liveFrom).toBe(END + 60);
+  });
+});
+
+describe('hourWindow: the whole hours read from the hourly table', () => {
+  const HOUR0 = Math.floor(END / 3600) * 3600; // the hour END falls in
+  const live = { liveFrom: END - 90 };
+  const rolled = { from: HOUR0 - 48 * 3600, until: HOUR0 };
+
+  test('the whole hours inside the range, up to what the job has rolled up', () => {
+    // The range starts 30 s past a minute, partway into an hour: its first whole hour is the next.
+    const w = hourWindow({ startNs: ns(END - 86_400), endNs: ns(END) }, rolled, live);
+    expect(w).toEqual({ hourFrom: Math.ceil((END - 86_400 - 30) / 3600) * 3600, hourTo: HOUR0 });
+    // Not past the roll-up's watermark.
+    expect(hourWindow({ startNs: ns(END - 86_400), endNs: ns(END) }, { ...rolled, until: HOUR0 - 7200 }, live).hourTo).toBe(HOUR0 - 7200);
+  });
+
+  test('never an hour before the first one rolled up, nor one that reaches the live part', () => {
+    expect(hourWindow({ startNs: ns(END - 86_400), endNs: ns(END) }, { ...rolled, from: HOUR0 - 5 * 3600 }, live).hourFrom).toBe(HOUR0 - 5 * 3600);
+    expect(hourWindow({ startNs: ns(END - 86_400), endNs: ns(END) }, rolled, { liveFrom: HOUR0 - 1800 }).hourTo).toBe(HOUR0 - 3600);
+  });
+
+  test('empty before the first roll-up, and for a range shorter than an hour', () => {
+    const none = hourWindow({ startNs: ns(END - 86_400), endNs: ns(END) }, undefined, live);
+    expect(none.hourTo).toBe(none.hourFrom);
+    const short = hourWindow({ startNs: ns(END - 1800), endNs: ns(END) }, rolled, live);
+    expect(short.hourTo).toBe(short.hourFrom);
+  });
+});
+
+describe('mergeEdges: the stored edges and the live part, one row per edge', () => {
+  const web = { parent: 'web', child: 'db', kind: 'external' };
+  // floor(8 * log2(1e6)) = 159: the bucket of 1 ms; 8 buckets on, 2 ms.
+  const ms1 = 159;
+  const ms2 = 167;
+
+  test('calls, errors and histograms added, quantiles read from the sum, the most called first', () => {
+    const merged = mergeEdges(
+      [
+        { ...web, calls: '3', errors: '1', buckets: [ms1], counts: ['3'] },
+        { parent: 'web', child: 'api', kind: 'service', calls: '1', errors: '0', buckets: [ms2], counts: ['1'] },
+      ],
+      [{ ...web, calls: '5', errors: '0', buckets: [ms2], counts: ['5'] }],
+    );
+    expect(merged.map((e) => [e.parent, e.child, e.kind, e.calls, e.errors])).toEqual([
+      ['web', 'db', 'external', '8', '1'],
+      ['web', 'api', 'service', '1', '0'],
+    ]);
+    // 3 calls near 1 ms and 5 near 2 ms: the median is among the 2 ms ones.
+    const [p50, , p99] = merged[0]!.latency;
+    expect(p50 / 2e6).toBeGreaterThan(0.9);
+    expect(p50 / 2e6).toBeLessThan(1.1);
+    expect(p99 / 2e6).toBeLessThan(1.1);
+  });
+
+  test("an edge with only rows written before the histogram keeps their t-digest's quantiles", () => {
+    const old = { ...web, calls: '4', errors: '0', buckets: [], counts: [] };
+    expect(withoutHistogram([old])).toBe(true);
+    expect(mergeEdges([old], [], [{ ...web, digest: [7e6, 8e6, 9e6] }])[0]!.latency).toEqual([7e6, 8e6, 9e6]);
+    // Once the edge has a histogram (here from the live part), the quantiles are the histogram's.
+    const mixed = mergeEdges([old], [{ ...web, calls: '1', errors: '0', buckets: [ms1], counts: ['1'] }], [{ ...web, digest: [7e6, 8e6, 9e6] }]);
+    expect(mixed[0]!.calls).toBe('5');
+    expect(mixed[0]!.latency[0] / 1e6).toBeLessThan(1.1);
   });
 });
 

@@ -1,7 +1,7 @@
 -- parameters: {"from":1700000040,"to":1700003640,"childTo":1700003940}
-INSERT INTO otel.hindsight_service_edges_1m (Minute, Parent, Child, Kind, Calls, Errors, Latency)
+INSERT INTO otel.hindsight_service_edges_1m (Minute, Parent, Child, Kind, Calls, Errors, LatencyHistogram)
 SELECT toStartOfMinute(Timestamp) AS Minute, ServiceName AS Parent, Child, 'external' AS Kind,
-       count() AS Calls, countIf(StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(Duration) AS Latency
+       count() AS Calls, countIf(StatusCode = 'Error') AS Errors, sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS LatencyHistogram
 FROM (
     SELECT TraceId, SpanId, Timestamp, ServiceName, StatusCode, Duration,
            if(SpanAttributes['messaging.destination.name'] != '', SpanAttributes['messaging.destination.name'], SpanAttributes['messaging.destination']) AS Destination,

@@ -1,7 +1,7 @@
 -- parameters: {"parentFrom":1699996440,"to":1700003640,"from":1700000040}
-INSERT INTO otel.hindsight_service_edges_1m (Minute, Parent, Child, Kind, Calls, Errors, Latency)
+INSERT INTO otel.hindsight_service_edges_1m (Minute, Parent, Child, Kind, Calls, Errors, LatencyHistogram)
 SELECT toStartOfMinute(c.Timestamp) AS Minute, p.ServiceName AS Parent, c.ServiceName AS Child, 'service' AS Kind,
-       count() AS Calls, countIf(c.StatusCode = 'Error') AS Errors, quantilesTDigestState(0.5, 0.95, 0.99)(c.Duration) AS Latency
+       count() AS Calls, countIf(c.StatusCode = 'Error') AS Errors, sumMap(map(toUInt16(floor(8 * log2(greatest(c.Duration, 1)))), toUInt64(1))) AS LatencyHistogram
 FROM otel.otel_traces AS c
 INNER JOIN (
     SELECT TraceId, SpanId, ServiceName, SpanKind FROM otel.otel_traces

@@ -1,0 +1,1 @@
+AND Hour < toDateTime({to:UInt32})

@@ -1,0 +1,1 @@
+Hour + toIntervalDay({retentionDays:UInt32})
