@@ -2,7 +2,7 @@ import type { Span } from '../../../../viewer/api/types';
 import { serviceColor } from '../../../../viewer/ui/src/lib/colors';
 import { findSpans } from '../../../../viewer/ui/src/lib/find';
 import { DEFAULT_SEARCH, DEFAULT_TRACE_VIEW, decodeSearch, decodeTraceView, encodeSearch, encodeTraceView, searchApiParams } from '../../../../viewer/ui/src/lib/url-state';
-import { rowWindow, scrollToRow, slotKey, windowSlots } from '../../../../viewer/ui/src/lib/virtual';
+import { nextRowWindow, planSlots, rowWindow, scrollToRow, windowFollower } from '../../../../viewer/ui/src/lib/virtual';
 
 describe('rowWindow', () => {
   test('renders the rows in view plus overscan', () => {
@@ -15,39 +15,73 @@ describe('rowWindow', () => {
     expect(rowWindow(0, 500, 26, 0)).toEqual({ start: 0, end: 0, offset: 0 });
   });
 
-  test('a window never holds more rows than the slots, so its slot keys are distinct at every scroll position', () => {
-    for (const [height, overscan] of [
-      [260, 5],
-      [566, 4],
-      [25, 0],
-      [900, 10],
-    ] as const) {
-      const slots = windowSlots(height, 26, overscan);
-      let largest = 0;
-      for (let top = 0; top < 26 * 200; top += 7) {
-        const w = rowWindow(top, height, 26, 50_000, overscan);
-        const keys = Array.from({ length: w.end - w.start }, (_, i) => slotKey(w.start + i, slots));
-        expect(new Set(keys).size).toBe(keys.length);
-        largest = Math.max(largest, keys.length);
-      }
-      // Not more slots than a window can fill: each is a row element kept alive.
-      expect(largest).toBe(slots);
-    }
+  test('a jump that leaves no row in view on screen renders the rows in view alone; a small scroll keeps the overscan', () => {
+    const first = nextRowWindow(undefined, 26 * 100, 260, 26, 50_000, 4);
+    expect(first).toEqual(rowWindow(26 * 100, 260, 26, 50_000, 4));
+    expect(nextRowWindow(first, 26 * 103, 260, 26, 50_000, 4)).toEqual(rowWindow(26 * 103, 260, 26, 50_000, 4));
+    const jump = nextRowWindow(first, 26 * 5_000, 260, 26, 50_000, 4);
+    expect(jump).toEqual({ start: 5_000, end: 5_010, offset: 5_000 * 26 });
+    // The next small step brings the overscan back.
+    expect(nextRowWindow(jump, 26 * 5_001, 260, 26, 50_000, 4)).toEqual(rowWindow(26 * 5_001, 260, 26, 50_000, 4));
+    // From an empty list (a collapsed root), the window is the usual one.
+    expect(nextRowWindow({ start: 0, end: 0, offset: 0 }, 0, 260, 26, 50, 4)).toEqual(rowWindow(0, 260, 26, 50, 4));
+    // windowFollower keeps the last window between calls.
+    const follow = windowFollower(4);
+    expect(follow(26 * 100, 260, 26, 50_000, false)).toEqual(first);
+    expect(follow(26 * 5_000, 260, 26, 50_000, false)).toEqual(jump);
+    // Once the scroll has settled, the overscan is back.
+    expect(follow(26 * 5_000, 260, 26, 50_000, true)).toEqual(rowWindow(26 * 5_000, 260, 26, 50_000, 4));
   });
 
-  test('a small scroll keeps the keys of the rows that stay (their elements are left alone); those that enter reuse freed keys', () => {
-    const slots = windowSlots(260, 26, 2);
-    const keys = (top: number): Map<number, number> => {
-      const w = rowWindow(top, 260, 26, 1_000, 2);
-      return new Map(Array.from({ length: w.end - w.start }, (_, i) => [w.start + i, slotKey(w.start + i, slots)]));
+  describe('planSlots', () => {
+    /** Runs a sequence of windows through planSlots, checking each plan against the slots shown before. */
+    const walk = (windows: [number, number][]): { moved: number; made: number }[] => {
+      let made = 0;
+      let shown: number[] = [];
+      let shownStart = 0;
+      const stats: { moved: number; made: number }[] = [];
+      for (const [start, end] of windows) {
+        const madeBefore = made;
+        const plan = planSlots(shown, shownStart, start, end, () => made++);
+        expect(plan.order).toHaveLength(end - start);
+        expect(new Set(plan.order).size).toBe(plan.order.length);
+        // Every slot of before is either used or dropped, never both; new ones are fresh.
+        expect(new Set([...plan.order, ...plan.dropped]).size).toBe(plan.order.length + plan.dropped.length);
+        for (const s of shown) expect(plan.order.includes(s) !== plan.dropped.includes(s)).toBe(true);
+        // The kept run stands in the document in the order it had.
+        const kept = plan.order.slice(plan.keptFrom, plan.keptTo);
+        const at = kept.map((s) => shown.indexOf(s));
+        expect(at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1]!))).toBe(true);
+        // A row in both windows keeps its slot.
+        for (let row = Math.max(start, shownStart); row < Math.min(end, shownStart + shown.length); row++) expect(plan.order[row - start]).toBe(shown[row - shownStart]);
+        stats.push({ moved: plan.order.length - kept.length - (made - madeBefore), made: made - madeBefore });
+        shown = plan.order;
+        shownStart = start;
+      }
+      return stats;
     };
-    const before = keys(26 * 100);
-    const after = keys(26 * 103);
-    for (const [row, key] of after) if (before.has(row)) expect(before.get(row)).toBe(key);
-    const freed = new Set([...Array(slots).keys()].filter((key) => ![...after].some(([row, k]) => before.has(row) && k === key)));
-    const entered = [...after].filter(([row]) => !before.has(row)).map(([, key]) => key);
-    expect(entered.length).toBeGreaterThan(0);
-    for (const key of entered) expect(freed.has(key)).toBe(true);
+
+    test('a small scroll moves only the slots of the rows that enter', () => {
+      const [, down, up] = walk([
+        [100, 120],
+        [103, 123],
+        [101, 121],
+      ]);
+      expect(down).toEqual({ moved: 3, made: 0 });
+      expect(up).toEqual({ moved: 2, made: 0 });
+    });
+
+    test('a jump reuses every slot where it stands, and a bigger window makes the slots it lacks', () => {
+      const [, jump, bigger, smaller] = walk([
+        [100, 120],
+        [5_000, 5_014],
+        [5_002, 5_030],
+        [0, 3],
+      ]);
+      expect(jump).toEqual({ moved: 0, made: 0 });
+      expect(bigger!.made).toBe(28 - 14);
+      expect(smaller).toEqual({ moved: 0, made: 0 });
+    });
   });
 
   test('scrolls a row into view only when needed', () => {

@@ -1,4 +1,4 @@
-import { ERROR_COLOR, minimapLayers, type MinimapSpan } from '../../../../viewer/ui/src/lib/minimap';
+import { createMinimapBuilder, ERROR_COLOR, minimapLayers, type MinimapSpan } from '../../../../viewer/ui/src/lib/minimap';
 import { serviceColor } from '../../../../viewer/ui/src/lib/colors';
 
 const node = (start: number, end: number, service = 'api', statusCode = 'Unset'): MinimapSpan => ({ start, end, span: { service, statusCode } });
@@ -31,4 +31,21 @@ test('50,000 spans share pixel rows and stay inside the canvas, at least 1px wid
 test('nothing to draw for no spans or no width', () => {
   expect(minimapLayers([], 10, 100, 56)).toEqual([]);
   expect(minimapLayers([node(0, 1)], 10, 0, 56)).toEqual([]);
+});
+
+test('built a slice at a time, the layers are those built in one go', () => {
+  const nodes = Array.from({ length: 20_000 }, (_, i) => node(i % 977, (i % 977) + (i % 13), `s${i % 7}`, i % 101 === 0 ? 'Error' : 'Unset'));
+  const builder = createMinimapBuilder(nodes, 1_000, 800, 56);
+  let slices = 0;
+  // One slice per idle period: `more()` says yes once, then no.
+  for (let done = false; !done; slices++) {
+    let asked = 0;
+    done = builder.build(() => asked++ === 0);
+  }
+  expect(slices).toBeGreaterThan(5);
+  expect(builder.layers()).toEqual(minimapLayers(nodes, 1_000, 800, 56));
+  // Nothing to draw: done at once, no layers.
+  const none = createMinimapBuilder(nodes, 1_000, 0, 56);
+  expect(none.build(() => false)).toBe(true);
+  expect(none.layers()).toEqual([]);
 });
