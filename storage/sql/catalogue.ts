@@ -135,9 +135,8 @@ export const CATALOGUE = {
   'query/span-columns': fragment(),
   'query/dependencies': statement({ params: { startNs: 'Int64', endNs: 'Int64', liveFrom: 'UInt32', hourFrom: 'UInt32', hourTo: 'UInt32' } }),
   'query/dependencies-digests': statement({ params: { startNs: 'Int64', endNs: 'Int64', liveFrom: 'UInt32' } }),
-  'query/dependencies-live': statement({
-    slots: { service: include('jobs/edges/service'), external: include('jobs/edges/external'), messaging: include('jobs/edges/messaging') },
-  }),
+  'query/dependencies-live': statement({ slots: { edges: choice({ service: 'jobs/edges/service', external: 'jobs/edges/external', messaging: 'jobs/edges/messaging' }) } }),
+  'query/live-span-kinds': statement({ params: { from: 'UInt32', to: 'UInt32' } }),
   'query/edges-watermark': statement(),
   'query/service-requests': statement({ slots: { minutes: MINUTES } }),
   'query/red-series': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { range: RANGE, spans: RED_SPANS } }),

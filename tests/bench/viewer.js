@@ -7,8 +7,10 @@
  * again, and a find (a term typed into the find box, to the first painted frame with the
  * matches marked); then the time to first paint of the same trace's statistics view
  * (?view=stats: its first table row) and flame graph (?view=flame: its canvas drawn),
- * opened directly by URL. In-run baseline: the time the same page takes just to fetch
- * and parse the trace's JSON, so the figures say what the viewer adds on top of the data.
+ * opened directly by URL. In-run baselines: the time the same page takes just to fetch
+ * and parse the trace's JSON, so the figures say what the viewer adds on top of the data;
+ * and the same scroll of a blank page (baseline_empty_page), the frames this browser on this
+ * machine gives when nothing is drawn.
  * Long tasks (over 50 ms on the main thread) are counted while the page loads and while
  * it scrolls: they are what a user feels as a freeze.
  *
@@ -93,10 +95,9 @@ async function measureView(browser, url, selector) {
   return { shown_ms: Math.round(median(shown)), first_paint_ms: Math.round(median(painted)), long_tasks: medianTasks(tasks) };
 }
 
-/** Scrolls the waterfall from top to bottom in 60 steps, one per frame, timing each frame; then back to the top. */
-async function measureScroll(page) {
-  const result = await page.evaluate(async () => {
-    window.__longTasks.length = 0;
+/** In the page: scrolls `.viewport` from top to bottom in 60 steps, one per frame, timing each frame. */
+function scrollSteps() {
+  return (async () => {
     const viewport = document.querySelector('.viewport');
     const frameTimes = [];
     const height = viewport.scrollHeight;
@@ -108,8 +109,14 @@ async function measureScroll(page) {
       frameTimes.push(now - last);
       last = now;
     }
-    return { renderedRows: document.querySelectorAll('.row').length, frameTimes };
-  });
+    return frameTimes;
+  })();
+}
+
+/** Scrolls the waterfall from top to bottom in 60 steps, one per frame, timing each frame; then back to the top. */
+async function measureScroll(page) {
+  await page.evaluate(() => (window.__longTasks.length = 0));
+  const result = { frameTimes: await page.evaluate(scrollSteps), renderedRows: await page.evaluate(() => document.querySelectorAll('.row').length) };
   // Long tasks are reported after they end: give the last one a moment to arrive.
   await page.waitForTimeout(100);
   const longTasks = await page.evaluate(() => window.__longTasks.splice(0));
@@ -289,14 +296,38 @@ function misses(r) {
   return out;
 }
 
+/**
+ * The in-run baseline of the scroll figures: the same 60-step scroll, RUNS times, of a blank
+ * viewport as tall as the 50,000-span waterfall, in the same browser and window. Nothing is
+ * drawn and no script runs, so its frames are what this machine's headless, software-rendered
+ * Chromium delivers at best: the floor under the waterfall's.
+ */
+async function emptyPageScroll(browser) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    await page.setContent('<div class="viewport" style="height: 800px; overflow-y: auto"><div style="height: 1300000px"></div></div>');
+    const frames = [];
+    for (let run = 0; run < RUNS; run++) {
+      frames.push(...(await page.evaluate(scrollSteps)));
+      await page.evaluate(() => (document.querySelector('.viewport').scrollTop = 0));
+      await page.waitForTimeout(200);
+    }
+    return { scroll_frames: frames.length, scroll_p95_frame_ms: Math.round(percentile(frames, 0.95)), scroll_max_frame_ms: Math.round(Math.max(...frames)) };
+  } finally {
+    await page.close();
+  }
+}
+
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hindsight-bench-viewer-'));
   const server = await startServer(dataDir, []);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   try {
+    log('blank page: scroll (baseline)');
+    const emptyPage = await emptyPageScroll(browser);
     const sizes = [];
     for (const size of SIZES) sizes.push(await measureSize(browser, server, size));
-    console.log(JSON.stringify({ bench: 'viewer', runs: RUNS, targets: TARGETS, sizes }));
+    console.log(JSON.stringify({ bench: 'viewer', runs: RUNS, targets: TARGETS, baseline_empty_page: emptyPage, sizes }));
   } finally {
     await browser.close();
     server.child.kill('SIGTERM');

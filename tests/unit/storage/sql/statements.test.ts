@@ -116,7 +116,12 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   },
   'query/dependencies': { range: (n) => sql.render(n, { ...RANGE, liveFrom: 1_700_003_580, hourFrom: 1_700_002_800, hourTo: 1_700_002_800 }) },
   'query/dependencies-digests': { range: (n) => sql.render(n, { ...RANGE, liveFrom: 1_700_003_580 }) },
-  'query/dependencies-live': { '': (n) => sql.render(n, { from: 1_700_003_580, to: 1_700_003_641, parentFrom: 1_699_999_980, childTo: 1_700_003_941 }) },
+  'query/dependencies-live': {
+    'service edges': (n) => sql.render(n, { from: 1_700_003_580, to: 1_700_003_641, parentFrom: 1_699_999_980 }, { edges: 'service' }),
+    'external peers': (n) => sql.render(n, { from: 1_700_003_580, to: 1_700_003_641, childTo: 1_700_003_941 }, { edges: 'external' }),
+    'broker edges': (n) => sql.render(n, { from: 1_700_003_580, to: 1_700_003_641, parentFrom: 1_699_999_980 }, { edges: 'messaging' }),
+  },
+  'query/live-span-kinds': { '': (n) => sql.render(n, { from: 1_700_003_580, to: 1_700_003_641 }) },
   'query/edges-watermark': { '': (n) => sql.render(n, {}) },
   'query/service-requests': { minutes: (n) => sql.render(n, RANGE) },
   'query/red-series': {

@@ -1,8 +1,8 @@
--- parameters: {"parentFrom":1699999980,"to":1700003641,"from":1700003580,"childTo":1700003941}
+-- service edges
+-- parameters: {"parentFrom":1699999980,"to":1700003641,"from":1700003580}
 SELECT Parent AS parent, Child AS child, Kind AS kind, sum(Calls) AS calls, sum(Errors) AS errors,
        mapKeys(sumMap(LatencyHistogram)) AS buckets, mapValues(sumMap(LatencyHistogram)) AS counts
-FROM (
-    SELECT Parent, Child, Kind, Calls, Errors, LatencyHistogram FROM (SELECT toStartOfMinute(c.Timestamp) AS Minute, p.ServiceName AS Parent, c.ServiceName AS Child, 'service' AS Kind,
+FROM (SELECT toStartOfMinute(c.Timestamp) AS Minute, p.ServiceName AS Parent, c.ServiceName AS Child, 'service' AS Kind,
        count() AS Calls, countIf(c.StatusCode = 'Error') AS Errors, sumMap(map(toUInt16(floor(8 * log2(greatest(c.Duration, 1)))), toUInt64(1))) AS LatencyHistogram
 FROM otel.otel_traces AS c
 INNER JOIN (
@@ -16,8 +16,13 @@ WHERE c.Timestamp >= toDateTime({from:UInt32}) AND c.Timestamp < toDateTime({to:
   AND c.ParentSpanId != '' AND p.ServiceName != c.ServiceName
   AND NOT (p.SpanKind = 'Producer' AND c.SpanKind = 'Consumer' AND c.SpanAttributes['messaging.system'] != '')
 GROUP BY Minute, Parent, Child)
-    UNION ALL
-    SELECT Parent, Child, Kind, Calls, Errors, LatencyHistogram FROM (SELECT toStartOfMinute(Timestamp) AS Minute, ServiceName AS Parent, Child, 'external' AS Kind,
+GROUP BY Parent, Child, Kind;
+
+-- external peers
+-- parameters: {"from":1700003580,"to":1700003641,"childTo":1700003941}
+SELECT Parent AS parent, Child AS child, Kind AS kind, sum(Calls) AS calls, sum(Errors) AS errors,
+       mapKeys(sumMap(LatencyHistogram)) AS buckets, mapValues(sumMap(LatencyHistogram)) AS counts
+FROM (SELECT toStartOfMinute(Timestamp) AS Minute, ServiceName AS Parent, Child, 'external' AS Kind,
        count() AS Calls, countIf(StatusCode = 'Error') AS Errors, sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS LatencyHistogram
 FROM (
     SELECT TraceId, SpanId, Timestamp, ServiceName, StatusCode, Duration,
@@ -36,8 +41,13 @@ WHERE Child != ''
       WHERE c.Timestamp >= toDateTime({from:UInt32}) AND c.Timestamp < toDateTime({childTo:UInt32}) AND c.ParentSpanId != ''
         AND c.SpanKind IN ('Server', 'Consumer')))
 GROUP BY Minute, Parent, Child)
-    UNION ALL
-    SELECT Parent, Child, Kind, Calls, Errors, LatencyHistogram FROM (SELECT toStartOfMinute(Timestamp) AS Minute, Broker AS Parent, ServiceName AS Child, 'messaging' AS Kind,
+GROUP BY Parent, Child, Kind;
+
+-- broker edges
+-- parameters: {"from":1700003580,"to":1700003641,"parentFrom":1699999980}
+SELECT Parent AS parent, Child AS child, Kind AS kind, sum(Calls) AS calls, sum(Errors) AS errors,
+       mapKeys(sumMap(LatencyHistogram)) AS buckets, mapValues(sumMap(LatencyHistogram)) AS counts
+FROM (SELECT toStartOfMinute(Timestamp) AS Minute, Broker AS Parent, ServiceName AS Child, 'messaging' AS Kind,
        count() AS Calls, countIf(StatusCode = 'Error') AS Errors, sumMap(map(toUInt16(floor(8 * log2(greatest(Duration, 1)))), toUInt64(1))) AS LatencyHistogram
 FROM (
     SELECT any(c.Timestamp) AS Timestamp, any(c.Broker) AS Broker, any(c.ServiceName) AS ServiceName,
@@ -60,5 +70,4 @@ FROM (
     GROUP BY c.TraceId, c.SpanId
 )
 GROUP BY Minute, Parent, Child)
-)
 GROUP BY Parent, Child, Kind;
