@@ -29,7 +29,7 @@
  *
  * Whole hours the job has covered are rolled up into hindsight_service_edges_1h (a third
  * watermark, `service_edges_hours`), and rewritten when late spans change one of their minutes,
- * so a day-long map merges 24 latency digests per edge instead of 1,440.
+ * so a day-long map adds 24 latency histograms per edge instead of 1,440.
  *
  * The selects (storage/sql/jobs/edges/) are shared with the live map
  * (viewer/query/queries.ts), which computes the minutes past the watermark the same way.
@@ -208,13 +208,7 @@ export class EdgeJob {
         await this.insertEdges(start, end);
       }
     }
-    // The rolled-up hours holding a recomputed minute, rolled up again from their minutes.
-    const [first, rolled] = [(await this.watermark(HOURS_START)) ?? Infinity, (await this.watermark(HOURS_JOB)) ?? -Infinity];
-    const hours = new Set([...dirty].map((m) => Math.floor(m / HOUR) * HOUR).filter((h) => h >= first && h < rolled));
-    for (const [from, to] of spanRanges(hours, HOUR)) {
-      await this.deleteHourEdges(from, to);
-      await this.client.command(this.sql.render('jobs/hour-edges', { from, to }));
-    }
+    if (dirty.size > 0) await this.rerollHours(dirty);
     if (cursor !== undefined) {
       await this.setWatermark(lateCursor(cursor.second), cursor.minute);
       this.logger.info({ arrived: cursor.second, doneDownTo: cursor.minute }, 'late spans arrived in more minutes at once than a run recomputes; the rest follow in the next runs');
@@ -238,10 +232,24 @@ export class EdgeJob {
     }
     while (from < until) {
       const to = Math.min(until, from + MAX_HOUR_STEP_SECONDS);
-      await this.client.command(this.sql.render('jobs/hour-edges', { from, to }));
+      await this.insertHours(from, to);
       await this.setWatermark(HOURS_JOB, to);
       from = to;
     }
+  }
+
+  /** The rolled-up hours holding one of the recomputed `minutes`, rolled up again from their minutes. */
+  private async rerollHours(minutes: ReadonlySet<number>): Promise<void> {
+    const [first, rolled] = [(await this.watermark(HOURS_START)) ?? Infinity, (await this.watermark(HOURS_JOB)) ?? -Infinity];
+    const hours = new Set([...minutes].map((m) => Math.floor(m / HOUR) * HOUR).filter((h) => h >= first && h < rolled));
+    for (const [from, to] of spanRanges(hours, HOUR)) {
+      await this.deleteHourEdges(from, to);
+      await this.insertHours(from, to);
+    }
+  }
+
+  private async insertHours(from: number, to: number): Promise<void> {
+    await this.client.command(this.sql.render('jobs/hour-edges', { from, to }));
   }
 
   private async firstEdgeHour(): Promise<number | undefined> {
