@@ -36,6 +36,8 @@ const RANGE = include('query/filters/time-range');
 const MINUTES = include('query/filters/minutes');
 const SUMMARY_COLUMNS = include('query/trace-summary-columns');
 const SPAN_COLUMNS_SELECT = include('query/span-columns');
+/** Whole spans, or only their shape (span-shape-columns.sql) for analysis that reads no attributes. */
+const SPAN_COLUMNS_OR_SHAPE = choice({ full: 'query/span-columns', shape: 'query/span-shape-columns' });
 const ORDER = choice({ newest: 'query/order/newest', slowest: 'query/order/slowest', most_spans: 'query/order/most-spans', most_errors: 'query/order/most-errors' });
 /** Only spans are inserted through the Store. */
 export const INSERT_TABLES = either(TRACES_TABLE);
@@ -133,6 +135,7 @@ export const CATALOGUE = {
   'query/explain': statement({ params: { threshold: 'UInt64', perGroup: 'UInt32', candidates: 'UInt32' }, slots: EXPLAIN_FILTERS }),
   'query/trace-summary-columns': fragment(),
   'query/span-columns': fragment(),
+  'query/span-shape-columns': fragment(),
   'query/dependencies': statement({ params: { startNs: 'Int64', endNs: 'Int64', liveFrom: 'UInt32', hourFrom: 'UInt32', hourTo: 'UInt32' } }),
   'query/dependencies-digests': statement({ params: { startNs: 'Int64', endNs: 'Int64', liveFrom: 'UInt32' } }),
   'query/dependencies-live': statement({ slots: { edges: choice({ service: 'jobs/edges/service', external: 'jobs/edges/external', messaging: 'jobs/edges/messaging' }) } }),
@@ -146,7 +149,7 @@ export const CATALOGUE = {
   'query/operation-windows-hours': statement({ params: { startNs: 'Int64', endNs: 'Int64', bucket: 'UInt32' } }),
   'query/trace-spans': statement({ params: { traceId: 'String' }, slots: { columns: SPAN_COLUMNS_SELECT } }),
   'query/traces-by-id': statement({ params: { traceIds: 'Array(String)' }, slots: { columns: SPAN_COLUMNS_SELECT } }),
-  'query/traces-spans': statement({ params: { traceIds: 'Array(String)' }, slots: { columns: SPAN_COLUMNS_SELECT, range: RANGE } }),
+  'query/traces-spans': statement({ params: { traceIds: 'Array(String)' }, slots: { columns: SPAN_COLUMNS_OR_SHAPE, range: RANGE } }),
   'query/skewed-traces': statement({ params: { traceIds: 'Array(String)', startNs: 'Int64', endNs: 'Int64' }, slots: { range: RANGE } }),
   'query/filters/time-range': fragment({ startNs: 'Int64', endNs: 'Int64' }),
   'query/filters/minutes': fragment({ startNs: 'Int64', endNs: 'Int64' }),

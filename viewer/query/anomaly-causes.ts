@@ -28,12 +28,12 @@ export interface Attribution {
 const ref = (service: string, operation: string): OperationRef => ({ service, operation });
 const keyOf = (r: OperationRef): string => `${r.service}\u0000${r.operation}`;
 
-/** Reads the example traces of the most impactful items, in one query, and attributes each item. */
+/** Reads the example traces' trees (their spans' shape, no attributes) of the most impactful items, in one query, and attributes each item. */
 export async function attribute(queries: Queries, range: TimeRange, items: readonly AnomalyItem[], usual: UsualDuration): Promise<Map<AnomalyItem, Attribution>> {
   const top = [...items].sort((a, b) => b.impact - a.impact).slice(0, MAX_ATTRIBUTED_ITEMS);
   const ids = [...new Set(top.flatMap((i) => i.exampleTraceIds.slice(0, EXAMPLES_PER_ITEM)))];
   const spans = new Map<string, ReturnType<typeof toSpan>[]>();
-  for (const row of await queries.tracesSpans(ids, { startNs: range.startNs - MARGIN_NS, endNs: range.endNs + MARGIN_NS })) {
+  for (const row of await queries.tracesSpans(ids, { startNs: range.startNs - MARGIN_NS, endNs: range.endNs + MARGIN_NS }, 'shape')) {
     const list = spans.get(row.TraceId) ?? [];
     list.push(toSpan(row));
     spans.set(row.TraceId, list);

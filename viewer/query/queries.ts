@@ -415,15 +415,19 @@ export class Queries {
     return this.rows(this.sql.render('query/traces-by-id', { traceIds }));
   }
 
-  /** All spans of several traces in one read, from the partitions the range covers. */
   /** Of these traces, those the trace model will adjust for clock skew (storage/sql/query/skewed-traces.sql). */
   async skewedTraces(traceIds: string[], range: TimeRange): Promise<string[]> {
     if (traceIds.length === 0) return [];
     return (await this.rows<{ traceId: string }>(this.sql.render('query/skewed-traces', { traceIds, ...range }))).map((r) => r.traceId);
   }
 
-  tracesSpans(traceIds: string[], range: TimeRange): Promise<SpanRow[]> {
+  /**
+   * All spans of several traces in one read, from the partitions the range covers. `shape`
+   * reads only what a trace's tree needs (ids, names, kind, times, status): attributes, events
+   * and links come back empty, at a fraction of the bytes read (span-shape-columns.sql).
+   */
+  tracesSpans(traceIds: string[], range: TimeRange, columns: 'full' | 'shape' = 'full'): Promise<SpanRow[]> {
     if (traceIds.length === 0) return Promise.resolve([]);
-    return this.rows(this.sql.render('query/traces-spans', { traceIds, ...range }));
+    return this.rows(this.sql.render('query/traces-spans', { traceIds, ...range }, { columns }));
   }
 }

@@ -127,7 +127,7 @@ export class TraceReader {
           );
     if (skewed.length > 0) {
       const byTrace = new Map<string, Span[]>(skewed.map((id) => [id, []]));
-      for (const row of await this.queries.tracesSpans(skewed, spannedRange(early))) byTrace.get(row.TraceId)?.push(toSpan(row));
+      for (const row of await this.queries.tracesSpans(skewed, spannedRange(early), 'shape')) byTrace.get(row.TraceId)?.push(toSpan(row));
       const adjusted = adjustSummaries(traces, byTrace);
       return { traces: filters.sort === 'slowest' ? bySlowest(adjusted) : adjusted, limit: filters.limit };
     }

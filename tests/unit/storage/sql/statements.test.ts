@@ -143,7 +143,8 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'several traces': (n) => sql.render(n, { traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }),
   },
   'query/traces-spans': {
-    'several traces': (n) => sql.render(n, { ...RANGE, traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }),
+    'several traces': (n) => sql.render(n, { ...RANGE, traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }, { columns: 'full' }),
+    'their shape': (n) => sql.render(n, { ...RANGE, traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }, { columns: 'shape' }),
   },
   'query/skewed-traces': { '': (n) => sql.render(n, { ...RANGE, traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }) },
 
