@@ -72,11 +72,11 @@ const COUNT_24H = 'SELECT count() AS n FROM otel_traces WHERE Timestamp > now() 
 /**
  * Background work left: merges running, and how far the edge job is behind now. Its minutes
  * follow now; its hourly roll-up covers only whole hours, so it is an hour more behind when
- * caught up (`service_edges_hours_start` marks where the roll-up began, not progress).
+ * caught up. A watermark not yet written reads as 1970, far behind.
  */
 const CATCH_UP_STATE = `SELECT (SELECT count() FROM system.merges) AS merges,
-  (SELECT ifNull(max(greatest(0, dateDiff('second', w, now()) - if(Name = 'service_edges_hours', 3600, 0))), 0)
-   FROM (SELECT Name, max(Watermark) AS w FROM hindsight_jobs WHERE Name IN ('service_edges', 'service_edges_hours') GROUP BY Name)) AS behind_s`;
+  greatest(dateDiff('second', (SELECT max(Watermark) FROM hindsight_jobs WHERE Name = 'service_edges'), now()),
+           dateDiff('second', (SELECT max(Watermark) FROM hindsight_jobs WHERE Name = 'service_edges_hours'), now()) - 3600) AS behind_s`;
 const JOBS_CAUGHT_UP_S = 600;
 
 /** Trace by id, one after another, while the engine merges and the jobs catch up after the bulk load. */

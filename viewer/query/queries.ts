@@ -233,7 +233,7 @@ export class Queries {
             edge: candidates - 1,
             limit: f.limit,
           },
-          { order: f.sort, from: f.sort === 'newest' ? 'hour' : 'row', withServices: withServices(f) },
+          { order: f.sort, from: f.sort === 'newest' ? 'hour' : 'row', pick: f.sort === 'newest' ? 'newest' : 'every', withServices: withServices(f) },
         ),
       );
     }

@@ -85,11 +85,11 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
       ),
   },
   'query/search-trace-summaries': {
-    'newest, no filter': (n) => sql.render(n, { ...RANGE, edge: 19, limit: 20 }, { order: 'newest', withServices: [], from: 'hour' }),
-    'slowest, one service': (n) => sql.render(n, { ...RANGE, service: 'checkout', edge: 9_999, limit: 20 }, { order: 'slowest', withServices: [], from: 'row' }),
-    'most spans, one operation': (n) => sql.render(n, { ...RANGE, operation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_spans', withServices: [], from: 'row' }),
+    'newest, no filter': (n) => sql.render(n, { ...RANGE, edge: 19, limit: 20 }, { order: 'newest', withServices: [], from: 'hour', pick: 'newest' }),
+    'slowest, one service': (n) => sql.render(n, { ...RANGE, service: 'checkout', edge: 9_999, limit: 20 }, { order: 'slowest', withServices: [], from: 'row', pick: 'every' }),
+    'most spans, one operation': (n) => sql.render(n, { ...RANGE, operation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_spans', withServices: [], from: 'row', pick: 'every' }),
     "most errors, a service's operation": (n) =>
-      sql.render(n, { ...RANGE, pairService: 'checkout', pairOperation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_errors', withServices: [], from: 'row' }),
+      sql.render(n, { ...RANGE, pairService: 'checkout', pairOperation: 'GET /cart', edge: 9_999, limit: 20 }, { order: 'most_errors', withServices: [], from: 'row', pick: 'every' }),
   },
   'query/explain-durations': {
     'the 95th percentile, no filter': (n) => sql.render(n, { ...RANGE, threshold: 0n }, { attributes: [] }),

@@ -21,6 +21,7 @@ WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64}))
     SELECT TraceId FROM otel.hindsight_trace_summaries
     WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
       AND Start >= fromUnixTimestamp64Nano({startNs:Int64}) AND Start <= fromUnixTimestamp64Nano({endNs:Int64})
+    ORDER BY Start DESC LIMIT {limit:UInt32}
   )
 GROUP BY TraceId
 HAVING min(Start) >= fromUnixTimestamp64Nano({startNs:Int64}) AND min(Start) <= fromUnixTimestamp64Nano({endNs:Int64})
@@ -47,12 +48,12 @@ SELECT TraceId,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
-  AND (edge IS NULL OR (Bucket, TraceId) >= edge)
+  AND (edge IS NULL OR Bucket > edge.1 OR (Bucket = edge.1 AND TraceId >= edge.2))
   AND TraceId IN (
     SELECT TraceId FROM otel.hindsight_trace_summaries
     WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
       AND Start >= fromUnixTimestamp64Nano({startNs:Int64}) AND Start <= fromUnixTimestamp64Nano({endNs:Int64})
-      AND (edge IS NULL OR (Bucket, TraceId) >= edge) AND has(Keys, cityHash64('service', {service:String}))
+      AND (edge IS NULL OR Bucket > edge.1 OR (Bucket = edge.1 AND TraceId >= edge.2)) AND has(Keys, cityHash64('service', {service:String}))
   )
 GROUP BY TraceId
 HAVING min(Start) >= fromUnixTimestamp64Nano({startNs:Int64}) AND min(Start) <= fromUnixTimestamp64Nano({endNs:Int64})
@@ -79,12 +80,12 @@ SELECT TraceId,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
-  AND (edge IS NULL OR (Bucket, TraceId) >= edge)
+  AND (edge IS NULL OR Bucket > edge.1 OR (Bucket = edge.1 AND TraceId >= edge.2))
   AND TraceId IN (
     SELECT TraceId FROM otel.hindsight_trace_summaries
     WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
       AND Start >= fromUnixTimestamp64Nano({startNs:Int64}) AND Start <= fromUnixTimestamp64Nano({endNs:Int64})
-      AND (edge IS NULL OR (Bucket, TraceId) >= edge) AND has(Keys, cityHash64('operation', {operation:String}))
+      AND (edge IS NULL OR Bucket > edge.1 OR (Bucket = edge.1 AND TraceId >= edge.2)) AND has(Keys, cityHash64('operation', {operation:String}))
   )
 GROUP BY TraceId
 HAVING min(Start) >= fromUnixTimestamp64Nano({startNs:Int64}) AND min(Start) <= fromUnixTimestamp64Nano({endNs:Int64})
@@ -111,12 +112,12 @@ SELECT TraceId,
        sumMap(ServiceSpans) AS services
 FROM otel.hindsight_trace_summaries
 WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
-  AND (edge IS NULL OR (Bucket, TraceId) >= edge)
+  AND (edge IS NULL OR Bucket > edge.1 OR (Bucket = edge.1 AND TraceId >= edge.2))
   AND TraceId IN (
     SELECT TraceId FROM otel.hindsight_trace_summaries
     WHERE Bucket >= greatest(toStartOfHour(fromUnixTimestamp64Nano({startNs:Int64})), edge.1) AND Bucket <= fromUnixTimestamp64Nano({endNs:Int64})
       AND Start >= fromUnixTimestamp64Nano({startNs:Int64}) AND Start <= fromUnixTimestamp64Nano({endNs:Int64})
-      AND (edge IS NULL OR (Bucket, TraceId) >= edge) AND has(Keys, cityHash64('pair', {pairService:String}, {pairOperation:String}))
+      AND (edge IS NULL OR Bucket > edge.1 OR (Bucket = edge.1 AND TraceId >= edge.2)) AND has(Keys, cityHash64('pair', {pairService:String}, {pairOperation:String}))
   )
 GROUP BY TraceId
 HAVING min(Start) >= fromUnixTimestamp64Nano({startNs:Int64}) AND min(Start) <= fromUnixTimestamp64Nano({endNs:Int64})

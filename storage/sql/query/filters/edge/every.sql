@@ -1,0 +1,1 @@
+-- Every matching trace from the edge on: the sort needs all of them.
