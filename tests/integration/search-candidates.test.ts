@@ -4,7 +4,8 @@
  * statement finds the edge row and reads from it on. Here the edge falls inside the older of two
  * hours, so both halves of the edge filter count: every row of the newer hour, and the rows of the
  * edge's hour from its trace id up. Each answer is checked against the same rule worked out in
- * the test from every stored row, and newest against the traces' own start times.
+ * the test from every stored row, and newest against the traces' own start times. A newest search
+ * by a span attribute reads the last hour first and widens only when it holds too few matches.
  */
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -16,7 +17,8 @@ import { startTestServer, stopTestServer, type TestServer } from '../support/ser
 let server: TestServer;
 const PER_HOUR = 6_000;
 /** Start (ms) and duration (ms) of every trace, by id. */
-const made = new Map<string, { startMs: number; durationMs: number }>();
+const made = new Map<string, { startMs: number; durationMs: number; shard: string }>();
+const RECENT = 5;
 
 /** A seeded generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -58,10 +60,17 @@ beforeAll(async () => {
       // Distinct starts, half a second apart: newest has one right order.
       const startMs = hourStart + 60_000 + i * 500;
       const durationMs = 1 + Math.floor(next() ** 4 * 5_000);
-      const span = tracer.startSpan('GET /item', { startTime: startMs });
+      const span = tracer.startSpan('GET /item', { startTime: startMs, attributes: { shard: i % 7 === 0 ? 'a' : 'b' } });
       span.end(startMs + durationMs);
-      made.set(span.spanContext().traceId, { startMs, durationMs });
+      made.set(span.spanContext().traceId, { startMs, durationMs, shard: i % 7 === 0 ? 'a' : 'b' });
     }
+  }
+  // A few in the last hour, too few for a page of `shard=a` on their own.
+  for (let i = 0; i < RECENT; i++) {
+    const startMs = Date.now() - 600_000 + i * 60_000;
+    const span = tracer.startSpan('GET /item', { startTime: startMs, attributes: { shard: 'a' } });
+    span.end(startMs + 10);
+    made.set(span.spanContext().traceId, { startMs, durationMs: 10, shard: 'a' });
   }
   const spans = memory.getFinishedSpans();
   for (let i = 0; i < spans.length; i += 2_000) await send(spans.slice(i, i + 2_000));
@@ -101,4 +110,18 @@ test('newest summarizes only the traces it shows, and they are the newest by sta
     .map(([id]) => id);
   expect(await search('lookback=3h&limit=20')).toEqual(newest);
   expect(await search('lookback=3h&limit=20&service=shop')).toEqual(newest);
+});
+
+test('newest by a span attribute widens past the last hour when it holds too few matches', async () => {
+  const newest = (shard: string) =>
+    [...made.entries()]
+      .filter(([, t]) => t.shard === shard)
+      .sort((a, b) => b[1].startMs - a[1].startMs)
+      .slice(0, 20)
+      .map(([id]) => id);
+  // The last hour has RECENT of shard a, so the answer reaches into the hours before it.
+  expect(await search('lookback=3h&limit=20&attr=shard%3Da')).toEqual(newest('a'));
+  // The last hour alone answers a page of shard b.
+  expect(await search('lookback=3h&limit=20&attr=shard%3Db')).toEqual(newest('b'));
+  expect(await search(`lookback=3h&limit=${RECENT}&attr=shard%3Da`)).toEqual(newest('a').slice(0, RECENT));
 });

@@ -144,6 +144,19 @@ const STORED_STATUS: Record<StatusFilter, StatusCode> = { ok: 'Ok', error: 'Erro
 /** Candidate traces examined for sorts other than newest: bounds the work of one search. */
 export const MAX_CANDIDATE_TRACES = 10_000;
 
+/** How far back from its end a newest search over spans looks first, then next, before the whole range. */
+const NEWEST_SPAN_WINDOWS_NS = [3_600_000_000_000n, 6n * 3_600_000_000_000n];
+
+/**
+ * The starts a newest search over spans tries, latest first, ending with the range's own. The
+ * newest matching traces are those whose latest matching span is latest; if the last hour holds
+ * `limit` of them, they are the answer over the whole range too, so a day's search reads an
+ * hour of spans unless its filter is rare.
+ */
+export function newestSearchStarts(range: TimeRange): bigint[] {
+  return [...NEWEST_SPAN_WINDOWS_NS.map((w) => range.endNs - w).filter((start) => start > range.startNs), range.startNs];
+}
+
 /** An attribute filter as its fragment and parameters: the numeric ops bind the value as a Float64. */
 function attributeCondition(a: AttributeFilter) {
   switch (a.op) {
@@ -207,9 +220,11 @@ export class Queries {
    * hindsight_trace_summaries. The candidates (the newest matching traces, at most
    * MAX_CANDIDATE_TRACES for sorts other than newest) come from the summaries when
    * the filters are about whole traces (service, operation), and from spans when
-   * one is about single spans (attributes, span duration, status).
+   * one is about single spans (attributes, span duration, status): newest reads the
+   * last hour of spans first and widens only while too few traces match
+   * (newestSearchStarts).
    */
-  searchTraces(f: TraceFilters): Promise<TraceSummaryRow[]> {
+  async searchTraces(f: TraceFilters): Promise<TraceSummaryRow[]> {
     const candidates = f.sort === 'newest' ? f.limit : MAX_CANDIDATE_TRACES;
     const aboutSpans =
       f.attributes.length > 0 ||
@@ -237,25 +252,32 @@ export class Queries {
         ),
       );
     }
-    return this.rows(
-      this.sql.render(
-        'query/search-traces',
-        {
-          ...f.range,
-          service: f.service,
-          operation: f.operation,
-          minDuration: f.minDurationNs,
-          maxDuration: f.maxDurationNs,
-          status: f.status === undefined ? undefined : STORED_STATUS[f.status],
-          statusNot: f.statusNot === undefined ? undefined : STORED_STATUS[f.statusNot],
-          spanKind: f.spanKind,
-          scopeName: f.scopeName,
-          candidates,
-          limit: f.limit,
-        },
-        { order: f.sort, attributes: f.attributes.map(attributeCondition), withServices: withServices(f) },
-      ),
-    );
+    const spanSearch = (range: TimeRange): Promise<TraceSummaryRow[]> =>
+      this.rows(
+        this.sql.render(
+          'query/search-traces',
+          {
+            ...range,
+            service: f.service,
+            operation: f.operation,
+            minDuration: f.minDurationNs,
+            maxDuration: f.maxDurationNs,
+            status: f.status === undefined ? undefined : STORED_STATUS[f.status],
+            statusNot: f.statusNot === undefined ? undefined : STORED_STATUS[f.statusNot],
+            spanKind: f.spanKind,
+            scopeName: f.scopeName,
+            candidates,
+            limit: f.limit,
+          },
+          { order: f.sort, attributes: f.attributes.map(attributeCondition), withServices: withServices(f) },
+        ),
+      );
+    if (f.sort !== 'newest') return spanSearch(f.range);
+    for (const startNs of newestSearchStarts(f.range)) {
+      const rows = await spanSearch({ startNs, endNs: f.range.endNs });
+      if (rows.length >= f.limit || startNs === f.range.startNs) return rows;
+    }
+    return [];
   }
 
   /** The matching traces' count, 95th percentile, slow count at the threshold and histogram (storage/sql/query/explain-durations.sql). */
