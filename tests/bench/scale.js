@@ -19,12 +19,15 @@
  * a third of that for anomalies); BENCH_SCALE_TRACES (distinct traces timed, default 100);
  * BENCH_SCALE_SETTLE_S (default 3600); BENCH_SCALE_DIR keeps the data directory there and,
  * when it already holds a run's data, reuses it (no generation, no catch-up phase; the
- * data's day ends when it was generated, so 1 h figures go stale after an hour).
+ * data's day ends when it was generated, so 1 h figures go stale after an hour);
+ * BENCH_SCALE_CATCH_UP=1 with a reused directory forgets the edge job's work first (its
+ * tables and watermarks), so the catch-up phase is timed again over the same spans.
  */
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startServer } = require('./server');
+const { execFileSync } = require('node:child_process');
+const { startServer, ROOT } = require('./server');
 const { generateSpans } = require('./generate-spans');
 const { percentile } = require('./client');
 
@@ -33,6 +36,7 @@ const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 10);
 const TRACES = Number(process.env.BENCH_SCALE_TRACES ?? 100);
 const SETTLE_MS = Number(process.env.BENCH_SCALE_SETTLE_S ?? 3600) * 1000;
 const KEEP_DIR = process.env.BENCH_SCALE_DIR;
+const CATCH_UP_AGAIN = process.env.BENCH_SCALE_CATCH_UP === '1';
 const SERVICE = 'service-3';
 const log = (...args) => process.stderr.write(`[bench:scale] ${args.join(' ')}\n`);
 
@@ -158,6 +162,20 @@ async function quietFigures(api, built) {
   };
 }
 
+/** The edge job's tables and watermarks emptied, in a process of its own (the directory is not open elsewhere). */
+function forgetEdgeJob(dataDir) {
+  const script = `
+    const { createClient } = require('@clickhouse/client');
+    const { createChdbConnection } = require('chdb/connection');
+    const client = createClient({ connection: createChdbConnection({ path: process.argv[1] }) });
+    (async () => {
+      for (const t of ['hindsight_service_edges_1m', 'hindsight_service_edges_1h']) await client.command({ query: 'TRUNCATE TABLE otel.' + t });
+      await client.command({ query: "DELETE FROM otel.hindsight_jobs WHERE Name LIKE 'service_edges%'" });
+      await client.close();
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  execFileSync(process.execPath, ['-e', script, dataDir], { cwd: ROOT, stdio: 'inherit' });
+}
+
 async function data(dataDir) {
   const saved = path.join(dataDir, 'bench-scale.json');
   if (KEEP_DIR !== undefined && fs.existsSync(saved)) {
@@ -177,11 +195,17 @@ async function main() {
   const load = [os.loadavg()[0]];
   try {
     const { built, reused } = await data(dataDir);
+    const catchUpAgain = reused && CATCH_UP_AGAIN;
+    if (catchUpAgain) {
+      log('forgetting the edge job\'s work, to time its catch-up again');
+      forgetEdgeJob(dataDir);
+    }
     const server = await startServer(dataDir, []);
     const api = client(`http://127.0.0.1:${server.ports.ui}`);
     try {
-      log(reused ? 'server up' : 'server up; timing trace by id while the engine merges and the jobs catch up');
-      const catchUp = reused ? undefined : await duringCatchUp(api, built.traceIds);
+      const timeCatchUp = !reused || catchUpAgain;
+      log(timeCatchUp ? 'server up; timing trace by id while the engine merges and the jobs catch up' : 'server up');
+      const catchUp = timeCatchUp ? await duringCatchUp(api, built.traceIds) : undefined;
       load.push(os.loadavg()[0]);
       const counts = [];
       for (let i = 0; i < RUNS; i++) counts.push((await api.sql(COUNT_24H)).ms);
