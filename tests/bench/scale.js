@@ -197,7 +197,7 @@ async function main() {
     const { built, reused } = await data(dataDir);
     const catchUpAgain = reused && CATCH_UP_AGAIN;
     if (catchUpAgain) {
-      log('forgetting the edge job\'s work, to time its catch-up again');
+      log("forgetting the edge job's work, to time its catch-up again");
       forgetEdgeJob(dataDir);
     }
     const server = await startServer(dataDir, []);
