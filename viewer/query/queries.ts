@@ -229,7 +229,8 @@ export class Queries {
    * (newestSearchStarts).
    */
   async searchTraces(f: TraceFilters): Promise<TraceSummaryRow[]> {
-    const candidates = f.sort === 'newest' ? f.limit : MAX_CANDIDATE_TRACES;
+    const newest = f.sort === 'newest';
+    const candidates = newest ? f.limit : MAX_CANDIDATE_TRACES;
     const aboutSpans =
       f.attributes.length > 0 ||
       f.minDurationNs !== undefined ||
@@ -252,7 +253,7 @@ export class Queries {
             edge: candidates - 1,
             limit: f.limit,
           },
-          { order: f.sort, from: f.sort === 'newest' ? 'hour' : 'row', pick: f.sort === 'newest' ? 'newest' : 'every', withServices: withServices(f) },
+          { order: f.sort, from: newest ? 'hour' : 'row', pick: newest ? 'newest' : 'every', withServices: withServices(f) },
         ),
       );
     }
@@ -276,12 +277,13 @@ export class Queries {
           { order: f.sort, attributes: f.attributes.map(attributeCondition), withServices: withServices(f) },
         ),
       );
-    if (f.sort !== 'newest') return spanSearch(f.range);
-    for (const startNs of newestSearchStarts(f.range)) {
+    if (!newest) return spanSearch(f.range);
+    // The shorter windows first; the last start is the range's own, searched whatever it finds.
+    for (const startNs of newestSearchStarts(f.range).slice(0, -1)) {
       const rows = await spanSearch({ startNs, endNs: f.range.endNs });
-      if (rows.length >= f.limit || startNs === f.range.startNs) return rows;
+      if (rows.length >= f.limit) return rows;
     }
-    return [];
+    return spanSearch(f.range);
   }
 
   /** The matching traces' count, 95th percentile, slow count at the threshold and histogram (storage/sql/query/explain-durations.sql). */

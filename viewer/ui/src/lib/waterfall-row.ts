@@ -17,7 +17,9 @@ export interface RowContext {
   /** The find text, marked inside the names of matching spans. */
   find: string;
   collapsed: ReadonlySet<string>;
+  /** Spans on the critical path, marked on their bars. */
   critical: ReadonlySet<string>;
+  /** Spans far slower than their operation's baseline, with how far (σ). */
   outliers: ReadonlyMap<string, { z: number; severity: string }>;
   scale: TimeScale;
   /** The share of the bar column a duration label needs, percent. */
