@@ -65,6 +65,8 @@ const EXPLAIN_FILTERS = {
 
 /** A further service a searched trace must have spans of (repeated `service`: all of them). */
 const WITH_SERVICE = { service: 'query/filters/trace-has-service' } as const;
+/** An operation's buckets of whole minutes from a per-minute or five-minute rollup, or of whole hours from the hourly one. */
+const OPERATION_BUCKETS = choice({ minutes: 'query/operation-buckets/minutes', hours: 'query/operation-buckets/hours' });
 /** A service's requests (its server and consumer spans), or every span of one operation. */
 const RED_SPANS = choice({ requests: 'query/filters/requests', operation: 'query/filters/operation' });
 
@@ -146,8 +148,10 @@ export const CATALOGUE = {
   'query/red-series': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { range: RANGE, spans: RED_SPANS } }),
   'query/red-series-minutes': statement({ params: { service: 'String', bucket: 'UInt32' }, slots: { minutes: MINUTES, spans: RED_SPANS } }),
   'query/baselines': statement({ params: { baseStartNs: 'Int64', endNs: 'Int64', exactFromNs: 'Int64', minSamples: 'UInt32' } }),
-  'query/operation-windows': statement({ params: { bucket: 'UInt32', rollup: identifier([OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE]) }, slots: { minutes: MINUTES } }),
-  'query/operation-windows-hours': statement({ params: { startNs: 'Int64', endNs: 'Int64', bucket: 'UInt32' } }),
+  'query/operation-windows': statement({ slots: { buckets: OPERATION_BUCKETS } }),
+  'query/operation-window-details': statement({ params: { services: 'Array(String)', operations: 'Array(String)', ts: 'Array(UInt32)' }, slots: { buckets: OPERATION_BUCKETS } }),
+  'query/operation-buckets/minutes': fragment({ startNs: 'Int64', endNs: 'Int64', bucket: 'UInt32', rollup: identifier([OPERATIONS_1M_TABLE, OPERATIONS_5M_TABLE]) }),
+  'query/operation-buckets/hours': fragment({ startNs: 'Int64', endNs: 'Int64', bucket: 'UInt32' }),
   'query/trace-spans': statement({ params: { traceId: 'String' }, slots: { columns: SPAN_COLUMNS_SELECT } }),
   'query/traces-by-id': statement({ params: { traceIds: 'Array(String)' }, slots: { columns: SPAN_COLUMNS_SELECT } }),
   'query/traces-spans': statement({ params: { traceIds: 'Array(String)' }, slots: { columns: SPAN_COLUMNS_OR_SHAPE, range: RANGE } }),

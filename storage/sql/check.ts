@@ -17,7 +17,7 @@ export interface Piece {
 
 /** What a literal statement may have written into its text: no value that ClickHouse would have to bind. */
 const LITERAL_TYPES = new Set(['UInt32', 'UInt64', 'Identifier', 'Array(Identifier)', 'Statement']);
-const KNOWN_TYPES = new Set([...LITERAL_TYPES, 'String', 'Int64', 'Float64', 'Array(String)', 'Array(Float64)']);
+const KNOWN_TYPES = new Set([...LITERAL_TYPES, 'String', 'Int64', 'Float64', 'Array(String)', 'Array(Float64)', 'Array(UInt32)']);
 
 /** What is wrong with one piece against its declaration and the fragments its slots name. */
 export function checkPiece({ decl, template }: Piece, pieces: ReadonlyMap<string, Piece>): string[] {

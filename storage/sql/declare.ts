@@ -5,7 +5,7 @@
  */
 
 /** Values ClickHouse binds (`query_params`), or that a literal statement has written into its text. */
-export type ValueType = 'String' | 'UInt32' | 'UInt64' | 'Int64' | 'Float64' | 'Array(String)' | 'Array(Float64)';
+export type ValueType = 'String' | 'UInt32' | 'UInt64' | 'Int64' | 'Float64' | 'Array(String)' | 'Array(Float64)' | 'Array(UInt32)';
 
 /**
  * What the registry writes into the text itself: `Identifier` (bare, as it also
@@ -83,7 +83,7 @@ type ValueOf<T> = T extends 'String'
         ? string | bigint | number
         : T extends 'Array(String)' | 'Array(Identifier)'
           ? readonly string[]
-          : T extends 'Array(Float64)'
+          : T extends 'Array(Float64)' | 'Array(UInt32)'
             ? readonly number[]
             : T extends 'Statement'
               ? SqlText

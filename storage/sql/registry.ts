@@ -214,5 +214,7 @@ function checkedValue(where: string, type: ValueType, value: unknown): unknown {
       return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : fail();
     case 'Array(Float64)':
       return Array.isArray(value) && value.every((v) => typeof v === 'number') ? value : fail();
+    case 'Array(UInt32)':
+      return Array.isArray(value) && value.every((v) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff) ? value : fail();
   }
 }

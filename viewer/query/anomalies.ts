@@ -4,12 +4,25 @@
  * or whatever data exists), each pointed at its cause, ranked by impact. Only the
  * rollups are read over the range; spans only of the example traces.
  */
-import { judgeBucket, robustQuantiles, spanSeverity, stretches, windowSeverity, type BucketStats, type OperationBaseline, type Severity, type TailCounts } from '../model/anomalies';
+import {
+  judgeBucket,
+  robustQuantiles,
+  spanSeverity,
+  stretches,
+  windowSeverity,
+  zScore,
+  type BucketStats,
+  type OperationBaseline,
+  type Severity,
+  type Stretch,
+  type TailCounts,
+  type WindowJudgement,
+} from '../model/anomalies';
 import type { TimeRange } from '../api/params';
 import type { AnomaliesResponse, AnomalyItem, OperationRef } from '../api/types';
 import { attribute, groupByCause } from './anomaly-causes';
-import { countAbove, excessAbove, quantile, logStats, sum, total, type LatencyHistogram } from './latency-histogram';
-import type { Queries } from './queries';
+import { countAbove, difference, EMPTY, excessAbove, sum, total, type LatencyHistogram } from './latency-histogram';
+import type { OperationBucket, OperationBucketDetail, Queries } from './queries';
 
 /**
  * An operation needs this many baseline spans to be judged at all: its spread comes from the
@@ -31,13 +44,29 @@ export interface AnomalyOptions {
   minBaselineSeconds: number;
 }
 
-type Bucket = BucketStats & { latency: LatencyHistogram; slowest: { traceId: string; durationNs: number } };
+type Bucket = BucketStats & OperationBucket;
+type Baseline = OperationBaseline & { traces: number; since: number };
+
+/** One operation's buckets judged: its window regressions, the buckets they cover, and the slowest spans of the rest worth showing. */
+interface Judged {
+  key: string;
+  baseline: Baseline;
+  buckets: Bucket[];
+  latency: LatencyHistogram;
+  stretches: Stretch<Bucket & { judgement: WindowJudgement }>[];
+  /** Starts of the buckets whose spans belong to a window: the flagged ones and those either side. */
+  inWindows: Set<number>;
+  /** The buckets outside the windows whose slowest span lies beyond 2σ, the slowest first, at most five. */
+  examples: Bucket[];
+}
 
 /**
  * Window regressions first, per operation: their buckets are then left out of its span
  * tails, since a span slow in a slow window is that window's, not an outlier of its own.
- * Then each item is pointed at its cause (anomaly-causes.ts), young baselines cap severity,
- * and the list is ranked by impact alone (README, "Anomalies").
+ * Each bucket is judged on its figures alone (query/operation-windows.sql); the histograms
+ * and trace ids of only the buckets that make items are read after. Then each item is
+ * pointed at its cause (anomaly-causes.ts), young baselines cap severity, and the list is
+ * ranked by impact alone (README, "Anomalies").
  */
 export async function findAnomalies(queries: Queries, range: TimeRange, options: AnomalyOptions): Promise<AnomaliesResponse> {
   const { baselineDays, bucketSeconds, minBaselineSeconds } = options;
@@ -45,7 +74,7 @@ export async function findAnomalies(queries: Queries, range: TimeRange, options:
   const endSeconds = Number(range.endNs / 1_000_000_000n);
   const [baseRows, windowRows] = await Promise.all([queries.baselines(range, baseStartNs, MIN_BASELINE_SAMPLES, minBaselineSeconds), queries.operationWindows(range, bucketSeconds)]);
   const key = (service: string, operation: string): string => `${service}\u0000${operation}`;
-  const baselines = new Map<string, OperationBaseline & { traces: number; since: number }>(
+  const baselines = new Map<string, Baseline>(
     baseRows.map((r) => [
       key(r.service, r.operation),
       {
@@ -62,43 +91,51 @@ export async function findAnomalies(queries: Queries, range: TimeRange, options:
       },
     ]),
   );
-  const buckets = new Map<string, Bucket[]>();
-  for (const r of windowRows) {
-    const list = buckets.get(key(r.service, r.operation)) ?? [];
-    list.push({
-      t: r.t,
-      calls: r.calls,
-      errors: r.errors,
-      logMedian: logStats(r.latency).logMedian,
-      p50Ns: quantile(r.latency, 0.5),
-      p95Ns: quantile(r.latency, 0.95),
-      latency: r.latency,
-      slowest: r.slowest,
-    });
-    buckets.set(key(r.service, r.operation), list);
-  }
+  const buckets = new Map<string, Bucket[]>(windowRows.map((r) => [key(r.service, r.operation), r.buckets.map((b) => ({ ...b, logMedian: Math.log(b.p50Ns) }))]));
   const sparkline = (k: string): { t: number; p95Ns: number }[] => (buckets.get(k) ?? []).map((b) => ({ t: b.t, p95Ns: Math.round(b.p95Ns) }));
-  const baselineOf = (b: OperationBaseline & { traces: number; since: number }): AnomalyItem['baseline'] => {
+  const baselineOf = (b: Baseline): AnomalyItem['baseline'] => {
     const q = robustQuantiles(b);
     const young = endSeconds - b.since < minBaselineSeconds || b.traces < MIN_BASELINE_TRACES;
     return { p50Ns: Math.round(q.p50Ns), p95Ns: Math.round(q.p95Ns), errorRate: b.errorRate, samples: b.samples, traces: b.traces, since: b.since, young };
   };
-  const items: AnomalyItem[] = [];
 
-  for (const [k, list] of buckets) {
+  const judged: Judged[] = [];
+  for (const row of windowRows) {
+    const k = key(row.service, row.operation);
     const baseline = baselines.get(k);
     if (!baseline) continue;
-    const p95 = robustQuantiles(baseline).p95Ns;
+    const list = buckets.get(k)!;
     const flagged = list.map((b) => ({ ...b, judgement: judgeBucket(b, baseline) })).filter((b) => b.judgement.latency || b.judgement.errors);
-    const inWindows = new Set<number>();
-    for (const stretch of stretches(flagged, bucketSeconds)) {
-      // The buckets either side too: a regression that starts or ends inside one leaves a few slow spans there.
-      for (const b of stretch.buckets) for (const t of [b.t - bucketSeconds, b.t, b.t + bucketSeconds]) inWindows.add(t);
+    const found = stretches(flagged, bucketSeconds);
+    // The buckets either side too: a regression that starts or ends inside one leaves a few slow spans there.
+    const inWindows = new Set(found.flatMap((s) => s.buckets.flatMap((b) => [b.t - bucketSeconds, b.t, b.t + bucketSeconds])));
+    const examples = list
+      .filter((b) => !inWindows.has(b.t) && zScore(b.slowestNs, baseline) > TAIL_Z[0])
+      .sort((x, y) => y.slowestNs - x.slowestNs)
+      .slice(0, 5);
+    judged.push({ key: k, baseline, buckets: list, latency: row.latency, stretches: found, inWindows, examples });
+  }
+
+  // An operation without windows has its span tails in the whole range's histogram: its examples are read only when they make an item.
+  const wanted = judged.flatMap((j) => {
+    const windowed = j.stretches.length > 0 ? j.buckets.filter((b) => j.inWindows.has(b.t)) : [];
+    const examples = j.stretches.length > 0 || spanSeverity(tailCounts(j.baseline, j.latency)) ? j.examples : [];
+    return [...windowed, ...examples].map((b) => ({ service: j.baseline.service, operation: j.baseline.operation, t: b.t }));
+  });
+  const details = new Map((await queries.operationWindowDetails(range, bucketSeconds, wanted)).map((d) => [`${key(d.service, d.operation)}\u0000${d.t}`, d]));
+  const detail = (j: Judged, t: number): OperationBucketDetail | undefined => details.get(`${j.key}\u0000${t}`);
+
+  const items: AnomalyItem[] = [];
+  for (const j of judged) {
+    const { baseline, key: k } = j;
+    const p95 = robustQuantiles(baseline).p95Ns;
+    for (const stretch of j.stretches) {
       const calls = stretch.buckets.reduce((n, b) => n + b.calls, 0);
       const errors = stretch.buckets.reduce((n, b) => n + b.errors, 0);
       const ratio = Math.max(...stretch.buckets.map((b) => b.judgement.ratio));
       const p50 = stretch.buckets.reduce((n, b) => n + b.p50Ns * b.calls, 0) / calls;
-      const slowTime = stretch.buckets.reduce((n, b) => n + excessAbove(b.latency, p95, p95), 0);
+      const slowTime = stretch.buckets.reduce((n, b) => n + excessAbove(detail(j, b.t)?.latency ?? EMPTY, p95, p95), 0);
+      const slowest = [...stretch.buckets].sort((a, b) => b.slowestNs - a.slowestNs).map((b) => detail(j, b.t)?.slowest.traceId);
       items.push({
         service: baseline.service,
         operation: baseline.operation,
@@ -113,31 +150,30 @@ export async function findAnomalies(queries: Queries, range: TimeRange, options:
         from: stretch.from,
         to: stretch.to,
         affected: [],
-        exampleTraceIds: [...new Set([...stretch.buckets].sort((a, b) => b.slowest.durationNs - a.slowest.durationNs).map((b) => b.slowest.traceId))].slice(0, 5),
+        exampleTraceIds: [...new Set(slowest.filter((id) => id !== undefined))].slice(0, 5),
         examples: [],
         sparkline: sparkline(k),
       });
     }
-    const tail = spanTail(
-      baseline,
-      list.filter((b) => !inWindows.has(b.t)),
-    );
+    const windows = j.buckets.filter((b) => j.inWindows.has(b.t)).map((b) => detail(j, b.t)?.latency ?? EMPTY);
+    const latency = windows.length > 0 ? difference(j.latency, sum(windows)) : j.latency;
+    const tail = tailCounts(baseline, latency);
     const severity = spanSeverity(tail);
     if (!severity) continue;
     const tier = severity === 'critical' ? 5 : severity === 'warning' ? 3 : 2;
     const outliers = severity === 'critical' ? tail.over5 : severity === 'warning' ? tail.over3 : tail.over2;
-    const durations = tail.examples.map((e) => e[2]);
+    const durations = j.examples.map((b) => b.slowestNs);
     const typical = durations.length > 0 ? durations[Math.floor(durations.length / 2)]! : baseline.p95Ns;
     items.push({
       service: baseline.service,
       operation: baseline.operation,
       kind: 'span',
       severity,
-      impact: excessAbove(tail.latency, Math.exp(baseline.logMedian + tier * Math.max(baseline.logSigma, 0.01)), p95),
+      impact: excessAbove(latency, Math.exp(baseline.logMedian + tier * Math.max(baseline.logSigma, 0.01)), p95),
       baseline: baselineOf(baseline),
       observed: { p50Ns: Math.round(typical), p95Ns: Math.round(Math.max(...durations, 0)), errorRate: 0, calls: tail.spans, outliers },
       affected: [],
-      exampleTraceIds: [...new Set(tail.examples.map((e) => e[1]))],
+      exampleTraceIds: [...new Set(j.examples.flatMap((b) => detail(j, b.t)?.slowest.traceId ?? []))],
       examples: [],
       sparkline: sparkline(k),
     });
@@ -160,22 +196,8 @@ export async function findAnomalies(queries: Queries, range: TimeRange, options:
 /** How far beyond its baseline a span must be, in σ of log-duration, to count as a tail of each tier. */
 const TAIL_Z = [2, 3, 5] as const;
 
-/**
- * One operation's spans over the buckets given: how many lie beyond 2σ, 3σ and 5σ of its
- * baseline (read from the summed histograms), and as examples the slowest span of each bucket
- * beyond 2σ, worst first: [z, trace id, duration ns].
- */
-function spanTail(
-  b: OperationBaseline,
-  list: readonly { latency: LatencyHistogram; slowest: { traceId: string; durationNs: number } }[],
-): TailCounts & { latency: LatencyHistogram; examples: [number, string, number][] } {
-  const sigma = Math.max(b.logSigma, 0.01);
-  const whole = sum(list.map((x) => x.latency));
-  const [over2, over3, over5] = TAIL_Z.map((z) => Math.round(countAbove(whole, Math.exp(b.logMedian + z * sigma))));
-  const examples = list
-    .map((x): [number, string, number] => [(Math.log(Math.max(x.slowest.durationNs, 1)) - b.logMedian) / sigma, x.slowest.traceId, x.slowest.durationNs])
-    .filter(([z]) => z > TAIL_Z[0])
-    .sort((x, y) => y[0] - x[0])
-    .slice(0, 5);
-  return { spans: total(whole), over2: over2!, over3: over3!, over5: over5!, latency: whole, examples };
+/** How many of an operation's spans lie beyond 2σ, 3σ and 5σ of its baseline, read from their histogram. */
+function tailCounts(b: OperationBaseline, latency: LatencyHistogram): TailCounts {
+  const [over2, over3, over5] = TAIL_Z.map((z) => Math.round(countAbove(latency, Math.exp(b.logMedian + z * Math.max(b.logSigma, 0.01)))));
+  return { spans: total(latency), over2: over2!, over3: over3!, over5: over5! };
 }

@@ -41,6 +41,24 @@ export function sum(histograms: Iterable<LatencyHistogram>): LatencyHistogram {
   return out;
 }
 
+/**
+ * `whole` without the spans of `part` (a sum of some of the histograms `whole` sums). A bucket
+ * never goes below zero: spans stored between the two reads can make `part` the larger.
+ */
+export function difference(whole: LatencyHistogram, part: LatencyHistogram): LatencyHistogram {
+  const dense = new Float64Array(BUCKETS_PER_DOUBLING * 64 + 1);
+  for (let i = 0; i < part.buckets.length; i++) dense[part.buckets[i]!]! += part.counts[i]!;
+  const out: LatencyHistogram = { buckets: [], counts: [] };
+  for (let i = 0; i < whole.buckets.length; i++) {
+    const count = whole.counts[i]! - dense[whole.buckets[i]!]!;
+    if (count > 0) {
+      out.buckets.push(whole.buckets[i]!);
+      out.counts.push(count);
+    }
+  }
+  return out;
+}
+
 export function total(h: LatencyHistogram): number {
   let n = 0;
   for (const count of h.counts) n += count;

@@ -100,14 +100,31 @@ export interface OperationBaselineRow {
   errorRate: number;
 }
 
-/** One operation in one time bucket. */
-export interface OperationWindowRow {
-  service: string;
-  operation: string;
+/** One operation's bucket over a range: its figures, without its histogram (query/operation-windows.sql). */
+export interface OperationBucket {
   /** The bucket's start, Unix seconds. */
   t: number;
   calls: number;
   errors: number;
+  p50Ns: number;
+  p95Ns: number;
+  /** The slowest span's duration. */
+  slowestNs: number;
+}
+
+/** One operation over a range: its buckets, ascending, and the whole range's latency. */
+export interface OperationWindowsRow {
+  service: string;
+  operation: string;
+  buckets: OperationBucket[];
+  latency: LatencyHistogram;
+}
+
+/** One operation's bucket, read for the buckets the analysis picks: its histogram and its slowest span. */
+export interface OperationBucketDetail {
+  service: string;
+  operation: string;
+  t: number;
   latency: LatencyHistogram;
   slowest: { traceId: string; durationNs: number };
 }
@@ -412,21 +429,48 @@ export class Queries {
    * trace, from the coarsest rollup whose rows fit the bucket (a minute, five minutes, an
    * hour), so that a day of 15-minute buckets reads 96 rows per operation, not 1,440.
    */
-  async operationWindows(range: TimeRange, bucketSeconds: number): Promise<OperationWindowRow[]> {
-    const rows = await this.rows<{ service: string; operation: string; t: string; calls: string; errors: string; slowest: [string, string | number] } & HistogramColumns>(
-      bucketSeconds % 3600 === 0
-        ? this.sql.render('query/operation-windows-hours', { ...range, bucket: bucketSeconds })
-        : this.sql.render('query/operation-windows', { ...range, bucket: bucketSeconds, rollup: bucketSeconds % 300 === 0 ? OPERATIONS_5M_TABLE : OPERATIONS_1M_TABLE }),
+  /** Each operation's buckets over the range, `bucketSeconds` long, from the rollup whose rows fit them. */
+  async operationWindows(range: TimeRange, bucketSeconds: number): Promise<OperationWindowsRow[]> {
+    const [params, buckets] = this.operationBuckets(range, bucketSeconds);
+    const rows = await this.rows<{ service: string; operation: string; windows: [number, number, number, number | null, number | null, number][] } & HistogramColumns>(
+      this.sql.render('query/operation-windows', params, { buckets }),
     );
     return rows.map((r) => ({
       service: r.service,
       operation: r.operation,
+      // A quantile of an empty histogram is NaN, which ClickHouse writes as null.
+      buckets: r.windows.map(([t, calls, errors, p50, p95, slowestNs]) => ({ t, calls, errors, p50Ns: p50 ?? Number.NaN, p95Ns: p95 ?? Number.NaN, slowestNs })),
+      latency: histogramOf(r.buckets, r.counts),
+    }));
+  }
+
+  /**
+   * The histogram and slowest span of each bucket named (service, operation, start in Unix
+   * seconds), as operationWindows cut them over the same range: only the part of the range the
+   * buckets span is read.
+   */
+  async operationWindowDetails(range: TimeRange, bucketSeconds: number, keys: readonly { service: string; operation: string; t: number }[]): Promise<OperationBucketDetail[]> {
+    if (keys.length === 0) return [];
+    const ts = keys.map((k) => k.t);
+    const first = BigInt(Math.min(...ts)) * 1_000_000_000n;
+    const last = BigInt(Math.max(...ts) + bucketSeconds) * 1_000_000_000n - 1n;
+    const within = { startNs: first > range.startNs ? first : range.startNs, endNs: last < range.endNs ? last : range.endNs };
+    const [params, buckets] = this.operationBuckets(within, bucketSeconds);
+    const statement = this.sql.render('query/operation-window-details', { ...params, services: keys.map((k) => k.service), operations: keys.map((k) => k.operation), ts }, { buckets });
+    const rows = await this.rows<{ service: string; operation: string; t: number; slowest: [string, string | number] } & HistogramColumns>(statement);
+    return rows.map((r) => ({
+      service: r.service,
+      operation: r.operation,
       t: Number(r.t),
-      calls: Number(r.calls),
-      errors: Number(r.errors),
       latency: histogramOf(r.buckets, r.counts),
       slowest: { traceId: r.slowest[0], durationNs: Number(r.slowest[1]) },
     }));
+  }
+
+  /** Whole hours from the hourly rollup; 5 and 15 minutes from the five-minute one; other minutes from the per-minute one. */
+  private operationBuckets(range: TimeRange, bucket: number) {
+    if (bucket % 3600 === 0) return [{ ...range, bucket }, 'hours'] as const;
+    return [{ ...range, bucket, rollup: bucket % 300 === 0 ? OPERATIONS_5M_TABLE : OPERATIONS_1M_TABLE }, 'minutes'] as const;
   }
 
   /**

@@ -134,10 +134,18 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
   },
   'query/baselines': { 'seven days': (n) => sql.render(n, { baseStartNs: RANGE.startNs - 604_800_000_000_000n, endNs: RANGE.endNs, exactFromNs: RANGE.endNs - 3_600_000_000_000n, minSamples: 50 }) },
   'query/operation-windows': {
-    minutes: (n) => sql.render(n, { ...RANGE, bucket: 60, rollup: 'hindsight_operations_1m' }),
-    'fifteen minutes': (n) => sql.render(n, { ...RANGE, bucket: 900, rollup: 'hindsight_operations_5m' }),
+    minutes: (n) => sql.render(n, { ...RANGE, bucket: 60, rollup: 'hindsight_operations_1m' }, { buckets: 'minutes' }),
+    'fifteen minutes': (n) => sql.render(n, { ...RANGE, bucket: 900, rollup: 'hindsight_operations_5m' }, { buckets: 'minutes' }),
+    hours: (n) => sql.render(n, { ...RANGE, bucket: 3600 }, { buckets: 'hours' }),
   },
-  'query/operation-windows-hours': { hours: (n) => sql.render(n, { ...RANGE, bucket: 3600 }) },
+  'query/operation-window-details': {
+    'two buckets': (n) =>
+      sql.render(
+        n,
+        { ...RANGE, bucket: 900, rollup: 'hindsight_operations_5m', services: ['checkout', 'cart'], operations: ['POST /checkout', 'GET /cart'], ts: [1_700_000_100, 1_700_001_000] },
+        { buckets: 'minutes' },
+      ),
+  },
   'query/trace-spans': { 'one trace': (n) => sql.render(n, { traceId: '5b8efff798038103d269b633813fc60c' }) },
   'query/traces-by-id': {
     'several traces': (n) => sql.render(n, { traceIds: ['5b8efff798038103d269b633813fc60c', '0af7651916cd43dd8448eb211c80319c'] }),
