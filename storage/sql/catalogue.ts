@@ -67,6 +67,20 @@ const EXPLAIN_FILTERS = {
 const WITH_SERVICE = { service: 'query/filters/trace-has-service' } as const;
 /** An operation's buckets of whole minutes from a per-minute or five-minute rollup, or of whole hours from the hourly one. */
 const OPERATION_BUCKETS = choice({ minutes: 'query/operation-buckets/minutes', hours: 'query/operation-buckets/hours' });
+/** A search's filters over single spans, and the further services its traces must have. */
+const SPAN_SEARCH_FILTERS = {
+  range: RANGE,
+  service: optional('query/filters/service'),
+  operation: optional('query/filters/operation'),
+  minDuration: optional('query/filters/min-duration'),
+  maxDuration: optional('query/filters/max-duration'),
+  status: optional('query/filters/status'),
+  statusNot: optional('query/filters/status-not'),
+  spanKind: optional('query/filters/span-kind'),
+  scopeName: optional('query/filters/scope-name'),
+  attributes: each(ATTRIBUTE),
+  withServices: each(WITH_SERVICE),
+} as const;
 /** A service's requests (its server and consumer spans), or every span of one operation. */
 const RED_SPANS = choice({ requests: 'query/filters/requests', operation: 'query/filters/operation' });
 
@@ -93,24 +107,8 @@ export const CATALOGUE = {
   'query/services': statement({ slots: { minutes: MINUTES } }),
   'query/operations': statement({ params: { service: 'String' }, slots: { minutes: MINUTES, spanKind: optional('query/filters/span-kind') } }),
   'query/attribute-keys': statement({ slots: { range: RANGE, service: optional('query/filters/service') } }),
-  'query/search-traces': statement({
-    params: { candidates: 'UInt32', limit: 'UInt32' },
-    slots: {
-      range: RANGE,
-      service: optional('query/filters/service'),
-      operation: optional('query/filters/operation'),
-      minDuration: optional('query/filters/min-duration'),
-      maxDuration: optional('query/filters/max-duration'),
-      status: optional('query/filters/status'),
-      statusNot: optional('query/filters/status-not'),
-      spanKind: optional('query/filters/span-kind'),
-      scopeName: optional('query/filters/scope-name'),
-      attributes: each(ATTRIBUTE),
-      withServices: each(WITH_SERVICE),
-      columns: SUMMARY_COLUMNS,
-      order: ORDER,
-    },
-  }),
+  'query/search-traces': statement({ params: { candidates: 'UInt32', limit: 'UInt32' }, slots: { ...SPAN_SEARCH_FILTERS, columns: SUMMARY_COLUMNS, order: ORDER } }),
+  'query/search-trace-ids': statement({ params: { limit: 'UInt32' }, slots: SPAN_SEARCH_FILTERS }),
   'query/tail-spans': statement({
     params: { fromNs: 'Int64', toNs: 'Int64', limit: 'UInt32' },
     slots: {

@@ -5,6 +5,7 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { JaegerResponse, JaegerTrace } from '../../viewer/api/jaeger';
+import type { TraceSearchResponse } from '../../viewer/api/types';
 import { clientRequest, form } from '../support/client-requests';
 import { makeSimpleTrace, makeTraces } from '../support/spans';
 import { startTestServer, stopTestServer, type TestServer } from '../support/server';
@@ -168,6 +169,18 @@ test("with no limit a search answers up to 100 traces, as Jaeger's (Grafana send
   expect(body.data).toHaveLength(25);
   expect(body.total).toBe(25);
   expect((await get<JaegerTrace[]>('/api/traces?service=bulk&limit=10')).body.data).toHaveLength(10);
+});
+
+test.each([
+  ['minDuration', 'minDuration=1us', 'minDuration=1us'],
+  ['a tag', `tags=${encodeURIComponent('{"span.kind":"server"}')}`, 'status=unset'],
+])('a search by a span filter (%s) answers the newest traces whole, in the native search order', async (_name, filter, nativeFilter) => {
+  const { body } = await get<JaegerTrace[]>(`/api/traces?service=bulk&${filter}&limit=10`);
+  const native = (await (await fetch(`${server.uiUrl}/api/v1/traces?service=bulk&${nativeFilter}&limit=10`)).json()) as TraceSearchResponse;
+  const newest = [...new Set(bulk.map((s) => s.spanContext().traceId))].reverse().slice(0, 10);
+  expect(native.traces.map((t) => t.traceId)).toEqual(newest);
+  expect(body.data.map((t) => t.traceID)).toEqual(newest);
+  for (const trace of body.data) expect(trace.spans).toHaveLength(bulk.filter((s) => s.spanContext().traceId === trace.traceID).length);
 });
 
 test.each([

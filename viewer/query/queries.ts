@@ -207,6 +207,47 @@ function withServices(f: TraceFilters) {
   return (f.withServices ?? []).map((withService) => ({ use: 'service' as const, params: { withService, fromNs: f.range.startNs, toNs: f.range.endNs } }));
 }
 
+/** Whether a search has a filter about single spans (attributes, a span's duration, status, kind or scope): matching spans then pick its traces. */
+function aboutSpans(f: TraceFilters): boolean {
+  return (
+    f.attributes.length > 0 ||
+    f.minDurationNs !== undefined ||
+    f.maxDurationNs !== undefined ||
+    f.status !== undefined ||
+    f.statusNot !== undefined ||
+    f.spanKind !== undefined ||
+    f.scopeName !== undefined
+  );
+}
+
+/** A search by span filters' parameters over `range` (storage/sql/catalogue.ts, SPAN_SEARCH_FILTERS). */
+function spanFilterParams(f: TraceFilters, range: TimeRange) {
+  return {
+    ...range,
+    service: f.service,
+    operation: f.operation,
+    minDuration: f.minDurationNs,
+    maxDuration: f.maxDurationNs,
+    status: f.status === undefined ? undefined : STORED_STATUS[f.status],
+    statusNot: f.statusNot === undefined ? undefined : STORED_STATUS[f.statusNot],
+    spanKind: f.spanKind,
+    scopeName: f.scopeName,
+  };
+}
+
+function spanFilterFills(f: TraceFilters) {
+  return { attributes: f.attributes.map(attributeCondition), withServices: withServices(f) };
+}
+
+/** A newest search by span filters over the shorter windows first (newestSearchStarts), then over the range, whatever it finds there. */
+async function newestFirst<T>(f: TraceFilters, search: (range: TimeRange) => Promise<T[]>): Promise<T[]> {
+  for (const startNs of newestSearchStarts(f.range).slice(0, -1)) {
+    const found = await search({ startNs, endNs: f.range.endNs });
+    if (found.length >= f.limit) return found;
+  }
+  return search(f.range);
+}
+
 /** The live part's kinds of edge, each a select of the edge job's (storage/sql/jobs/edges/). */
 const LIVE_EDGES = ['service', 'external', 'messaging'] as const;
 type LiveEdges = (typeof LIVE_EDGES)[number];
@@ -248,15 +289,7 @@ export class Queries {
   async searchTraces(f: TraceFilters): Promise<TraceSummaryRow[]> {
     const newest = f.sort === 'newest';
     const candidates = newest ? f.limit : MAX_CANDIDATE_TRACES;
-    const aboutSpans =
-      f.attributes.length > 0 ||
-      f.minDurationNs !== undefined ||
-      f.maxDurationNs !== undefined ||
-      f.status !== undefined ||
-      f.statusNot !== undefined ||
-      f.spanKind !== undefined ||
-      f.scopeName !== undefined;
-    if (!aboutSpans) {
+    if (!aboutSpans(f)) {
       const pair = f.service !== undefined && f.operation !== undefined;
       return this.rows(
         this.sql.render(
@@ -275,32 +308,21 @@ export class Queries {
       );
     }
     const spanSearch = (range: TimeRange): Promise<TraceSummaryRow[]> =>
-      this.rows(
-        this.sql.render(
-          'query/search-traces',
-          {
-            ...range,
-            service: f.service,
-            operation: f.operation,
-            minDuration: f.minDurationNs,
-            maxDuration: f.maxDurationNs,
-            status: f.status === undefined ? undefined : STORED_STATUS[f.status],
-            statusNot: f.statusNot === undefined ? undefined : STORED_STATUS[f.statusNot],
-            spanKind: f.spanKind,
-            scopeName: f.scopeName,
-            candidates,
-            limit: f.limit,
-          },
-          { order: f.sort, attributes: f.attributes.map(attributeCondition), withServices: withServices(f) },
-        ),
-      );
-    if (!newest) return spanSearch(f.range);
-    // The shorter windows first; the last start is the range's own, searched whatever it finds.
-    for (const startNs of newestSearchStarts(f.range).slice(0, -1)) {
-      const rows = await spanSearch({ startNs, endNs: f.range.endNs });
-      if (rows.length >= f.limit) return rows;
-    }
-    return spanSearch(f.range);
+      this.rows(this.sql.render('query/search-traces', { ...spanFilterParams(f, range), candidates, limit: f.limit }, { ...spanFilterFills(f), order: f.sort }));
+    return newest ? newestFirst(f, spanSearch) : spanSearch(f.range);
+  }
+
+  /**
+   * The ids of the traces a newest search by span filters finds (searchTraces), newest first by
+   * their latest matching span, without summarizing them: a Jaeger search reads their spans
+   * whole instead. Undefined for another sort, or filters all about whole traces, which the
+   * summaries pick.
+   */
+  async newestTraceIds(f: TraceFilters): Promise<string[] | undefined> {
+    if (f.sort !== 'newest' || !aboutSpans(f)) return undefined;
+    const search = async (range: TimeRange): Promise<string[]> =>
+      (await this.rows<{ TraceId: string }>(this.sql.render('query/search-trace-ids', { ...spanFilterParams(f, range), limit: f.limit }, spanFilterFills(f)))).map((r) => r.TraceId);
+    return newestFirst(f, search);
   }
 
   /** The matching traces' count, 95th percentile, slow count at the threshold and histogram (storage/sql/query/explain-durations.sql). */

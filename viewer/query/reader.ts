@@ -137,9 +137,19 @@ export class TraceReader {
   /**
    * The traces a search finds, each with all its spans (Jaeger answers whole traces), in the
    * search's order: one read of every found trace's spans, over the range their summaries
-   * span. A trace whose spans are gone by the time they are read is left out.
+   * span. A newest search by span filters summarizes nothing: its traces' spans are read by
+   * id, and the traces put newest first by their first span, the order the summaries would
+   * give. A trace whose spans are gone by the time they are read is left out.
    */
   async searchWithSpans(filters: TraceFilters): Promise<TraceResponse[]> {
+    const ids = await this.queries.newestTraceIds(filters);
+    if (ids !== undefined) {
+      const start = (t: TraceResponse): bigint => t.spans.reduce((min, s) => (BigInt(s.startNs) < min ? BigInt(s.startNs) : min), BigInt(t.spans[0]!.startNs));
+      return (await this.traces(ids)).traces
+        .map((t) => ({ t, start: start(t) }))
+        .sort((a, b) => (a.start === b.start ? 0 : a.start > b.start ? -1 : 1))
+        .map(({ t }) => t);
+    }
     const found = await this.queries.searchTraces(filters);
     if (found.length === 0) return [];
     const byTrace = new Map<string, Span[]>(found.map((t) => [t.TraceId, []]));

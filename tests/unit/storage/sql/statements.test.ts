@@ -29,6 +29,10 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'every service': (n) => sql.render(n, RANGE),
     'one service': (n) => sql.render(n, { ...RANGE, service: 'checkout' }),
   },
+  'query/search-trace-ids': {
+    'a Jaeger tag and a service': (n) =>
+      sql.render(n, { ...RANGE, service: 'checkout', limit: 20 }, { withServices: [], attributes: [{ use: 'tag', params: { attrKey: 'http.status_code', attrValue: '500' } }] }),
+  },
   'query/search-traces': {
     'newest, one attribute': (n) =>
       sql.render(n, { ...RANGE, candidates: 20, limit: 20 }, { order: 'newest', withServices: [], attributes: [{ use: 'eq', params: { attrKey: 'http.method', attrValue: 'GET' } }] }),
