@@ -81,6 +81,8 @@ const SPAN_SEARCH_FILTERS = {
   attributes: each(ATTRIBUTE),
   withServices: each(WITH_SERVICE),
 } as const;
+/** Where a search's leading attribute equality is looked for in one read of span-matches.sql; `none` when it has none. */
+const LEAD = choice({ none: 'query/filters/lead/none', span: 'query/filters/lead/span', resource: 'query/filters/lead/resource', event: 'query/filters/lead/event' });
 /** A service's requests (its server and consumer spans), or every span of one operation. */
 const RED_SPANS = choice({ requests: 'query/filters/requests', operation: 'query/filters/operation' });
 
@@ -107,8 +109,13 @@ export const CATALOGUE = {
   'query/services': statement({ slots: { minutes: MINUTES } }),
   'query/operations': statement({ params: { service: 'String' }, slots: { minutes: MINUTES, spanKind: optional('query/filters/span-kind') } }),
   'query/attribute-keys': statement({ slots: { range: RANGE, service: optional('query/filters/service') } }),
-  'query/search-traces': statement({ params: { candidates: 'UInt32', limit: 'UInt32' }, slots: { ...SPAN_SEARCH_FILTERS, columns: SUMMARY_COLUMNS, order: ORDER } }),
-  'query/search-trace-ids': statement({ params: { limit: 'UInt32' }, slots: SPAN_SEARCH_FILTERS }),
+  'query/span-matches': statement({ slots: { ...SPAN_SEARCH_FILTERS, lead: LEAD } }),
+  'query/filters/lead/none': fragment(),
+  'query/filters/lead/span': fragment({ leadKey: 'String', leadValue: 'String' }),
+  'query/filters/lead/resource': fragment({ leadKey: 'String', leadValue: 'String' }),
+  'query/filters/lead/event': fragment({ leadKey: 'String', leadValue: 'String' }),
+  'query/search-traces': statement({ params: { matches: 'Statement', candidates: 'UInt32', limit: 'UInt32' }, slots: { columns: SUMMARY_COLUMNS, order: ORDER } }),
+  'query/search-trace-ids': statement({ params: { matches: 'Statement', limit: 'UInt32' } }),
   'query/tail-spans': statement({
     params: { fromNs: 'Int64', toNs: 'Int64', limit: 'UInt32' },
     slots: {

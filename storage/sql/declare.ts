@@ -86,7 +86,7 @@ type ValueOf<T> = T extends 'String'
           : T extends 'Array(Float64)' | 'Array(UInt32)'
             ? readonly number[]
             : T extends 'Statement'
-              ? SqlText
+              ? SqlText | Rendered
               : never;
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

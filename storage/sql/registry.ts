@@ -16,6 +16,8 @@
  * - `{name:Statement}` takes SqlText whole: what the registry rendered, or a user's
  *   statement ClickHouse's parser has normalized, which the SQL endpoint checks and
  *   then wraps (DESCRIBE, FORMAT, its kill tag). Nothing else reaches the text as is.
+ *   A Rendered statement brings its query parameters along (a subquery, or several
+ *   joined by unionAll); one name bound to two values is refused.
  * - A slot, `/*optional service*\/`, takes fragments: `include` always; `optional`
  *   when the caller gives the fragment's parameters (an optional filter is on when
  *   its value is there); `choice`, the fragment the caller names; `each`, one
@@ -100,6 +102,14 @@ export class SqlRegistry {
     return { query: query as SqlText, query_params: values };
   }
 
+  /** Statements rendered apart, as one: their texts joined by UNION ALL, their parameters together. */
+  unionAll(parts: readonly Rendered[]): Rendered {
+    if (parts.length === 0) throw new HindsightError('HS_INTERNAL', 'storage/sql: a UNION ALL of no statements');
+    const values: Record<string, unknown> = {};
+    for (const part of parts) mergeValues('UNION ALL', values, part.query_params);
+    return { query: parts.map((p) => p.query).join('\nUNION ALL\n') as SqlText, query_params: values };
+  }
+
   private piece(name: string): Piece {
     const piece = this.pieces.get(name);
     if (piece === undefined) throw new HindsightError('HS_INTERNAL', `storage/sql: no statement is named ${name}`);
@@ -145,12 +155,15 @@ export class SqlRegistry {
       return value.map((v: unknown) => `\`${checkedIdentifier(where, v, allowed)}\``).join(', ');
     }
     if (type === 'Statement') {
-      if (typeof value !== 'string') throw new HindsightError('HS_INTERNAL', `${where}: expected SQL text`);
-      return value;
+      if (typeof value === 'string') return value;
+      if (!isRendered(value)) throw new HindsightError('HS_INTERNAL', `${where}: expected SQL text`);
+      if (literal && Object.keys(value.query_params).length > 0) throw new HindsightError('HS_INTERNAL', `${where}: a literal statement takes no statement with parameters`);
+      mergeValues(where, values, value.query_params);
+      return value.query;
     }
     const normalized = checkedValue(where, type as ValueType, value);
     if (literal) return String(normalized);
-    values[`${name}${suffix}`] = normalized;
+    mergeValues(where, values, { [`${name}${suffix}`]: normalized });
     return `{${name}${suffix}:${type}}`;
   }
 
@@ -179,6 +192,18 @@ export class SqlRegistry {
           .join(' ');
       }
     }
+  }
+}
+
+function isRendered(value: unknown): value is Rendered {
+  return typeof value === 'object' && value !== null && typeof (value as Rendered).query === 'string' && typeof (value as Rendered).query_params === 'object';
+}
+
+/** Adds `more` to `values`; a name already bound to another value is a throw. */
+function mergeValues(where: string, values: Record<string, unknown>, more: Readonly<Record<string, unknown>>): void {
+  for (const [name, value] of Object.entries(more)) {
+    if (name in values && JSON.stringify(values[name]) !== JSON.stringify(value)) throw new HindsightError('HS_INTERNAL', `${where}: {${name}} is bound to two values`);
+    values[name] = value;
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * The native search's attribute filters: `key>N`, `key>=N`, `key<N`, `key<=N` compare the
  * stored text as numbers, and a filter the parser cannot read is a 400 naming it, never an
- * empty answer. Spans sent by the real OpenTelemetry exporter.
+ * empty answer; an equality matches the span's attributes or its resource's, read once per
+ * place (span-matches.sql), whichever filter comes first. Spans sent by the real
+ * OpenTelemetry exporter.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -19,6 +21,16 @@ beforeAll(async () => {
   const spans: ReadableSpan[] = [];
   for (const [name, amount] of Object.entries(amounts)) {
     const trace = makeSimpleTrace({ service: 'pay', name, startMs: now - 60_000, attributes: { 'app.payment.amount_usd': amount } });
+    ids[name] = trace[0]!.spanContext().traceId;
+    spans.push(...trace);
+  }
+  const places: Record<string, { resource?: Record<string, string>; attributes: Record<string, string | number> }> = {
+    'eu resource, 500': { resource: { region: 'eu' }, attributes: { amount: 500 } },
+    'us resource, 500': { resource: { region: 'us' }, attributes: { amount: 500 } },
+    'eu on the span, 50': { attributes: { region: 'eu', amount: 50 } },
+  };
+  for (const [name, o] of Object.entries(places)) {
+    const trace = makeSimpleTrace({ service: 'geo', name, startMs: now - 60_000, ...o });
     ids[name] = trace[0]!.spanContext().traceId;
     spans.push(...trace);
   }
@@ -65,4 +77,18 @@ test.each([
   expect(body.error.parameter).toBe('attr');
   expect(body.error.message).toContain(`"${filter}"`);
   expect(body.error.message).toContain(why);
+});
+
+test.each([
+  [['region=eu'], ['eu resource, 500', 'eu on the span, 50']],
+  [['region=eu', 'amount>100'], ['eu resource, 500']],
+  [['amount>100', 'region=eu'], ['eu resource, 500']],
+  [['region=eu', 'amount=50'], ['eu on the span, 50']],
+  [['amount=500', 'region=us'], ['us resource, 500']],
+  [['region=us', 'amount=50'], []],
+  [['region=eu', 'region!=eu'], []],
+])('%j: an equality on the span or its resource, with the other filters on the same span', async (filters, expected) => {
+  const response = await fetch(`${server.uiUrl}/api/v1/traces?service=geo&${filters.map((f) => `attr=${encodeURIComponent(f)}`).join('&')}`);
+  const body = (await response.json()) as TraceSearchResponse;
+  expect(body.traces.map((t) => t.traceId).sort()).toEqual(expected.map((name) => ids[name]!).sort());
 });

@@ -235,10 +235,6 @@ function spanFilterParams(f: TraceFilters, range: TimeRange) {
   };
 }
 
-function spanFilterFills(f: TraceFilters) {
-  return { attributes: f.attributes.map(attributeCondition), withServices: withServices(f) };
-}
-
 /** A newest search by span filters over the shorter windows first (newestSearchStarts), then over the range, whatever it finds there. */
 async function newestFirst<T>(f: TraceFilters, search: (range: TimeRange) => Promise<T[]>): Promise<T[]> {
   for (const startNs of newestSearchStarts(f.range).slice(0, -1)) {
@@ -308,7 +304,7 @@ export class Queries {
       );
     }
     const spanSearch = (range: TimeRange): Promise<TraceSummaryRow[]> =>
-      this.rows(this.sql.render('query/search-traces', { ...spanFilterParams(f, range), candidates, limit: f.limit }, { ...spanFilterFills(f), order: f.sort }));
+      this.rows(this.sql.render('query/search-traces', { matches: this.spanMatches(f, range), candidates, limit: f.limit }, { order: f.sort }));
     return newest ? newestFirst(f, spanSearch) : spanSearch(f.range);
   }
 
@@ -321,8 +317,27 @@ export class Queries {
   async newestTraceIds(f: TraceFilters): Promise<string[] | undefined> {
     if (f.sort !== 'newest' || !aboutSpans(f)) return undefined;
     const search = async (range: TimeRange): Promise<string[]> =>
-      (await this.rows<{ TraceId: string }>(this.sql.render('query/search-trace-ids', { ...spanFilterParams(f, range), limit: f.limit }, spanFilterFills(f)))).map((r) => r.TraceId);
+      (await this.rows<{ TraceId: string }>(this.sql.render('query/search-trace-ids', { matches: this.spanMatches(f, range), limit: f.limit }))).map((r) => r.TraceId);
     return newestFirst(f, search);
+  }
+
+  /**
+   * The spans a search by span filters picks its traces from (span-matches.sql): one read, or,
+   * when an attribute filter is an equality (or a Jaeger tag), one read for each place its value
+   * may be in, joined by UNION ALL, so that each read prunes by its own map's bloom filters and
+   * reads only that map.
+   */
+  private spanMatches(f: TraceFilters, range: TimeRange): Rendered {
+    const params = spanFilterParams(f, range);
+    const services = withServices(f);
+    const at = f.attributes.findIndex((a) => a.op === 'eq' || a.op === 'tag');
+    const lead = f.attributes[at];
+    if (lead === undefined) return this.sql.render('query/span-matches', params, { attributes: f.attributes.map(attributeCondition), withServices: services, lead: 'none' });
+    const rest = f.attributes.filter((_, i) => i !== at).map(attributeCondition);
+    const places = lead.op === 'tag' ? (['span', 'resource', 'event'] as const) : (['span', 'resource'] as const);
+    return this.sql.unionAll(
+      places.map((place) => this.sql.render('query/span-matches', { ...params, leadKey: lead.key, leadValue: lead.value }, { attributes: rest, withServices: services, lead: place })),
+    );
   }
 
   /** The matching traces' count, 95th percentile, slow count at the threshold and histogram (storage/sql/query/explain-durations.sql). */

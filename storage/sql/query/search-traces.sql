@@ -1,9 +1,8 @@
 -- Traces with at least one span meeting every filter, when a filter is about single spans (an
--- attribute, a span's duration or status): matching spans pick the candidate traces (the newest
--- ones), which are then summarized from hindsight_trace_summaries, sorted and cut.
+-- attribute, a span's duration or status): matching spans (span-matches.sql) pick the candidate
+-- traces (the newest ones), which are then summarized from hindsight_trace_summaries, sorted and cut.
 WITH candidates AS (
-  SELECT TraceId, toStartOfHour(min(Timestamp)) AS Bucket FROM {db:Identifier}.otel_traces
-  WHERE /*include range*/ /*optional service*/ /*optional operation*/ /*optional minDuration*/ /*optional maxDuration*/ /*optional status*/ /*optional statusNot*/ /*optional spanKind*/ /*optional scopeName*/ /*each attributes*/ /*each withServices*/
+  SELECT TraceId, toStartOfHour(min(Timestamp)) AS Bucket FROM ({matches:Statement})
   GROUP BY TraceId ORDER BY max(Timestamp) DESC LIMIT {candidates:UInt32}
 )
 -- Each candidate trace summarized over all its rows in hindsight_trace_summaries, found by the

@@ -92,21 +92,32 @@ describe('rendering', () => {
   });
 
   test('each item of an each slot has its parameters numbered', () => {
-    const { query, query_params } = sql.render(
-      'query/search-traces',
-      { ...RANGE, candidates: 10, limit: 5 },
-      {
-        order: 'newest',
-        withServices: [],
-        attributes: [
-          { use: 'exists', params: { attrKey: 'a' } },
-          { use: 'eq', params: { attrKey: 'b', attrValue: 'c' } },
-        ],
-      },
-    );
+    const { query, query_params } = sql.render('query/span-matches', RANGE, {
+      lead: 'none',
+      withServices: [],
+      attributes: [
+        { use: 'exists', params: { attrKey: 'a' } },
+        { use: 'eq', params: { attrKey: 'b', attrValue: 'c' } },
+      ],
+    });
     expect(query).toContain('mapContains(SpanAttributes, {attrKey0:String})');
     expect(query).toContain('SpanAttributes[{attrKey1:String}] = {attrValue1:String}');
     expect(query_params).toMatchObject({ attrKey0: 'a', attrKey1: 'b', attrValue1: 'c' });
+  });
+
+  test('a rendered statement in a Statement placeholder brings its parameters; UNION ALL joins several', () => {
+    const read = (lead: 'span' | 'resource') => sql.render('query/span-matches', { ...RANGE, leadKey: 'k', leadValue: 'v' }, { lead, withServices: [], attributes: [] });
+    const both = sql.unionAll([read('span'), read('resource')]);
+    expect(both.query.split('\nUNION ALL\n')).toEqual([read('span').query, read('resource').query]);
+    expect(both.query_params).toEqual({ ...read('span').query_params });
+    const { query, query_params } = sql.render('query/search-trace-ids', { matches: both, limit: 7 });
+    expect(query).toContain(`FROM (${both.query})`);
+    expect(query_params).toEqual({ ...both.query_params, limit: 7 });
+    expect(() => sql.unionAll([read('span'), sql.render('query/span-matches', { ...RANGE, leadKey: 'k', leadValue: 'w' }, { lead: 'span', withServices: [], attributes: [] })])).toThrow(
+      /\{leadValue\} is bound to two values/,
+    );
+    expect(() => sql.render('query/search-trace-ids', { matches: { ...both, query_params: { ...both.query_params, limit: 1 } }, limit: 7 })).toThrow(/\{limit\} is bound to two values/);
+    expect(() => sql.unionAll([])).toThrow(/no statements/);
   });
 
   test('a choice takes only its alternatives', () => {

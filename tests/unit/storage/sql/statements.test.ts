@@ -29,49 +29,78 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'every service': (n) => sql.render(n, RANGE),
     'one service': (n) => sql.render(n, { ...RANGE, service: 'checkout' }),
   },
-  'query/search-trace-ids': {
-    'a Jaeger tag and a service': (n) =>
-      sql.render(n, { ...RANGE, service: 'checkout', limit: 20 }, { withServices: [], attributes: [{ use: 'tag', params: { attrKey: 'http.status_code', attrValue: '500' } }] }),
-  },
-  'query/search-traces': {
-    'newest, one attribute': (n) =>
-      sql.render(n, { ...RANGE, candidates: 20, limit: 20 }, { order: 'newest', withServices: [], attributes: [{ use: 'eq', params: { attrKey: 'http.method', attrValue: 'GET' } }] }),
-    'slowest, every filter': (n) =>
+  'query/span-matches': {
+    'every filter, one read': (n) =>
       sql.render(
         n,
-        { ...RANGE, service: 'checkout', operation: 'GET /cart', minDuration: 1_000_000n, maxDuration: 9_000_000n, status: 'Error', candidates: 10_000, limit: 20 },
+        { ...RANGE, service: 'checkout', operation: 'GET /cart', minDuration: 1_000_000n, maxDuration: 9_000_000n, status: 'Error' },
         {
-          order: 'slowest',
+          lead: 'none',
           withServices: [],
           attributes: [
             { use: 'exists', params: { attrKey: 'http.route' } },
-            { use: 'eq', params: { attrKey: 'http.method', attrValue: 'GET' } },
             { use: 'ne', params: { attrKey: 'region', attrValue: 'eu' } },
             { use: 'contains', params: { attrKey: 'user_agent', attrValue: 'curl' } },
           ],
         },
       ),
-    'most errors, a span duration': (n) => sql.render(n, { ...RANGE, minDuration: 1_000_000n, candidates: 10_000, limit: 20 }, { order: 'most_errors', withServices: [], attributes: [] }),
     'numeric attribute comparisons': (n) =>
+      sql.render(n, RANGE, {
+        lead: 'none',
+        withServices: [],
+        attributes: [
+          { use: 'gt', params: { attrKey: 'app.amount', attrNumber: 300 } },
+          { use: 'ge', params: { attrKey: 'app.amount', attrNumber: 300.5 } },
+          { use: 'lt', params: { attrKey: 'app.amount', attrNumber: -1 } },
+          { use: 'le', params: { attrKey: 'app.amount', attrNumber: 1e21 } },
+        ],
+      }),
+    "an equality on the span's attributes, beside another filter": (n) =>
+      sql.render(n, { ...RANGE, leadKey: 'http.method', leadValue: 'GET' }, { lead: 'span', withServices: [], attributes: [{ use: 'exists', params: { attrKey: 'http.route' } }] }),
+    "the same on its resource's": (n) =>
+      sql.render(n, { ...RANGE, leadKey: 'http.method', leadValue: 'GET' }, { lead: 'resource', withServices: [], attributes: [{ use: 'exists', params: { attrKey: 'http.route' } }] }),
+    "Jaeger tags: span fields, and the leading tag on the span's events": (n) =>
       sql.render(
         n,
-        { ...RANGE, candidates: 20, limit: 20 },
-        {
-          order: 'newest',
-          withServices: [],
-          attributes: [
-            { use: 'gt', params: { attrKey: 'app.amount', attrNumber: 300 } },
-            { use: 'ge', params: { attrKey: 'app.amount', attrNumber: 300.5 } },
-            { use: 'lt', params: { attrKey: 'app.amount', attrNumber: -1 } },
-            { use: 'le', params: { attrKey: 'app.amount', attrNumber: 1e21 } },
-          ],
-        },
+        { ...RANGE, statusNot: 'Error', spanKind: 'Server', scopeName: 'io.opentelemetry.http', leadKey: 'exception.type', leadValue: 'IOError' },
+        { lead: 'event', withServices: [], attributes: [] },
       ),
-    'Jaeger tags: span fields and event attributes': (n) =>
+  },
+  'query/search-trace-ids': {
+    'a Jaeger tag and a service, in three reads': (n) =>
+      sql.render(n, {
+        matches: sql.unionAll(
+          (['span', 'resource', 'event'] as const).map((lead) =>
+            sql.render('query/span-matches', { ...RANGE, service: 'checkout', leadKey: 'http.status_code', leadValue: '500' }, { lead, withServices: [], attributes: [] }),
+          ),
+        ),
+        limit: 20,
+      }),
+  },
+  'query/search-traces': {
+    'newest, an equality in two reads': (n) =>
       sql.render(
         n,
-        { ...RANGE, statusNot: 'Error', spanKind: 'Server', scopeName: 'io.opentelemetry.http', candidates: 100, limit: 100 },
-        { order: 'newest', withServices: [], attributes: [{ use: 'tag', params: { attrKey: 'exception.type', attrValue: 'IOError' } }] },
+        {
+          matches: sql.unionAll(
+            (['span', 'resource'] as const).map((lead) => sql.render('query/span-matches', { ...RANGE, leadKey: 'http.method', leadValue: 'GET' }, { lead, withServices: [], attributes: [] })),
+          ),
+          candidates: 20,
+          limit: 20,
+        },
+        { order: 'newest' },
+      ),
+    'slowest, a span duration in one read': (n) =>
+      sql.render(
+        n,
+        { matches: sql.render('query/span-matches', { ...RANGE, minDuration: 1_000_000n }, { lead: 'none', withServices: [], attributes: [] }), candidates: 10_000, limit: 20 },
+        { order: 'slowest' },
+      ),
+    'most errors, a status': (n) =>
+      sql.render(
+        n,
+        { matches: sql.render('query/span-matches', { ...RANGE, status: 'Error' }, { lead: 'none', withServices: [], attributes: [] }), candidates: 10_000, limit: 20 },
+        { order: 'most_errors' },
       ),
   },
   'query/tail-spans': {

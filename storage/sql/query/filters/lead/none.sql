@@ -1,0 +1,1 @@
+-- No leading equality: the search is one read.
