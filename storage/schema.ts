@@ -281,6 +281,14 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'service dependency edges per hour, and edge latency as a log-bucket histogram, so a day-long map adds 24 small rows per edge',
     statements: edgeHours,
   },
+  {
+    version: 11,
+    name: 'attribute value bloom filters ten times as selective, so a search for a rare value reads a tenth of the granules',
+    statements: (o) =>
+      (['schema/drop-value-indexes', 'schema/add-value-indexes', 'schema/materialize-value-indexes'] as const).map(
+        (name) => o.sql.render(name, { table: storageTable(o, TRACES), cluster: o.cluster }).query,
+      ),
+  },
 ];
 
 /** Every backfill any migration asks for. */

@@ -274,6 +274,9 @@ export const CATALOGUE = {
   'schema/record-migration': statement({ params: { version: 'UInt32', name: 'String' } }),
   'schema/table-engines': statement({ params: { names: 'Array(String)' } }),
   'schema/merge-settings': statement({ params: { table: identifier(either(TRACES_TABLE)) }, slots: { onCluster }, literal: true }),
+  'schema/drop-value-indexes': statement({ params: { table: identifier(either(TRACES_TABLE)) }, slots: { onCluster }, literal: true }),
+  'schema/add-value-indexes': statement({ params: { table: identifier(either(TRACES_TABLE)) }, slots: { onCluster }, literal: true }),
+  'schema/materialize-value-indexes': statement({ params: { table: identifier(either(TRACES_TABLE)) }, slots: { onCluster }, literal: true }),
   'schema/alter-ttl': statement({
     params: { table: 'Identifier' },
     slots: {

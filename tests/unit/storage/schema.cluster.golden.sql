@@ -419,3 +419,15 @@ SETTINGS index_granularity = 8192;
 
 CREATE TABLE IF NOT EXISTS otel.hindsight_service_edges_1h ON CLUSTER hindsight AS otel.hindsight_service_edges_1h_local
 ENGINE = Distributed(hindsight, otel, hindsight_service_edges_1h_local, cityHash64(Parent, Child));
+
+ALTER TABLE otel.otel_traces_local ON CLUSTER hindsight
+DROP INDEX IF EXISTS idx_res_attr_value,
+DROP INDEX IF EXISTS idx_span_attr_value;
+
+ALTER TABLE otel.otel_traces_local ON CLUSTER hindsight
+ADD INDEX IF NOT EXISTS idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.001) GRANULARITY 1 AFTER idx_res_attr_key,
+ADD INDEX IF NOT EXISTS idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter(0.001) GRANULARITY 1 AFTER idx_span_attr_key;
+
+ALTER TABLE otel.otel_traces_local ON CLUSTER hindsight
+MATERIALIZE INDEX idx_res_attr_value,
+MATERIALIZE INDEX idx_span_attr_value;

@@ -375,3 +375,16 @@ PARTITION BY toYYYYMM(Hour)
 ORDER BY (Hour, Parent, Child, Kind)
 TTL Hour + toIntervalDay(7)
 SETTINGS index_granularity = 8192;
+
+-- migration 11: attribute value bloom filters ten times as selective, so a search for a rare value reads a tenth of the granules
+ALTER TABLE otel.otel_traces
+DROP INDEX IF EXISTS idx_res_attr_value,
+DROP INDEX IF EXISTS idx_span_attr_value;
+
+ALTER TABLE otel.otel_traces
+ADD INDEX IF NOT EXISTS idx_res_attr_value mapValues(ResourceAttributes) TYPE bloom_filter(0.001) GRANULARITY 1 AFTER idx_res_attr_key,
+ADD INDEX IF NOT EXISTS idx_span_attr_value mapValues(SpanAttributes) TYPE bloom_filter(0.001) GRANULARITY 1 AFTER idx_span_attr_key;
+
+ALTER TABLE otel.otel_traces
+MATERIALIZE INDEX idx_res_attr_value,
+MATERIALIZE INDEX idx_span_attr_value;

@@ -284,6 +284,18 @@ const SAMPLES: { [N in StatementName]: Record<string, (name: N) => Rendered> } =
     'one node': (n) => sql.render(n, { table: 'otel_traces' }),
     'a cluster': (n) => sql.render(n, { table: 'otel_traces_local', cluster: CLUSTER }),
   },
+  'schema/drop-value-indexes': {
+    'one node': (n) => sql.render(n, { table: 'otel_traces' }),
+    'a cluster': (n) => sql.render(n, { table: 'otel_traces_local', cluster: CLUSTER }),
+  },
+  'schema/add-value-indexes': {
+    'one node': (n) => sql.render(n, { table: 'otel_traces' }),
+    'a cluster': (n) => sql.render(n, { table: 'otel_traces_local', cluster: CLUSTER }),
+  },
+  'schema/materialize-value-indexes': {
+    'one node': (n) => sql.render(n, { table: 'otel_traces' }),
+    'a cluster': (n) => sql.render(n, { table: 'otel_traces_local', cluster: CLUSTER }),
+  },
   'schema/alter-ttl': {
     'spans on one node': (n) => sql.render(n, { table: 'otel_traces', retentionDays: 30 }, { ttl: 'otel_traces' }),
     'edges on a cluster': (n) => sql.render(n, { table: 'hindsight_service_edges_1m_local', cluster: CLUSTER, retentionDays: 30 }, { ttl: 'hindsight_service_edges_1m' }),
