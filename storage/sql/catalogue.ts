@@ -69,16 +69,10 @@ const WITH_SERVICE = { service: 'query/filters/trace-has-service' } as const;
 const OPERATION_BUCKETS = choice({ minutes: 'query/operation-buckets/minutes', hours: 'query/operation-buckets/hours' });
 /** A search's filters over single spans, and the further services its traces must have. */
 const SPAN_SEARCH_FILTERS = {
-  range: RANGE,
-  service: optional('query/filters/service'),
-  operation: optional('query/filters/operation'),
-  minDuration: optional('query/filters/min-duration'),
-  maxDuration: optional('query/filters/max-duration'),
-  status: optional('query/filters/status'),
+  ...EXPLAIN_FILTERS,
   statusNot: optional('query/filters/status-not'),
   spanKind: optional('query/filters/span-kind'),
   scopeName: optional('query/filters/scope-name'),
-  attributes: each(ATTRIBUTE),
   withServices: each(WITH_SERVICE),
 } as const;
 /** Where a search's leading attribute equality is looked for in one read of span-matches.sql; `none` when it has none. */
