@@ -83,6 +83,12 @@ test('the filters narrow the list by kind, severity and service, and stay in the
   await page.waitForSelector('.group');
   expect(await causes()).toEqual(['payment stripe.charge']);
   expect(await page.inputValue('select[aria-label="Kind"]')).toBe('span');
+
+  // A range the page does not offer, from a link, is shown as chosen rather than as a blank select.
+  await page.goto(`${base}/anomalies?lookback=3h`);
+  await page.waitForSelector('.group');
+  expect(await page.inputValue('select[aria-label="Time range"]')).toBe('3h');
+  expect(await page.locator('select[aria-label="Time range"] option').allTextContents()).toEqual(['Last 1h', 'Last 3h', 'Last 6h', 'Last 24h', 'Last 2d', 'Last 7d']);
 });
 
 test('an example opens its trace with the cause span selected, marked by an SVG icon', async () => {

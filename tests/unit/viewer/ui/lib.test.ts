@@ -1,7 +1,7 @@
 import type { Span } from '../../../../viewer/api/types';
 import { serviceColor } from '../../../../viewer/ui/src/lib/colors';
 import { findSpans } from '../../../../viewer/ui/src/lib/find';
-import { DEFAULT_SEARCH, DEFAULT_TRACE_VIEW, decodeSearch, decodeTraceView, encodeSearch, encodeTraceView, searchApiParams } from '../../../../viewer/ui/src/lib/url-state';
+import { DEFAULT_SEARCH, DEFAULT_TRACE_VIEW, decodeSearch, decodeTraceView, encodeSearch, encodeTraceView, lookbackChoices, searchApiParams } from '../../../../viewer/ui/src/lib/url-state';
 import { nextRowWindow, planSlots, rowWindow, scrollToRow, windowFollower } from '../../../../viewer/ui/src/lib/virtual';
 
 describe('rowWindow', () => {
@@ -270,5 +270,22 @@ describe('SQL results', () => {
   test('columns get one width each, shared by the header and the rows', async () => {
     const { columnWidths } = await import('../../../../viewer/ui/src/lib/sql-result');
     expect(columnWidths({ columns: columns('a', 'Events.Attributes'), rows: [['x', 'y'.repeat(400)]], elapsedSeconds: undefined, rowsRead: undefined })).toEqual([120, 480]);
+  });
+});
+
+describe('lookbackChoices', () => {
+  const PRESETS = ['15m', '1h', '6h', '24h', '2d'];
+  test('a lookback the page offers, or none (a custom range), leaves the presets as they are', () => {
+    expect(lookbackChoices(PRESETS, '6h')).toEqual(PRESETS);
+    expect(lookbackChoices(PRESETS, '')).toEqual(PRESETS);
+  });
+  test('one it does not offer joins them in order of length, so the select shows the range the page reads', () => {
+    expect(lookbackChoices(PRESETS, '3h')).toEqual(['15m', '1h', '3h', '6h', '24h', '2d']);
+    expect(lookbackChoices(PRESETS, '7d')).toEqual([...PRESETS, '7d']);
+    expect(lookbackChoices(PRESETS, '90s')).toEqual(['90s', ...PRESETS]);
+    expect(lookbackChoices(PRESETS, '1.5h')).toEqual(['15m', '1h', '1.5h', '6h', '24h', '2d']);
+  });
+  test('text that is no duration goes last rather than breaking the list', () => {
+    expect(lookbackChoices(PRESETS, 'soon')).toEqual([...PRESETS, 'soon']);
   });
 });
