@@ -1,7 +1,8 @@
 import type { Span } from '../../../../viewer/api/types';
 import { serviceColor } from '../../../../viewer/ui/src/lib/colors';
 import { findSpans } from '../../../../viewer/ui/src/lib/find';
-import { DEFAULT_SEARCH, DEFAULT_TRACE_VIEW, decodeSearch, decodeTraceView, encodeSearch, encodeTraceView, lookbackChoices, searchApiParams } from '../../../../viewer/ui/src/lib/url-state';
+import { DEFAULT_SEARCH, DEFAULT_TRACE_VIEW, decodeSearch, decodeTraceView, encodeSearch, encodeTraceView, searchApiParams } from '../../../../viewer/ui/src/lib/url-state';
+import { lookbackChoices } from '../../../../viewer/ui/src/lib/lookback';
 import { nextRowWindow, planSlots, rowWindow, scrollToRow, windowFollower } from '../../../../viewer/ui/src/lib/virtual';
 
 describe('rowWindow', () => {
