@@ -41,13 +41,19 @@ export interface TraceTree {
   warnings: string[];
 }
 
-export function buildTree(spans: Span[]): TraceTree {
-  const warnings: string[] = [];
+/** The earliest start among spans, Unix ns (0 for none). */
+export function firstStartNs(spans: readonly Pick<Span, 'startNs'>[]): bigint {
   let startNs = spans.length > 0 ? BigInt(spans[0]!.startNs) : 0n;
   for (const s of spans) {
     const t = BigInt(s.startNs);
     if (t < startNs) startNs = t;
   }
+  return startNs;
+}
+
+export function buildTree(spans: Span[]): TraceTree {
+  const warnings: string[] = [];
+  let startNs = firstStartNs(spans);
   const byId = new Map<string, SpanNode>();
   // A span stored twice (an export imported back, a retry outside the dedup window) is
   // legal OTLP: identical copies are one span, counted in one warning. A different span

@@ -27,10 +27,16 @@ export function histogramOf(buckets: readonly (number | string)[], counts: reado
   return { buckets: buckets.map(Number), counts: counts.map(Number) };
 }
 
-/** The sum of histograms, on a dense array of every bucket (there are at most 8 · 64 of them). */
-export function sum(histograms: Iterable<LatencyHistogram>): LatencyHistogram {
-  const dense = new Float64Array(BUCKETS_PER_DOUBLING * 64 + 1);
-  for (const h of histograms) for (let i = 0; i < h.buckets.length; i++) dense[h.buckets[i]!]! += h.counts[i]!;
+/** Every bucket there can be: durations up to 2^64 ns. */
+const DENSE_BUCKETS = BUCKETS_PER_DOUBLING * 64 + 1;
+
+/** Adds `h`'s counts, times `sign`, into a dense array of every bucket. */
+function addInto(dense: Float64Array, h: LatencyHistogram, sign = 1): void {
+  for (let i = 0; i < h.buckets.length; i++) dense[h.buckets[i]!]! += sign * h.counts[i]!;
+}
+
+/** The buckets of a dense array that hold spans, ascending. */
+function sparse(dense: Float64Array): LatencyHistogram {
   const out: LatencyHistogram = { buckets: [], counts: [] };
   dense.forEach((count, bucket) => {
     if (count > 0) {
@@ -41,22 +47,22 @@ export function sum(histograms: Iterable<LatencyHistogram>): LatencyHistogram {
   return out;
 }
 
+/** The sum of histograms. */
+export function sum(histograms: Iterable<LatencyHistogram>): LatencyHistogram {
+  const dense = new Float64Array(DENSE_BUCKETS);
+  for (const h of histograms) addInto(dense, h);
+  return sparse(dense);
+}
+
 /**
  * `whole` without the spans of `part` (a sum of some of the histograms `whole` sums). A bucket
  * never goes below zero: spans stored between the two reads can make `part` the larger.
  */
 export function difference(whole: LatencyHistogram, part: LatencyHistogram): LatencyHistogram {
-  const dense = new Float64Array(BUCKETS_PER_DOUBLING * 64 + 1);
-  for (let i = 0; i < part.buckets.length; i++) dense[part.buckets[i]!]! += part.counts[i]!;
-  const out: LatencyHistogram = { buckets: [], counts: [] };
-  for (let i = 0; i < whole.buckets.length; i++) {
-    const count = whole.counts[i]! - dense[whole.buckets[i]!]!;
-    if (count > 0) {
-      out.buckets.push(whole.buckets[i]!);
-      out.counts.push(count);
-    }
-  }
-  return out;
+  const dense = new Float64Array(DENSE_BUCKETS);
+  addInto(dense, whole);
+  addInto(dense, part, -1);
+  return sparse(dense);
 }
 
 export function total(h: LatencyHistogram): number {

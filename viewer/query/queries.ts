@@ -462,11 +462,11 @@ export class Queries {
   }
 
   /**
-   * Per operation and bucket: calls, errors, the latency histogram and the slowest span's
-   * trace, from the coarsest rollup whose rows fit the bucket (a minute, five minutes, an
-   * hour), so that a day of 15-minute buckets reads 96 rows per operation, not 1,440.
+   * Each operation's buckets over the range, `bucketSeconds` long (calls, errors, p50, p95, the
+   * slowest duration), with the whole range's histogram, from the coarsest rollup whose rows fit
+   * the bucket (a minute, five minutes, an hour), so that a day of 15-minute buckets reads 96 rows
+   * per operation, not 1,440.
    */
-  /** Each operation's buckets over the range, `bucketSeconds` long, from the rollup whose rows fit them. */
   async operationWindows(range: TimeRange, bucketSeconds: number): Promise<OperationWindowsRow[]> {
     const [params, buckets] = this.operationBuckets(range, bucketSeconds);
     const rows = await this.rows<{ service: string; operation: string; windows: [number, number, number, number | null, number | null, number][] } & HistogramColumns>(

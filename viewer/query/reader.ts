@@ -6,7 +6,7 @@
 import { HindsightError } from '../../common/errors';
 import { compareTraces } from '../model/compare';
 import { criticalPath } from '../model/critical-path';
-import { buildTree } from '../model/trace-tree';
+import { buildTree, firstStartNs } from '../model/trace-tree';
 import type { TimeRange } from '../api/params';
 import type {
   AnomaliesResponse,
@@ -144,9 +144,8 @@ export class TraceReader {
   async searchWithSpans(filters: TraceFilters): Promise<TraceResponse[]> {
     const ids = await this.queries.newestTraceIds(filters);
     if (ids !== undefined) {
-      const start = (t: TraceResponse): bigint => t.spans.reduce((min, s) => (BigInt(s.startNs) < min ? BigInt(s.startNs) : min), BigInt(t.spans[0]!.startNs));
       return (await this.traces(ids)).traces
-        .map((t) => ({ t, start: start(t) }))
+        .map((t) => ({ t, start: firstStartNs(t.spans) }))
         .sort((a, b) => (a.start === b.start ? 0 : a.start > b.start ? -1 : 1))
         .map(({ t }) => t);
     }

@@ -1,4 +1,4 @@
-import { BUCKETS_PER_DOUBLING, countAbove, EMPTY, histogramOf, logStats, powersOfTwo, quantile, sum, total, type LatencyHistogram } from '../../../../viewer/query/latency-histogram';
+import { BUCKETS_PER_DOUBLING, countAbove, difference, EMPTY, histogramOf, logStats, powersOfTwo, quantile, sum, total, type LatencyHistogram } from '../../../../viewer/query/latency-histogram';
 
 /** What the rollup's SQL does to a span: floor(4 * log2(max(d, 1))). */
 const bucketOf = (ns: number): number => Math.floor(BUCKETS_PER_DOUBLING * Math.log2(Math.max(ns, 1)));
@@ -53,6 +53,17 @@ test('histograms add up, and read the same from ClickHouse JSON (counts as strin
   expect(total(a)).toBe(4);
   const sample = lognormal(1000);
   expect(sum([histogram(sample.slice(0, 400)), histogram(sample.slice(400))])).toEqual(histogram(sample));
+});
+
+test('a part taken out of a sum leaves the rest, and no bucket goes below zero', () => {
+  const a = histogramOf([10, 20, 30], [1, 2, 3]);
+  const b = histogramOf([20, 40], [5, 1]);
+  const c = histogramOf([5], [7]);
+  expect(difference(sum([a, b, c]), sum([b, c]))).toEqual(a);
+  expect(difference(sum([a, b]), a)).toEqual(b);
+  // Spans stored between the two reads: the part holds more than the whole did.
+  expect(difference(a, histogramOf([10, 20, 50], [4, 1, 2]))).toEqual(histogramOf([20, 30], [1, 3]));
+  expect(difference(a, a)).toEqual(EMPTY);
 });
 
 test('an empty histogram has no quantiles', () => {
