@@ -34,6 +34,22 @@ afterAll(async () => {
   await stopChildServer(server, dataDir);
 });
 
+/** Whether a run started (it writes ?q= into the URL), the Run button, errors and focus: for a failure's message. */
+async function pageState(): Promise<string> {
+  return JSON.stringify({
+    url: page.url(),
+    button: await page.textContent('.actions .primary'),
+    alerts: await page.locator('[role=alert]').allTextContents(),
+    focused: await page.evaluate(() => document.activeElement?.className ?? null),
+    editor: (await page.textContent('.cm-content'))?.slice(0, 80),
+  });
+}
+
+/** Waits for the completion list to hold `label` (a list still showing earlier options is not it). */
+async function completionOffers(label: string): Promise<void> {
+  await page.waitForFunction((l) => document.querySelector('.cm-tooltip-autocomplete')?.textContent?.includes(l), label);
+}
+
 async function typeQuery(sql: string): Promise<void> {
   await page.click('.cm-content');
   await page.keyboard.press('Control+A');
@@ -50,7 +66,11 @@ test('an example runs with Ctrl+Enter and shows a table and a chart', async () =
   // The locator focuses the editor itself before the key: a loaded machine's headless window
   // may never report the focus a click gives (CodeMirror's .cm-focused), though keys arrive.
   await page.locator('.cm-content').press('Control+Enter');
-  await page.waitForSelector('[role=table] .row');
+  // The rows or the error, whichever comes; if neither does, the failure says what the page shows.
+  await page.waitForSelector('[role=table] .row, [role=alert]').catch(async (err: Error) => {
+    throw new Error(`${err.message}\nthe page: ${await pageState()}`);
+  });
+  expect(await page.locator('[role=alert]').allTextContents()).toEqual([]);
   expect(await page.locator('[role=table] .row').count()).toBe(3);
   expect(await page.textContent('[role=table] .head')).toContain('p99_ms');
   // Two bars (p50_ms, p99_ms) for each of the three services.
@@ -62,8 +82,7 @@ test('an example runs with Ctrl+Enter and shows a table and a chart', async () =
 test('completion offers columns of otel_traces', async () => {
   await typeQuery('SELECT Servi');
   await page.keyboard.press('Control+Space');
-  await page.waitForSelector('.cm-tooltip-autocomplete');
-  expect(await page.textContent('.cm-tooltip-autocomplete')).toContain('ServiceName');
+  await completionOffers('ServiceName');
   await page.keyboard.press('Escape');
 });
 
@@ -90,4 +109,38 @@ test('a refused statement shows why, and nothing changes', async () => {
   await page.keyboard.press('Control+Enter');
   await page.waitForFunction(() => document.querySelector('[role=table] .row')?.textContent?.includes('12'));
   await page.screenshot({ path: path.join(SHOTS, 'sql-refused.png') });
+});
+
+test('the schema arriving while someone types keeps their editor, focus and text', async () => {
+  // Hold the Tables panel's column listing back until the user has typed, as a slow server would.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/v1/sql', async (route) => {
+    if (route.request().postData()?.includes('FROM system.columns')) await held;
+    await route.continue();
+  });
+  try {
+    await page.goto(`http://127.0.0.1:${server.ports.ui}/sql`);
+    await page.waitForSelector('.cm-content');
+    await typeQuery('SELECT count() AS n FROM otel');
+    await page.evaluate(() => ((document.querySelector('.cm-content') as HTMLElement).dataset.before = 'schema'));
+    release();
+    await page.waitForSelector('details summary');
+    // The same editor, still focused, and the typing goes on where it was.
+    expect(await page.evaluate(() => (document.querySelector('.cm-content') as HTMLElement).dataset.before)).toBe('schema');
+    await page.keyboard.insertText('_traces');
+    expect(await page.textContent('.cm-content')).toBe('SELECT count() AS n FROM otel_traces');
+    // Completion now knows the columns (the table's completion, opened by the typing, closed first).
+    await page.keyboard.press('Escape');
+    await page.keyboard.insertText(' WHERE Servi');
+    await page.keyboard.press('Control+Space');
+    await completionOffers('ServiceName');
+    await page.keyboard.press('Escape');
+    await page.keyboard.insertText("ceName != ''");
+    await page.keyboard.press('Control+Enter');
+    await page.waitForFunction(() => document.querySelector('[role=table] .row')?.textContent?.includes('12'));
+  } finally {
+    release();
+    await page.unroute('**/api/v1/sql');
+  }
 });
