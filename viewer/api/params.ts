@@ -3,6 +3,7 @@
  * error names its parameter; every time range is bounded.
  */
 import { HindsightError } from '../../common/errors';
+import { durationNs } from '../model/format';
 
 export class BadParameter extends HindsightError {
   constructor(
@@ -22,9 +23,6 @@ export interface TimeRange {
 }
 
 const NS_PER_MS = 1_000_000n;
-const UNITS_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 };
-const DURATION = /^(?:(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d))+$/;
-const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g;
 
 /** The longest range a query may cover. */
 export const MAX_RANGE_DAYS = 31;
@@ -51,9 +49,8 @@ export function stringList(query: Query, name: string): string[] {
 
 /** A Go-style duration ("250us", "1.5s", "1m30s") in nanoseconds. */
 export function parseDurationNs(text: string, name: string): bigint {
-  if (!DURATION.test(text)) throw new BadParameter(name, `"${text}" is not a duration such as 250us, 100ms, 1.5s or 2m`);
-  let ns = 0;
-  for (const [, amount, unit] of text.matchAll(DURATION_PART)) ns += Number(amount) * UNITS_NS[unit!]!;
+  const ns = durationNs(text);
+  if (ns === undefined) throw new BadParameter(name, `"${text}" is not a duration such as 250us, 100ms, 1.5s or 2m`);
   return BigInt(Math.round(ns));
 }
 

@@ -143,6 +143,21 @@ export function formatShortTime(ns: string, nowMs = Date.now()): string {
   return day(date) === day(new Date(nowMs)) ? `${time}:${pad(date.getSeconds())}` : `${day(date)} ${time}`;
 }
 
+const UNITS_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 };
+const DURATION = /^(?:(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d))+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g;
+
+/**
+ * A Go-style duration ("250us", "1.5s", "1m30s") in nanoseconds, or undefined when the text is
+ * not one: the grammar of the API's duration and lookback parameters, which the viewer reads too.
+ */
+export function durationNs(text: string): number | undefined {
+  if (!DURATION.test(text)) return undefined;
+  let ns = 0;
+  for (const [, amount, unit] of text.matchAll(DURATION_PART)) ns += Number(amount) * UNITS_NS[unit!]!;
+  return ns;
+}
+
 /** Units the API's duration parameters take, largest first ("250us, 100ms, 1.5s"). */
 const PARAM_UNITS = [
   { size: 1e9, name: 's' },

@@ -285,6 +285,8 @@ describe('lookbackChoices', () => {
     expect(lookbackChoices(PRESETS, '7d')).toEqual([...PRESETS, '7d']);
     expect(lookbackChoices(PRESETS, '90s')).toEqual(['90s', ...PRESETS]);
     expect(lookbackChoices(PRESETS, '1.5h')).toEqual(['15m', '1h', '1.5h', '6h', '24h', '2d']);
+    // Read as the API reads it: a compound duration has its length.
+    expect(lookbackChoices(PRESETS, '1h30m')).toEqual(['15m', '1h', '1h30m', '6h', '24h', '2d']);
   });
   test('text that is no duration goes last rather than breaking the list', () => {
     expect(lookbackChoices(PRESETS, 'soon')).toEqual([...PRESETS, 'soon']);
